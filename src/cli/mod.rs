@@ -1,0 +1,75 @@
+//! The command line: clap definitions, one file per command, and the only code that
+//! prints or chooses an exit code.
+
+mod fmt;
+mod output;
+mod validate;
+mod vars;
+
+use std::ffi::OsString;
+
+use clap::{Parser, Subcommand};
+
+pub use output::Output;
+
+/// Genesys Cloud Agent Assist prompts as code.
+#[derive(Debug, Parser)]
+#[command(
+    name = "assistform",
+    version,
+    about = "Genesys Cloud Agent Assist prompts as code: validate, plan and apply HCL configurations",
+    after_help = "Examples:\n  assistform validate examples/quickstart\n  assistform fmt --check .",
+    propagate_version = true
+)]
+struct Cli {
+    /// Print no colour (also when NO_COLOR is set, or output is not a terminal).
+    #[arg(long, global = true)]
+    no_color: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Validate(validate::Args),
+    Fmt(fmt::Args),
+}
+
+/// Exit codes, as Terraform's.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const ERROR: i32 = 1;
+    pub const CHANGES: i32 = 2;
+    /// `fmt --check` found files to format (Terraform uses 3 too).
+    pub const FMT_CHANGES: i32 = 3;
+}
+
+/// Runs the command line `args` (program name first) and returns the exit code.
+pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::OK
+            };
+        }
+    };
+    let mut out = Output::new(cli.no_color);
+    let result = match cli.command {
+        Command::Validate(args) => validate::run(args, &mut out),
+        Command::Fmt(args) => fmt::run(args, &mut out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            out.error(&err.to_string());
+            exit::ERROR
+        }
+    }
+}
+
+/// An error that ends a command: printed as `error: …` with exit code 1.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;

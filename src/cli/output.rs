@@ -1,0 +1,41 @@
+//! Where and how the CLI prints: colour only on a terminal, never with `--no-color`
+//! or `NO_COLOR`.
+
+use std::io::{IsTerminal, Write};
+
+pub struct Output {
+    pub color: bool,
+}
+
+impl Output {
+    pub fn new(no_color: bool) -> Output {
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Output {
+            color: !no_color && !no_color_env && std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn stdout(&mut self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    }
+
+    pub fn stderr(&mut self, text: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes());
+    }
+
+    pub fn error(&mut self, message: &str) {
+        let label = self.paint("1;31", "error");
+        self.stderr(&format!("{label}: {message}\n"));
+    }
+
+    pub fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Finding and reading a directory's configuration files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use hcl_edit::structure::Body;
+
+use super::{LoadError, Located};
+use crate::diagnostic::{Diagnostic, SourceFile};
+
+/// One parsed file: its index in the source list and its syntax tree.
+pub(super) struct Parsed {
+    pub file: usize,
+    pub body: Body,
+}
+
+/// What a directory holds: configuration files and `*.auto.vars.hcl` files, each in
+/// name order. Other `*.vars.hcl` files load only through `--var-file`.
+pub(super) struct Discovered {
+    pub config: Vec<PathBuf>,
+    pub auto_vars: Vec<PathBuf>,
+}
+
+pub(super) fn discover(dir: &Path) -> Result<Discovered, LoadError> {
+    let io = |source| LoadError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    if !dir.is_dir() {
+        return Err(LoadError::NotADirectory {
+            path: dir.to_path_buf(),
+        });
+    }
+    let mut names: Vec<String> = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let is_file = entry.file_type().map_err(io)?.is_file();
+        if let (true, Some(name)) = (is_file, entry.file_name().to_str()) {
+            if name.ends_with(".hcl") {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    names.sort();
+    let (vars, config): (Vec<_>, Vec<_>) =
+        names.into_iter().partition(|n| n.ends_with(".vars.hcl"));
+    if config.is_empty() {
+        return Err(LoadError::NoConfiguration {
+            path: dir.to_path_buf(),
+        });
+    }
+    Ok(Discovered {
+        config: config.iter().map(|n| dir.join(n)).collect(),
+        auto_vars: vars
+            .iter()
+            .filter(|n| n.ends_with(".auto.vars.hcl"))
+            .map(|n| dir.join(n))
+            .collect(),
+    })
+}
+
+/// The name a diagnostic shows for `path`: as the user wrote it, without a leading `./`.
+pub(super) fn display_name(path: &Path) -> String {
+    let shown = path.display().to_string();
+    shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
+}
+
+/// Reads and parses one file, adding it to `sources`. Problems become diagnostics;
+/// the file's text is kept (lossily, if it is not UTF-8) so that they can show it.
+pub(super) fn read(
+    path: &Path,
+    sources: &mut Vec<SourceFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Option<Parsed>, LoadError> {
+    let bytes = fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let name = display_name(path);
+    let file = sources.len();
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            sources.push(SourceFile::new(name, lossy));
+            let located = Located {
+                file,
+                bytes: at..at + 1,
+            };
+            diagnostics.push(
+                Diagnostic::error("syntax.encoding", "file is not valid UTF-8")
+                    .detail(
+                        "Configuration files must be UTF-8 text; the first invalid byte is marked.",
+                    )
+                    .range(Some(located.range(sources))),
+            );
+            return Ok(None);
+        }
+    };
+    sources.push(SourceFile::new(name, text));
+    let text = &sources[file].text;
+    if let Some(at) = nesting_too_deep(text) {
+        let located = Located {
+            file,
+            bytes: at..at + 1,
+        };
+        diagnostics.push(
+            Diagnostic::error("syntax", "expressions nest too deeply")
+                .detail(format!(
+                    "Brackets and braces may nest at most {MAX_NESTING} levels deep."
+                ))
+                .range(Some(located.range(sources))),
+        );
+        return Ok(None);
+    }
+    match hcl_edit::parser::parse_body(text) {
+        Ok(body) => Ok(Some(Parsed { file, body })),
+        Err(err) => {
+            let source = &sources[file];
+            let offset = err.location().offset().min(source.text.len());
+            let located = Located {
+                file,
+                bytes: offset..offset + 1,
+            };
+            diagnostics.push(
+                Diagnostic::error("syntax", format!("invalid HCL: {}", err.message()))
+                    .detail("The file could not be parsed; fix the syntax at the marked position.")
+                    .range(Some(located.range(sources))),
+            );
+            Ok(None)
+        }
+    }
+}
+
+const MAX_NESTING: usize = 128;
+
+/// The parser recurses once per nesting level, so absurd nesting would overflow the
+/// stack: refuse it up front. Counting brackets outside strings is enough for that.
+fn nesting_too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' | b'\n' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}

@@ -1,0 +1,173 @@
+//! HCL configuration → [`Config`]: read every `*.hcl` file of a directory, resolve
+//! variables and locals, and decode the blocks into typed values that remember where
+//! in the source each one came from.
+
+mod decode;
+mod eval;
+mod files;
+mod variables;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, SourceFile, SourceRange};
+use crate::model::PromptSpec;
+use crate::validate::{Field, OrgSettings};
+
+/// A configuration directory, decoded. Produced even when some blocks had errors, so
+/// that validation can report every problem in one run.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub sources: Vec<SourceFile>,
+    pub prompts: Vec<PromptConfig>,
+    pub genesys: GenesysSettings,
+    pub validation: OrgSettings,
+}
+
+impl Config {
+    pub fn prompt(&self, label: &str) -> Option<&PromptConfig> {
+        self.prompts.iter().find(|p| p.label == label)
+    }
+
+    pub fn range(&self, located: &Located) -> SourceRange {
+        located.range(&self.sources)
+    }
+}
+
+/// The connection settings of the `genesys` block.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GenesysSettings {
+    pub region: Option<String>,
+    pub api_url: Option<String>,
+}
+
+/// One `prompt` block.
+#[derive(Clone, Debug)]
+pub struct PromptConfig {
+    pub label: String,
+    pub spec: PromptSpec,
+    pub depends_on: Vec<Dependency>,
+    pub lifecycle: Lifecycle,
+    /// Fields whose value derives from a sensitive variable: shown as `(sensitive)`.
+    pub sensitive: BTreeSet<Field>,
+    /// Fields that failed to decode (and were already reported): rules skip them.
+    pub incomplete: BTreeSet<Field>,
+    /// The block's label, where a problem with the prompt as a whole is shown.
+    pub location: Located,
+    pub fields: BTreeMap<Field, Located>,
+}
+
+impl PromptConfig {
+    pub fn address(&self) -> String {
+        format!("prompt.{}", self.label)
+    }
+
+    /// Where `field` is written, or the block's label when it was left out.
+    pub fn field_location(&self, field: Field) -> &Located {
+        self.fields.get(&field).unwrap_or(&self.location)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dependency {
+    pub label: String,
+    pub location: Located,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lifecycle {
+    pub prevent_destroy: bool,
+    /// Attribute paths in HCL names: `description`, `display.content`, …
+    pub ignore_changes: Vec<String>,
+}
+
+/// A byte range in one of [`Config::sources`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub file: usize,
+    pub bytes: Range<usize>,
+}
+
+impl Located {
+    pub fn range(&self, sources: &[SourceFile]) -> SourceRange {
+        sources[self.file].range(self.bytes.clone())
+    }
+}
+
+/// Variable values from outside the configuration, lowest precedence first within
+/// each kind: environment < `*.auto.vars.hcl` < `--var-file` < `--var`.
+#[derive(Clone, Debug, Default)]
+pub struct VarInputs {
+    /// `ASSISTFORM_VAR_<name>` variables, as `(name, value)`.
+    pub env: Vec<(String, String)>,
+    pub var_files: Vec<PathBuf>,
+    /// `--var name=value` arguments, verbatim.
+    pub vars: Vec<String>,
+}
+
+impl VarInputs {
+    /// The `ASSISTFORM_VAR_*` entries of an environment.
+    pub fn env_from(vars: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
+        vars.into_iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("ASSISTFORM_VAR_")?.to_owned(), v)))
+            .collect()
+    }
+}
+
+/// A configuration and what was found wrong with it while decoding.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: Config,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    #[error("`{}` is not a directory", path.display())]
+    NotADirectory { path: PathBuf },
+    #[error("no configuration files (`*.hcl`) in `{}`", path.display())]
+    NoConfiguration { path: PathBuf },
+    #[error("cannot read `{}`: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Reads and decodes the configuration in `dir`.
+///
+/// # Errors
+///
+/// [`LoadError`] when the directory or a file cannot be read at all; every problem
+/// with the files' contents is a diagnostic in [`Loaded::diagnostics`] instead.
+pub fn load(dir: &Path, inputs: &VarInputs) -> Result<Loaded, LoadError> {
+    let found = files::discover(dir)?;
+    let mut sources = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut parsed = Vec::new();
+    for path in &found.config {
+        if let Some(p) = files::read(path, &mut sources, &mut diagnostics)? {
+            parsed.push(p);
+        }
+    }
+    let mut value_files = Vec::new();
+    for path in found.auto_vars.iter().chain(&inputs.var_files) {
+        if let Some(p) = files::read(path, &mut sources, &mut diagnostics)? {
+            value_files.push(p);
+        }
+    }
+    let mut decoder = decode::Decoder::new(&sources, &mut diagnostics);
+    let scope = decoder.scope(&parsed, &value_files, inputs);
+    let (prompts, genesys, validation) = decoder.decode(&parsed, &scope);
+    Ok(Loaded {
+        config: Config {
+            sources,
+            prompts,
+            genesys,
+            validation,
+        },
+        diagnostics,
+    })
+}

@@ -1,0 +1,14 @@
+//! `assistform`: Genesys Cloud Agent Assist prompts as code.
+//!
+//! The modules follow the flow of data: [`config`] reads HCL into a [`config::Config`],
+//! [`validate`] checks it, and the CLI layer ([`cli`]) is the only one that prints.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod fmt;
+pub mod graph;
+pub mod model;
+pub mod remote;
+pub mod suggest;
+pub mod validate;

@@ -1,0 +1,93 @@
+//! The prompt as Genesys Cloud knows it: the one shape shared by the configuration,
+//! the validator, the client and the emulator (see API.md, "The prompt object").
+
+use serde::{Deserialize, Serialize};
+
+pub const STATUSES: &[&str] = &["active", "inactive"];
+pub const INTERACTION_TYPES: &[&str] = &["conversation", "email", "sms", "chat", "voice"];
+pub const OPERATORS: &[&str] = &["contains", "equals", "gt"];
+pub const DISPLAY_TYPES: &[&str] = &["popup", "inline", "toast"];
+pub const BUILTIN_CONTEXT_VARIABLES: &[&str] = &[
+    "customerName",
+    "accountId",
+    "issueCategory",
+    "agentId",
+    "sessionId",
+    "productType",
+];
+pub const MAX_CONTENT_CHARS: usize = 2000;
+pub const MIN_TIMEOUT_MS: u64 = 1000;
+pub const MAX_TIMEOUT_MS: u64 = 300_000;
+pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+pub const MAX_ID_LEN: usize = 64;
+
+/// The attributes of a prompt that its owner sets: a PUT body without `version`.
+///
+/// Enumerations stay strings so that a bad value can be reported as a diagnostic
+/// (by the validator, on either side of the wire) instead of failing to decode.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PromptSpec {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub status: String,
+    pub interaction_types: Vec<String>,
+    pub trigger: Trigger,
+    pub display: Display,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub conditions: Vec<Condition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    pub field: String,
+    pub operator: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Display {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub content: String,
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u64,
+}
+
+fn default_timeout_ms() -> u64 {
+    DEFAULT_TIMEOUT_MS
+}
+
+/// A prompt as the server returns it: the spec plus the fields the server owns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemotePrompt {
+    #[serde(flatten)]
+    pub spec: PromptSpec,
+    pub version: u64,
+    pub date_modified: String,
+    pub modified_by: ModifiedBy,
+    pub self_uri: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModifiedBy {
+    pub id: String,
+}
+
+/// Whether `id` is a valid prompt id: 1–64 characters of `[A-Za-z0-9_-]`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}

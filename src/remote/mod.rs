@@ -1,0 +1,3 @@
+//! The Genesys Cloud client: the only module that speaks HTTP.
+
+pub mod region;
