@@ -1,5 +1,28 @@
-//! Placeholder until the detectors land.
+//! PII detectors for Agent Assist prompt text.
+//!
+//! Every detector is tuned for precision first: a prompt linter that cries
+//! wolf on order ids and dates gets switched off, so each candidate must pass
+//! a structural check (ranges, network prefixes, country lengths) and, where
+//! the format has one, a checksum (Luhn, mod-97) before it is reported.
+//!
+//! The module is pure: no I/O, no global state besides lazily compiled regexes.
+
 use std::ops::Range;
+
+mod boundary;
+mod card;
+mod email;
+mod iban;
+mod masking;
+mod phone;
+mod runs;
+mod ssn;
+#[cfg(test)]
+mod tests;
+
+pub use masking::mask;
+
+/// The kinds of PII the scanner recognises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PiiKind {
     Ssn,
@@ -8,30 +31,153 @@ pub enum PiiKind {
     Iban,
     Phone,
 }
+
 impl PiiKind {
+    /// Diagnostic code: "pii.ssn", "pii.card", "pii.email", "pii.iban", "pii.phone"
     pub fn code(self) -> &'static str {
-        "pii"
+        match self {
+            PiiKind::Ssn => "pii.ssn",
+            PiiKind::Card => "pii.card",
+            PiiKind::Email => "pii.email",
+            PiiKind::Iban => "pii.iban",
+            PiiKind::Phone => "pii.phone",
+        }
     }
+
+    /// Human noun: "US social security number", "payment card number",
+    /// "email address", "IBAN", "phone number"
     pub fn describe(self) -> &'static str {
-        "pii"
+        match self {
+            PiiKind::Ssn => "US social security number",
+            PiiKind::Card => "payment card number",
+            PiiKind::Email => "email address",
+            PiiKind::Iban => "IBAN",
+            PiiKind::Phone => "phone number",
+        }
+    }
+
+    /// Overlap precedence, lowest wins. Phone is last because its shapes are
+    /// the loosest: a card or SSN that also parses as a phone is a card or SSN.
+    /// Email is first because anything inside an address is part of it.
+    fn precedence(self) -> u8 {
+        match self {
+            PiiKind::Email => 0,
+            PiiKind::Iban => 1,
+            PiiKind::Card => 2,
+            PiiKind::Ssn => 3,
+            PiiKind::Phone => 4,
+        }
     }
 }
+
+/// One PII occurrence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PiiMatch {
     pub kind: PiiKind,
+    /// Byte range into the scanned text.
     pub range: Range<usize>,
 }
+
 impl PiiMatch {
-    pub fn masked(&self, _text: &str) -> String {
-        String::new()
+    /// `mask(kind, &text[range])`. Returns the mask of an empty value rather
+    /// than panicking if `text` is not the text this match came from.
+    pub fn masked(&self, text: &str) -> String {
+        mask(self.kind, text.get(self.range.clone()).unwrap_or_default())
     }
 }
-pub fn scan(_text: &str, _allow: &[String]) -> Vec<PiiMatch> {
-    Vec::new()
+
+/// Every PII occurrence in `text`, sorted by start, non-overlapping (when two
+/// detectors overlap the more specific / longer one is kept). Exact strings in
+/// `allow` are not PII: a match whose text equals an allow-list entry, or lies
+/// entirely inside an occurrence of one in `text`, is dropped.
+pub fn scan(text: &str, allow: &[String]) -> Vec<PiiMatch> {
+    let bytes = text.as_bytes();
+    let digits = bytes.iter().filter(|b| b.is_ascii_digit()).count();
+    let has_at = bytes.contains(&b'@');
+    // Most prompts contain neither; skip every regex pass for them.
+    if digits < 2 && !has_at {
+        return Vec::new();
+    }
+
+    let mut found = Vec::new();
+    if has_at {
+        email::find(text, &mut found);
+    }
+    if digits >= 2 {
+        iban::find(text, &mut found);
+    }
+    // The shortest numeric PII (an 8-digit international phone) needs 8 digits.
+    if digits >= 8 {
+        // An SSN is the shortest value built from digit runs.
+        let runs = runs::digit_runs(text, 9);
+        card::find(&runs, bytes, &mut found);
+        ssn::find(&runs, bytes, &mut found);
+        phone::find(text, &mut found);
+    }
+
+    let mut kept = resolve_overlaps(found);
+    // After overlap resolution, so an allowed value also silences the weaker
+    // readings of its digits (an allowed card is not reborn as a phone).
+    if !kept.is_empty() && allow.iter().any(|a| !a.is_empty()) {
+        let spans = allowed_spans(text, allow);
+        kept.retain(|m| {
+            !spans
+                .iter()
+                .any(|s| s.start <= m.range.start && m.range.end <= s.end)
+        });
+    }
+    kept
 }
-pub fn mask(_kind: PiiKind, raw: &str) -> String {
-    raw.into()
+
+/// `text` with every PII occurrence replaced by its masked form (same allow
+/// list semantics as [`scan`]).
+pub fn mask_text(text: &str, allow: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for m in scan(text, allow) {
+        out.push_str(&text[last..m.range.start]);
+        out.push_str(&m.masked(text));
+        last = m.range.end;
+    }
+    out.push_str(&text[last..]);
+    out
 }
-pub fn mask_text(text: &str, _allow: &[String]) -> String {
-    text.into()
+
+/// Byte ranges of every occurrence (overlapping ones included) of every
+/// non-empty allow-list entry. A match equal to an entry is inside one of these.
+fn allowed_spans(text: &str, allow: &[String]) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    for entry in allow.iter().filter(|a| !a.is_empty()) {
+        let mut from = 0;
+        while let Some(pos) = text[from..].find(entry.as_str()) {
+            let start = from + pos;
+            spans.push(start..start + entry.len());
+            // Step one char, not one entry, so overlapping occurrences count.
+            from = start + text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    spans
+}
+
+/// Keeps, among overlapping candidates, the one of highest precedence (then
+/// the longest, then the earliest), and returns the survivors sorted by start.
+fn resolve_overlaps(mut found: Vec<PiiMatch>) -> Vec<PiiMatch> {
+    found.sort_by_key(|m| {
+        (
+            m.kind.precedence(),
+            std::cmp::Reverse(m.range.len()),
+            m.range.start,
+        )
+    });
+    let mut kept: Vec<PiiMatch> = Vec::with_capacity(found.len());
+    for m in found {
+        let overlaps = kept
+            .iter()
+            .any(|k| m.range.start < k.range.end && k.range.start < m.range.end);
+        if !overlaps {
+            kept.push(m);
+        }
+    }
+    kept.sort_by_key(|m| m.range.start);
+    kept
 }
