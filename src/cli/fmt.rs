@@ -37,7 +37,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
     let mut failed = false;
     let mut unformatted = false;
     for file in files {
-        let shown = file.display().to_string();
+        let shown = crate::config::display_name(&file);
         let text = fs::read(&file).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
         let Ok(text) = String::from_utf8(text) else {
             out.error(&format!("`{shown}` is not valid UTF-8"));

@@ -30,16 +30,15 @@ pub(super) fn references(expr: &Expression) -> Vec<Reference> {
     impl Visit for Collector {
         fn visit_traversal(&mut self, node: &Traversal) {
             if let (Expression::Variable(root), Some(first)) = (&node.expr, node.operators.first())
+                && let TraversalOperator::GetAttr(name) = first.value()
             {
-                if let TraversalOperator::GetAttr(name) = first.value() {
-                    let start = root.span().or(node.span()).map_or(0, |s| s.start);
-                    let end = first.span().or(node.span()).map_or(start, |s| s.end);
-                    self.0.push(Reference {
-                        root: root.as_str().to_owned(),
-                        name: name.as_str().to_owned(),
-                        bytes: start..end,
-                    });
-                }
+                let start = root.span().or(node.span()).map_or(0, |s| s.start);
+                let end = first.span().or(node.span()).map_or(start, |s| s.end);
+                self.0.push(Reference {
+                    root: root.as_str().to_owned(),
+                    name: name.as_str().to_owned(),
+                    bytes: start..end,
+                });
             }
             visit::visit_traversal(self, node);
         }

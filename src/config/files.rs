@@ -35,10 +35,10 @@ pub(super) fn discover(dir: &Path) -> Result<Discovered, LoadError> {
     for entry in fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let is_file = entry.file_type().map_err(io)?.is_file();
-        if let (true, Some(name)) = (is_file, entry.file_name().to_str()) {
-            if name.ends_with(".hcl") {
-                names.push(name.to_owned());
-            }
+        if let (true, Some(name)) = (is_file, entry.file_name().to_str())
+            && name.ends_with(".hcl")
+        {
+            names.push(name.to_owned());
         }
     }
     names.sort();
@@ -60,7 +60,7 @@ pub(super) fn discover(dir: &Path) -> Result<Discovered, LoadError> {
 }
 
 /// The name a diagnostic shows for `path`: as the user wrote it, without a leading `./`.
-pub(super) fn display_name(path: &Path) -> String {
+pub fn display_name(path: &Path) -> String {
     let shown = path.display().to_string();
     shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
 }
@@ -119,15 +119,20 @@ pub(super) fn read(
         Err(err) => {
             let source = &sources[file];
             let offset = err.location().offset().min(source.text.len());
-            let located = Located {
-                file,
-                bytes: offset..offset + 1,
-            };
-            diagnostics.push(
-                Diagnostic::error("syntax", format!("invalid HCL: {}", err.message()))
+            // The parser backtracks to the start of the construct, so look at the
+            // whole line it stopped on.
+            let line_end = source.text[offset..]
+                .find('\n')
+                .map_or(source.text.len(), |i| offset + i + 1);
+            let diagnostic = match unterminated_string(&source.text[..line_end]) {
+                Some(quote) => Diagnostic::error("syntax", "unterminated string")
+                    .detail("This string has no closing `\"` on its line; strings cannot span lines (use a heredoc, `<<-EOT … EOT`, for text over several lines).")
+                    .range(Some(Located { file, bytes: quote..quote + 1 }.range(sources))),
+                None => Diagnostic::error("syntax", format!("invalid HCL: {}", err.message()))
                     .detail("The file could not be parsed; fix the syntax at the marked position.")
-                    .range(Some(located.range(sources))),
-            );
+                    .range(Some(Located { file, bytes: offset..offset + 1 }.range(sources))),
+            };
+            diagnostics.push(diagnostic);
             Ok(None)
         }
     }
@@ -164,4 +169,41 @@ fn nesting_too_deep(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The opening quote of a string left open on the last complete line before a syntax
+/// error, which the parser reports only later and more vaguely.
+fn unterminated_string(before_error: &str) -> Option<usize> {
+    // Only the error's line and the one before: further up, a heredoc's text may
+    // hold quotes of its own.
+    let lines: Vec<(usize, &str)> = before_error
+        .split_inclusive('\n')
+        .scan(0, |start, line| {
+            let at = *start;
+            *start += line.len();
+            Some((at, line))
+        })
+        .collect();
+    lines[lines.len().saturating_sub(2)..]
+        .iter()
+        .find_map(|&(start, line)| {
+            open_quote(line.trim_end_matches(['\r', '\n'])).map(|q| start + q)
+        })
+}
+
+/// The byte offset of a `"` that `line` opens but does not close, skipping `#` comments.
+fn open_quote(line: &str) -> Option<usize> {
+    let mut open = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match (open, c) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(_), '"') => open = None,
+            (None, '"') => open = Some(i),
+            (None, '#') => return None,
+            _ => {}
+        }
+    }
+    open
 }

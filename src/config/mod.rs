@@ -5,6 +5,8 @@
 mod decode;
 mod eval;
 mod files;
+
+pub use files::display_name;
 mod variables;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -73,7 +73,7 @@ impl VarType {
 
     /// A value given as text, on the command line or in the environment: a string for
     /// a string (or untyped) variable, otherwise an HCL expression, as Terraform reads it.
-    pub fn from_text(&self, raw: &str) -> Result<Value, String> {
+    pub fn parse_text(&self, raw: &str) -> Result<Value, String> {
         match self {
             VarType::Any | VarType::String => Ok(Value::String(raw.to_owned())),
             VarType::Number | VarType::Bool => self.convert(Value::String(raw.to_owned())),

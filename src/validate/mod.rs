@@ -299,7 +299,7 @@ pub fn check_content(content: &str, org: &OrgSettings) -> Vec<Finding> {
             Finding::error(
                 found.kind.code(),
                 Field::DisplayContent,
-                format!("content holds a {} (`{masked}`)", found.kind.describe()),
+                format!("content holds {} (`{masked}`)", with_article(found.kind.describe())),
                 "Prompts are shown to every agent: never put customer data in them. Use a context variable, or add the exact string to `validation { pii_allow = [...] }` if it is not personal data.".into(),
             )
             .within(found.range),
@@ -342,4 +342,10 @@ fn quoted_list(items: &[&str]) -> String {
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn with_article(noun: &str) -> String {
+    // "an IBAN", "an email address", but "a US social security number"
+    let an = noun.starts_with(['a', 'e', 'i', 'o', 'I', 'A', 'E', 'O']);
+    format!("{} {noun}", if an { "an" } else { "a" })
 }

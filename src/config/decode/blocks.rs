@@ -170,6 +170,7 @@ impl Decoder<'_> {
             file,
             scope,
             address: &address,
+            label: location.clone(),
             location: location.clone(),
             sensitive: BTreeSet::new(),
             incomplete: BTreeSet::new(),
@@ -322,7 +323,7 @@ impl Decoder<'_> {
                     format!("prompt is missing its `{name}` block"),
                 )
                 .detail(format!("Every prompt needs one `{name} {{ … }}` block.")),
-                &p.location,
+                &p.label,
                 Some(p.address),
             );
             p.incomplete.extend(covers);
@@ -426,33 +427,33 @@ impl Decoder<'_> {
     fn genesys(&mut self, file: usize, block: &Block, scope: &Scope) -> GenesysSettings {
         let fields = self.fields(file, &block.body, &GENESYS, None);
         let mut settings = GenesysSettings::default();
-        if let Some(attr) = fields.attrs.get("region") {
-            if let Some((region, _)) = self.string(scope, file, attr, None) {
-                if region::domain(&region).is_none() {
-                    let hint = did_you_mean(&region, region::REGIONS.iter().map(|r| r.0))
-                        .map(|s| format!("Did you mean `{s}`? "))
-                        .unwrap_or_default();
-                    self.report(
+        if let Some(attr) = fields.attrs.get("region")
+            && let Some((region, _)) = self.string(scope, file, attr, None)
+        {
+            if region::domain(&region).is_none() {
+                let hint = did_you_mean(&region, region::REGIONS.iter().map(|r| r.0))
+                    .map(|s| format!("Did you mean `{s}`? "))
+                    .unwrap_or_default();
+                self.report(
                         Diagnostic::error("genesys.region", format!("unknown Genesys Cloud region `{region}`"))
                             .detail(format!("{hint}Valid regions: {}; or give the region's domain, such as `mypurecloud.ie`.", region::names())),
                         &Self::located(file, attr.value.span()),
                         None,
                     );
-                }
-                settings.region = Some(region);
             }
+            settings.region = Some(region);
         }
-        if let Some(attr) = fields.attrs.get("api_url") {
-            if let Some((url, _)) = self.string(scope, file, attr, None) {
-                if let Err(problem) = region::parse_base_url(&url) {
-                    self.report(
-                        Diagnostic::error("genesys.api_url", "invalid `api_url`").detail(problem),
-                        &Self::located(file, attr.value.span()),
-                        None,
-                    );
-                }
-                settings.api_url = Some(url);
+        if let Some(attr) = fields.attrs.get("api_url")
+            && let Some((url, _)) = self.string(scope, file, attr, None)
+        {
+            if let Err(problem) = region::parse_base_url(&url) {
+                self.report(
+                    Diagnostic::error("genesys.api_url", "invalid `api_url`").detail(problem),
+                    &Self::located(file, attr.value.span()),
+                    None,
+                );
             }
+            settings.api_url = Some(url);
         }
         settings
     }
@@ -480,7 +481,9 @@ struct PromptBuilder<'s> {
     file: usize,
     scope: &'s Scope,
     address: &'s str,
-    /// Where a missing attribute is reported: the prompt's label, or a nested block.
+    /// The prompt's label, where problems with the prompt as a whole are reported.
+    label: Located,
+    /// Where a missing attribute is reported: the label, or the nested block at hand.
     location: Located,
     sensitive: BTreeSet<Field>,
     incomplete: BTreeSet<Field>,

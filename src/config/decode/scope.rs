@@ -45,7 +45,7 @@ impl Decoder<'_> {
         let mut given: BTreeMap<String, (Value, Source)> = BTreeMap::new();
         for (name, raw) in &inputs.env {
             if let Some(var) = declared.get(name) {
-                match var.ty.from_text(raw) {
+                match var.ty.parse_text(raw) {
                     Ok(v) => {
                         given.insert(name.clone(), (v, Source::Env));
                     }
@@ -76,7 +76,7 @@ impl Decoder<'_> {
                 );
                 continue;
             };
-            match var.ty.from_text(raw) {
+            match var.ty.parse_text(raw) {
                 Ok(v) => {
                     given.insert(name.to_owned(), (v, Source::Cli));
                 }

@@ -1,0 +1,3 @@
+# Loaded only with --var-file.
+team     = "Billing (production)"
+channels = ["conversation", "chat", "email"]

@@ -1,0 +1,2 @@
+# Loaded automatically: every *.auto.vars.hcl file in the directory.
+hold_timeout = 60000
