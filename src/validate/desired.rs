@@ -120,14 +120,40 @@ fn to_diagnostic(config: &Config, prompt: &PromptConfig, finding: Finding) -> Di
         }
         _ => at.clone(),
     };
+    let (mut summary, mut detail) = (finding.summary, finding.detail);
+    if prompt.sensitive.contains(&finding.field) {
+        if let Some(value) = field_text(&prompt.spec, finding.field).filter(|v| !v.is_empty()) {
+            summary = summary.replace(value, "(sensitive)");
+            detail = detail.replace(value, "(sensitive)");
+        }
+    }
     Diagnostic {
         severity: finding.severity,
         code: finding.code.to_owned(),
-        summary: finding.summary,
-        detail: finding.detail,
+        summary,
+        detail,
         address: Some(prompt.address()),
         range: Some(config.range(&at)),
     }
+}
+
+/// The text of a string field, which a message may quote.
+fn field_text(spec: &crate::model::PromptSpec, field: Field) -> Option<&str> {
+    let condition = |i: usize| spec.trigger.conditions.get(i);
+    Some(match field {
+        Field::Id => &spec.id,
+        Field::Name => &spec.name,
+        Field::Description => &spec.description,
+        Field::Status => &spec.status,
+        Field::InteractionType(i) => spec.interaction_types.get(i)?,
+        Field::TriggerType => &spec.trigger.kind,
+        Field::ConditionField(i) => &condition(i)?.field,
+        Field::ConditionOperator(i) => &condition(i)?.operator,
+        Field::ConditionValue(i) => &condition(i)?.value,
+        Field::DisplayType => &spec.display.kind,
+        Field::DisplayContent => &spec.display.content,
+        Field::InteractionTypes | Field::Conditions | Field::DisplayTimeout => return None,
+    })
 }
 
 /// Where the part `span` of the evaluated string `value` is written inside the source

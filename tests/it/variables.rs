@@ -141,3 +141,23 @@ fn locals_can_use_variables_and_each_other() {
         .run(&["validate", "."]);
     assert_eq!(run.code, 0, "{}", run.transcript());
 }
+
+#[test]
+fn a_sensitive_value_is_never_printed() {
+    let run = Project::new()
+        .file(
+            "main.hcl",
+            format!(
+                "variable \"state\" {{\n  sensitive = true\n  default   = \"hush-hush\"\n}}\n\n{}",
+                prompt("p", "Hi").replace("type = \"conversation\"", "type = var.state")
+            ),
+        )
+        .run(&["validate", "."]);
+    assert_eq!(run.code, 1);
+    assert!(!run.stderr.contains("hush-hush"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown trigger type `(sensitive)`"),
+        "{}",
+        run.stderr
+    );
+}
