@@ -121,11 +121,11 @@ fn to_diagnostic(config: &Config, prompt: &PromptConfig, finding: Finding) -> Di
         _ => at.clone(),
     };
     let (mut summary, mut detail) = (finding.summary, finding.detail);
-    if prompt.sensitive.contains(&finding.field) {
-        if let Some(value) = field_text(&prompt.spec, finding.field).filter(|v| !v.is_empty()) {
-            summary = summary.replace(value, "(sensitive)");
-            detail = detail.replace(value, "(sensitive)");
-        }
+    if prompt.sensitive.contains(&finding.field)
+        && let Some(value) = field_text(&prompt.spec, finding.field).filter(|v| !v.is_empty())
+    {
+        summary = summary.replace(value, "(sensitive)");
+        detail = detail.replace(value, "(sensitive)");
     }
     Diagnostic {
         severity: finding.severity,
