@@ -600,27 +600,3 @@ fn codes_and_descriptions() {
         assert_eq!((kind.code(), kind.describe()), (code, noun));
     }
 }
-
-/// Release-mode budget from the spec; run with
-/// `cargo test --release -- --ignored`.
-#[test]
-#[ignore = "timing; meaningful only in release mode"]
-fn ten_thousand_prompts_well_under_100ms() {
-    let templates = [
-        "Hello {{customerName}}, I can see order ORD-2024-118273 placed on 2024-01-15 for $1,234.56. \
-         Would you like me to check the delivery status or update the shipping address for you today?",
-        "Remind the customer that support is available 24/7 and that refunds take 5-7 business days. \
-         Offer the satisfaction survey at the end of the call and thank them for being a member.",
-        "Verify identity: ask for the last 4 digits of the card on file, never the full number. \
-         Example of what NOT to paste: 4111 1111 1111 1111 or jane.doe@example.com or +1 415 555 0132.",
-    ];
-    let prompts: Vec<String> = (0..10_000)
-        .map(|i| format!("{} #{i}", templates[i % templates.len()]))
-        .collect();
-    let start = std::time::Instant::now();
-    let total: usize = prompts.iter().map(|p| scan(p, &[]).len()).sum();
-    let elapsed = start.elapsed();
-    eprintln!("scanned {} prompts in {elapsed:?}", prompts.len());
-    assert_eq!(total, 3 * (0..prompts.len()).filter(|i| i % 3 == 2).count());
-    assert!(elapsed.as_millis() < 100, "took {elapsed:?}");
-}
