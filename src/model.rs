@@ -91,3 +91,81 @@ pub fn is_valid_id(id: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
+
+impl PromptSpec {
+    /// The attributes in HCL names, shaped as Terraform shapes a resource's values
+    /// (nested blocks are lists of objects): what the state records and what plan
+    /// JSON shows.
+    pub fn to_values(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "status": self.status,
+            "interaction_types": self.interaction_types,
+            "trigger": [{
+                "type": self.trigger.kind,
+                "condition": self.trigger.conditions.iter().map(|c| serde_json::json!({
+                    "field": c.field,
+                    "operator": c.operator,
+                    "value": c.value,
+                })).collect::<Vec<_>>(),
+            }],
+            "display": [{
+                "type": self.display.kind,
+                "content": self.display.content,
+                "timeout_ms": self.display.timeout_ms,
+            }],
+        })
+    }
+
+    /// The inverse of [`PromptSpec::to_values`].
+    ///
+    /// # Errors
+    ///
+    /// When `values` is not in that shape.
+    pub fn from_values(values: &serde_json::Value) -> Result<PromptSpec, serde_json::Error> {
+        #[derive(Deserialize)]
+        struct Values {
+            id: String,
+            name: String,
+            description: String,
+            status: String,
+            interaction_types: Vec<String>,
+            trigger: [TriggerValues; 1],
+            display: [DisplayValues; 1],
+        }
+        #[derive(Deserialize)]
+        struct TriggerValues {
+            #[serde(rename = "type")]
+            kind: String,
+            condition: Vec<Condition>,
+        }
+        #[derive(Deserialize)]
+        struct DisplayValues {
+            #[serde(rename = "type")]
+            kind: String,
+            content: String,
+            timeout_ms: u64,
+        }
+        let v = Values::deserialize(values)?;
+        let [trigger] = v.trigger;
+        let [display] = v.display;
+        Ok(PromptSpec {
+            id: v.id,
+            name: v.name,
+            description: v.description,
+            status: v.status,
+            interaction_types: v.interaction_types,
+            trigger: Trigger {
+                kind: trigger.kind,
+                conditions: trigger.condition,
+            },
+            display: Display {
+                kind: display.kind,
+                content: display.content,
+                timeout_ms: display.timeout_ms,
+            },
+        })
+    }
+}
