@@ -9,6 +9,8 @@ pub mod diagnostic;
 pub mod fmt;
 pub mod graph;
 pub mod model;
+pub mod plan;
 pub mod remote;
+pub mod state;
 pub mod suggest;
 pub mod validate;

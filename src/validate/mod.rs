@@ -47,6 +47,20 @@ pub enum Field {
 }
 
 impl Field {
+    /// The field's path in HCL names, e.g. `trigger.condition[0].operator`.
+    pub fn hcl_path(self) -> String {
+        match self {
+            Field::InteractionTypes => "interaction_types".into(),
+            Field::InteractionType(i) => format!("interaction_types[{i}]"),
+            Field::Conditions => "trigger.condition".into(),
+            Field::ConditionField(i) => format!("trigger.condition[{i}].field"),
+            Field::ConditionOperator(i) => format!("trigger.condition[{i}].operator"),
+            Field::ConditionValue(i) => format!("trigger.condition[{i}].value"),
+            Field::DisplayTimeout => "display.timeout_ms".into(),
+            other => other.json_path(),
+        }
+    }
+
     /// The field's path in the API's JSON body, e.g. `trigger.conditions[0].operator`.
     pub fn json_path(self) -> String {
         match self {

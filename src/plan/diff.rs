@@ -1,0 +1,291 @@
+//! Desired × State × Live → Plan. Pure: no I/O, no HTTP.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sha2::{Digest, Sha256};
+
+use super::{Action, Change, Drift, Plan};
+use crate::config::{Config, PromptConfig};
+use crate::diagnostic::Diagnostic;
+use crate::model::{PromptSpec, RemotePrompt};
+use crate::state::State;
+use crate::validate::dependency_graph;
+
+/// What a plan is made from.
+pub struct Inputs<'a> {
+    pub config: &'a Config,
+    pub state: &'a State,
+    /// Every prompt in the org, as the list endpoint returned them.
+    pub live: &'a [RemotePrompt],
+    /// `--target` addresses: only these and what they depend on. Empty: everything.
+    pub targets: &'a [String],
+    pub refresh_only: bool,
+}
+
+/// The plan, or every reason it cannot be made (each a diagnostic naming the prompt).
+///
+/// # Errors
+///
+/// A prompt whose id exists in the org but is not managed; a change that
+/// `prevent_destroy` forbids; a `--target` that names no prompt.
+pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
+    let Inputs {
+        config,
+        state,
+        live,
+        ..
+    } = *inputs;
+    let live: BTreeMap<&str, &RemotePrompt> =
+        live.iter().map(|p| (p.spec.id.as_str(), p)).collect();
+    let mut errors = Vec::new();
+    let mut changes = Vec::new();
+    let mut drift = Vec::new();
+
+    for (address, resource) in &state.resources {
+        let Ok(before) = resource.spec() else {
+            errors.push(
+                Diagnostic::error(
+                    "state.invalid",
+                    format!("the state entry for `{address}` cannot be read"),
+                )
+                .address(address),
+            );
+            continue;
+        };
+        let now = live.get(resource.id.as_str()).map(|p| &p.spec);
+        if now != Some(&before) {
+            drift.push(Drift {
+                address: address.clone(),
+                label: label_of(address),
+                before,
+                after: now.cloned(),
+            });
+        }
+    }
+
+    let graph = dependency_graph(config);
+    let order = graph
+        .topological_order()
+        .unwrap_or_else(|_| (0..config.prompts.len()).collect());
+    for &i in &order {
+        let prompt = &config.prompts[i];
+        match plan_prompt(prompt, state, &live, config) {
+            Ok(change) => changes.push(change),
+            Err(e) => errors.push(e),
+        }
+    }
+    for (address, resource) in state.resources.iter().rev() {
+        if config.prompt(&label_of(address)).is_some() {
+            continue;
+        }
+        let now = live.get(resource.id.as_str());
+        if resource.prevent_destroy && now.is_some() {
+            errors.push(prevent_destroy_error(
+                address,
+                "it is no longer in the configuration",
+            ));
+            continue;
+        }
+        changes.push(Change {
+            address: address.clone(),
+            label: label_of(address),
+            action: if now.is_some() {
+                Action::Delete
+            } else {
+                Action::NoOp
+            },
+            before: now.map(|p| p.spec.clone()),
+            after: None,
+            live_version: now.map(|p| p.version),
+            depends_on: Vec::new(),
+            sensitive: Vec::new(),
+            prevent_destroy: false,
+            reason: Some(if now.is_some() {
+                "it is no longer in the configuration".into()
+            } else {
+                "it is no longer in the configuration, and was already deleted outside assistform"
+                    .into()
+            }),
+        });
+    }
+
+    if !inputs.targets.is_empty() {
+        let keep = targeted(config, inputs.targets, &mut errors);
+        changes.retain(|c| keep.contains(&c.address));
+        drift.retain(|d| keep.contains(&d.address));
+    }
+    if inputs.refresh_only {
+        changes.clear();
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Plan {
+        lineage: state.lineage.clone(),
+        serial: state.serial,
+        config_digest: digest(config),
+        changes,
+        drift,
+        refresh_only: inputs.refresh_only,
+        pii_allow: config.validation.pii_allow.clone(),
+    })
+}
+
+fn plan_prompt(
+    prompt: &PromptConfig,
+    state: &State,
+    live: &BTreeMap<&str, &RemotePrompt>,
+    config: &Config,
+) -> Result<Change, Diagnostic> {
+    let address = prompt.address();
+    let desired = &prompt.spec;
+    let mut change = Change {
+        address: address.clone(),
+        label: prompt.label.clone(),
+        action: Action::NoOp,
+        before: None,
+        after: Some(desired.clone()),
+        live_version: None,
+        depends_on: prompt
+            .depends_on
+            .iter()
+            .map(|d| format!("prompt.{}", d.label))
+            .collect(),
+        sensitive: prompt.sensitive.iter().map(|f| f.hcl_path()).collect(),
+        prevent_destroy: prompt.lifecycle.prevent_destroy,
+        reason: None,
+    };
+    let unmanaged = |id: &str| -> Option<Diagnostic> {
+        let found = live.get(id)?;
+        let summary = match state.address_of(id) {
+            Some(other) => format!("prompt id `{id}` is already managed as `{other}`"),
+            None => format!(
+                "prompt id `{id}` already exists in Genesys but is not managed by assistform"
+            ),
+        };
+        Some(
+            Diagnostic::error("plan.unmanaged", summary)
+                .detail(format!(
+                    "Creating it would overwrite a prompt made outside this configuration (\"{}\", version {}). Import it into the state first, or choose another `id`.",
+                    found.spec.name, found.version
+                ))
+                .address(&address)
+                .range(Some(config.range(prompt.field_location(crate::validate::Field::Id)))),
+        )
+    };
+    let Some(resource) = state.resources.get(&address) else {
+        if let Some(error) = unmanaged(&desired.id) {
+            return Err(error);
+        }
+        change.action = Action::Create;
+        return Ok(change);
+    };
+    let Some(now) = live.get(resource.id.as_str()) else {
+        change.action = Action::Create;
+        change.reason = Some("it was deleted outside assistform and will be created again".into());
+        return Ok(change);
+    };
+    if resource.id != desired.id {
+        if prompt.lifecycle.prevent_destroy {
+            return Err(prevent_destroy_error(
+                &address,
+                "its `id` changed, which replaces it",
+            ));
+        }
+        if let Some(error) = unmanaged(&desired.id) {
+            return Err(error);
+        }
+        change.action = Action::Replace;
+        change.before = Some(now.spec.clone());
+        change.live_version = Some(now.version);
+        change.reason = Some(format!(
+            "its id changes from `{}` to `{}`",
+            resource.id, desired.id
+        ));
+        return Ok(change);
+    }
+    let after = with_ignored(desired, &now.spec, &prompt.lifecycle.ignore_changes);
+    change.action = if after == now.spec {
+        Action::NoOp
+    } else {
+        Action::Update
+    };
+    change.before = Some(now.spec.clone());
+    change.after = Some(after);
+    change.live_version = Some(now.version);
+    Ok(change)
+}
+
+/// `desired`, with every attribute under `ignore_changes` taken from `live`.
+fn with_ignored(desired: &PromptSpec, live: &PromptSpec, ignore: &[String]) -> PromptSpec {
+    let mut out = desired.clone();
+    for path in ignore {
+        match path.as_str() {
+            "name" => out.name.clone_from(&live.name),
+            "description" => out.description.clone_from(&live.description),
+            "status" => out.status.clone_from(&live.status),
+            "interaction_types" => out.interaction_types.clone_from(&live.interaction_types),
+            "trigger" => out.trigger.clone_from(&live.trigger),
+            "trigger.type" => out.trigger.kind.clone_from(&live.trigger.kind),
+            "trigger.condition" => out.trigger.conditions.clone_from(&live.trigger.conditions),
+            "display" => out.display.clone_from(&live.display),
+            "display.type" => out.display.kind.clone_from(&live.display.kind),
+            "display.content" => out.display.content.clone_from(&live.display.content),
+            "display.timeout_ms" => out.display.timeout_ms = live.display.timeout_ms,
+            _ => {} // the decoder accepts only the names above
+        }
+    }
+    out
+}
+
+fn prevent_destroy_error(address: &str, why: &str) -> Diagnostic {
+    Diagnostic::error("plan.prevent_destroy", format!("`{address}` cannot be destroyed"))
+        .detail(format!(
+            "The plan would destroy it because {why}, but its `lifecycle {{ prevent_destroy = true }}` forbids that. Restore the configuration, or set `prevent_destroy = false` and apply before removing it."
+        ))
+        .address(address)
+}
+
+/// The targets and everything they depend on, by address.
+fn targeted(config: &Config, targets: &[String], errors: &mut Vec<Diagnostic>) -> BTreeSet<String> {
+    let mut keep = BTreeSet::new();
+    let mut todo: Vec<String> = Vec::new();
+    for t in targets {
+        if config.prompt(&label_of(t)).is_none() || !t.starts_with("prompt.") {
+            errors.push(
+                Diagnostic::error(
+                    "plan.target",
+                    format!("`--target {t}` names no prompt in the configuration"),
+                )
+                .detail("A target is an address such as `prompt.greeting`."),
+            );
+        }
+        todo.push(t.clone());
+    }
+    while let Some(address) = todo.pop() {
+        if !keep.insert(address.clone()) {
+            continue;
+        }
+        if let Some(p) = config.prompt(&label_of(&address)) {
+            todo.extend(p.depends_on.iter().map(|d| format!("prompt.{}", d.label)));
+        }
+    }
+    keep
+}
+
+fn label_of(address: &str) -> String {
+    address
+        .strip_prefix("prompt.")
+        .unwrap_or(address)
+        .to_owned()
+}
+
+fn digest(config: &Config) -> String {
+    let mut hasher = Sha256::new();
+    for p in &config.prompts {
+        hasher.update(p.address().as_bytes());
+        hasher.update(p.spec.to_values().to_string().as_bytes());
+        hasher.update([0]);
+    }
+    format!("{:x}", hasher.finalize())
+}

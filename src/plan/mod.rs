@@ -1,0 +1,121 @@
+//! The plan: what apply would change, and why. Plain data — the diff engine makes
+//! it, renderers show it, the plan file stores it, apply carries it out.
+
+mod diff;
+pub mod render;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::PromptSpec;
+
+pub use diff::{Inputs, diff};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Create,
+    Update,
+    /// The id changed: delete the old prompt, create the new one.
+    Replace,
+    Delete,
+    NoOp,
+}
+
+/// What happens to one address.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub address: String,
+    pub label: String,
+    pub action: Action,
+    /// The live prompt this change overwrites or deletes (`None` for a create).
+    pub before: Option<PromptSpec>,
+    /// The prompt as apply will write it (`None` for a delete); attributes under
+    /// `ignore_changes` hold their live values.
+    pub after: Option<PromptSpec>,
+    /// The live `version` read by the plan: apply writes with it, so a change made
+    /// in the console since the plan is never overwritten.
+    pub live_version: Option<u64>,
+    /// Addresses this prompt depends on: apply writes them first.
+    pub depends_on: Vec<String>,
+    /// Attribute paths whose values come from sensitive variables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_destroy: bool,
+    /// Why, for display only: it never drives apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A managed prompt that changed outside assistform since the last apply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Drift {
+    pub address: String,
+    pub label: String,
+    /// What the state says was applied.
+    pub before: PromptSpec,
+    /// What Genesys holds now; `None` when the prompt was deleted.
+    pub after: Option<PromptSpec>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The state this plan was made from: apply refuses a plan when either moved.
+    pub lineage: String,
+    pub serial: u64,
+    /// SHA-256 of the desired prompts, so a plan file names what it was made from.
+    pub config_digest: String,
+    /// Every address in scope, in the order apply would visit them.
+    pub changes: Vec<Change>,
+    pub drift: Vec<Drift>,
+    #[serde(default)]
+    pub refresh_only: bool,
+    /// The org's PII allow-list, so a saved plan renders with the same masking.
+    #[serde(default)]
+    pub pii_allow: Vec<String>,
+}
+
+/// Counts for the summary line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub add: usize,
+    pub change: usize,
+    pub destroy: usize,
+}
+
+impl Plan {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for c in &self.changes {
+            match c.action {
+                Action::Create => s.add += 1,
+                Action::Update => s.change += 1,
+                Action::Replace => {
+                    s.add += 1;
+                    s.destroy += 1;
+                }
+                Action::Delete => s.destroy += 1,
+                Action::NoOp => {}
+            }
+        }
+        s
+    }
+
+    pub fn has_changes(&self) -> bool {
+        self.changes.iter().any(|c| c.action != Action::NoOp)
+    }
+}
+
+impl Summary {
+    /// `Plan: X to add, Y to change, Z to destroy.` or `No changes.`
+    pub fn line(&self) -> String {
+        if *self == Summary::default() {
+            "No changes.".to_owned()
+        } else {
+            format!(
+                "Plan: {} to add, {} to change, {} to destroy.",
+                self.add, self.change, self.destroy
+            )
+        }
+    }
+}

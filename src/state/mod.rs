@@ -1,0 +1,200 @@
+//! The local state: which prompts this configuration manages, their ids, the
+//! versions last seen and the attributes last applied.
+//!
+//! Written atomically (temp file, fsync, rename, fsync of the directory) with mode
+//! 0600, the previous copy kept as a backup. A file that cannot be read, or that a
+//! newer assistform wrote, is refused and never overwritten.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::PromptSpec;
+
+pub const STATE_FILE: &str = "assistform.state.json";
+pub const BACKUP_FILE: &str = "assistform.state.json.backup";
+/// The newest format this build reads and the one it writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub format_version: u32,
+    /// Up by one with every write.
+    pub serial: u64,
+    /// Fixed when the state is first created: a plan made from one state's lineage
+    /// never applies to another's.
+    pub lineage: String,
+    /// By address, `prompt.<label>`.
+    pub resources: BTreeMap<String, Resource>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    /// The prompt's id in Genesys.
+    pub id: String,
+    /// The version Genesys gave the prompt when it was last written or read.
+    pub version: u64,
+    /// The attributes last applied, as [`PromptSpec::to_values`].
+    pub attributes: serde_json::Value,
+    /// Kept from the configuration so that deleting the block cannot destroy it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_destroy: bool,
+}
+
+impl Resource {
+    /// The attributes last applied.
+    ///
+    /// # Errors
+    ///
+    /// When the recorded attributes are not a prompt's.
+    pub fn spec(&self) -> Result<PromptSpec, serde_json::Error> {
+        PromptSpec::from_values(&self.attributes)
+    }
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            format_version: FORMAT_VERSION,
+            serial: 0,
+            lineage: uuid::Uuid::new_v4().to_string(),
+            resources: BTreeMap::new(),
+        }
+    }
+}
+
+impl State {
+    /// The address that manages prompt `id`, if any.
+    pub fn address_of(&self, id: &str) -> Option<&str> {
+        self.resources
+            .iter()
+            .find(|(_, r)| r.id == id)
+            .map(|(a, _)| a.as_str())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateError {
+    #[error("cannot {action} `{}`: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("`{}` is not a valid state file (line {line}, column {column}: {message}); it was left untouched", path.display())]
+    Corrupt {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("`{}` has format version {found}, newer than this assistform reads ({FORMAT_VERSION}); upgrade assistform. The file was left untouched", path.display())]
+    NewerFormat { path: PathBuf, found: u32 },
+}
+
+/// Reads the state in `dir`; `None` when there is none yet.
+///
+/// # Errors
+///
+/// [`StateError`] when the file exists but cannot be read or understood.
+pub fn read(dir: &Path) -> Result<Option<State>, StateError> {
+    let path = dir.join(STATE_FILE);
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(StateError::Io {
+                action: "read",
+                path,
+                source,
+            });
+        }
+    };
+    #[derive(Deserialize)]
+    struct Version {
+        format_version: u32,
+    }
+    let corrupt = |e: serde_json::Error| StateError::Corrupt {
+        path: path.clone(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    };
+    let version: Version = serde_json::from_str(&text).map_err(corrupt)?;
+    if version.format_version > FORMAT_VERSION {
+        return Err(StateError::NewerFormat {
+            path,
+            found: version.format_version,
+        });
+    }
+    serde_json::from_str(&text).map(Some).map_err(corrupt)
+}
+
+/// Writes `state` to `dir` with its serial up by one, keeping the previous file as
+/// the backup.
+///
+/// # Errors
+///
+/// [`StateError::Io`] when any step fails; the previous state is then still in place.
+pub fn write(dir: &Path, state: &mut State) -> Result<(), StateError> {
+    let io = |action, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| StateError::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    fs::create_dir_all(dir).map_err(io("create", dir))?;
+    state.serial += 1;
+    state.format_version = FORMAT_VERSION;
+    let mut text = serde_json::to_string_pretty(state).expect("state serialises");
+    text.push('\n');
+    let path = dir.join(STATE_FILE);
+    if path.exists() {
+        // A copy, not a rename: the state file must exist at every instant.
+        write_atomically(
+            dir,
+            &dir.join(BACKUP_FILE),
+            &fs::read(&path).map_err(io("read", &path))?,
+        )?;
+    }
+    write_atomically(dir, &path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` so that a crash leaves either the old or the new file,
+/// never a torn one.
+pub(crate) fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), StateError> {
+    let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
+    let io = |action, p: &Path| {
+        let p = p.to_path_buf();
+        move |source| StateError::Io {
+            action,
+            path: p,
+            source,
+        }
+    };
+    let mut file = private_file(&tmp).map_err(io("create", &tmp))?;
+    file.write_all(bytes).map_err(io("write", &tmp))?;
+    file.sync_all().map_err(io("sync", &tmp))?;
+    drop(file);
+    fs::rename(&tmp, path).map_err(io("replace", path))?;
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io("sync", dir))
+}
+
+fn private_file(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,64 @@
+use super::*;
+
+fn resource(id: &str) -> Resource {
+    Resource {
+        id: id.into(),
+        version: 3,
+        attributes: serde_json::json!({}),
+        prevent_destroy: false,
+    }
+}
+
+#[test]
+fn write_then_read_round_trips_and_counts_serials() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(read(dir.path()).unwrap(), None);
+    let mut state = State::default();
+    state.resources.insert("prompt.a".into(), resource("a"));
+    write(dir.path(), &mut state).unwrap();
+    write(dir.path(), &mut state).unwrap();
+    let back = read(dir.path()).unwrap().unwrap();
+    assert_eq!(back, state);
+    assert_eq!(back.serial, 2);
+    let backup: State =
+        serde_json::from_str(&fs::read_to_string(dir.path().join(BACKUP_FILE)).unwrap()).unwrap();
+    assert_eq!(backup.serial, 1);
+    assert_eq!(backup.lineage, state.lineage);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &mut State::default()).unwrap();
+    let mode = fs::metadata(dir.path().join(STATE_FILE))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn a_corrupt_file_is_refused_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join(STATE_FILE),
+        "{\n  \"format_version\": 1,\n  oops\n}",
+    )
+    .unwrap();
+    let err = read(dir.path()).unwrap_err();
+    assert!(matches!(err, StateError::Corrupt { line: 3, .. }), "{err}");
+}
+
+#[test]
+fn a_newer_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join(STATE_FILE),
+        r#"{"format_version": 99, "serial": 1}"#,
+    )
+    .unwrap();
+    let err = read(dir.path()).unwrap_err();
+    assert!(err.to_string().contains("format version 99"), "{err}");
+}
