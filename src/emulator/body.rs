@@ -1,56 +1,73 @@
 //! Reading request bodies: the size limit, the content type, and JSON decoding with
 //! errors that name the offending field.
 
+use std::sync::Arc;
+
 use axum::body::{Body, Bytes, HttpBody};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
 
-use std::sync::Arc;
-
-use crate::model::RemotePrompt;
-use serde::de::DeserializeOwned;
-
 use super::error::ApiError;
+use crate::model::RemotePrompt;
 
 /// The largest request body accepted.
 pub(crate) const MAX_BODY: usize = 1024 * 1024;
 
-/// How much of an oversized body is still read (and dropped) before the 413 is sent:
-/// a client that is still writing when the server closes the socket would see a
-/// connection reset instead of the answer.
-const MAX_DRAIN: usize = 64 * 1024 * 1024;
+/// How much of a refused body is still read and dropped before the answer: a client
+/// that writes its whole body before reading (Python's urllib, say) would otherwise
+/// see a broken pipe instead of the answer.
+const MAX_DRAIN: u64 = 64 * 1024 * 1024;
 
 /// Reads the whole body, up to [`MAX_BODY`] bytes.
 pub(crate) async fn read(headers: &HeaderMap, mut body: Body) -> Result<Bytes, ApiError> {
+    let too_large =
+        || ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE).param("limit", MAX_BODY as u64);
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        discard(body).await;
+        return Err(too_large());
+    }
     let mut buf = Vec::new();
-    let mut total = 0usize;
-    while let Some(frame) =
-        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
-    {
-        let frame =
-            frame.map_err(|e| ApiError::bad_request(format!("cannot read the body: {e}")))?;
-        let Ok(data) = frame.into_data() else {
+    while let Some(chunk) = next_chunk(&mut body).await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("cannot read the body: {e}")))?;
+        let Some(data) = chunk else {
             continue;
         };
-        total = total.saturating_add(data.len());
+        if buf.len() + data.len() > MAX_BODY {
+            discard(body).await;
+            return Err(too_large());
+        }
+        buf.extend_from_slice(&data);
+    }
+    Ok(Bytes::from(buf))
+}
+
+/// Reads and drops the rest of a body the answer will not need, up to [`MAX_DRAIN`]
+/// bytes (past that, hyper closes the connection after the answer).
+pub(crate) async fn discard(mut body: Body) {
+    let mut total = 0u64;
+    while let Some(Ok(chunk)) = next_chunk(&mut body).await {
+        total += chunk.map_or(0, |d| d.len() as u64);
         if total > MAX_DRAIN {
             break;
         }
-        if total <= MAX_BODY && declared.is_none_or(|n| n <= MAX_BODY as u64) {
-            buf.extend_from_slice(&data);
-        }
     }
-    if total > MAX_BODY || declared.is_some_and(|n| n > MAX_BODY as u64) {
-        return Err(
-            ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE).param("limit", MAX_BODY as u64)
-        );
-    }
-    Ok(Bytes::from(buf))
+}
+
+/// The next frame's data (`None` for a trailers frame), or `None` at the end.
+async fn next_chunk(body: &mut Body) -> Option<Result<Option<Bytes>, axum::Error>> {
+    std::future::poll_fn(|cx| {
+        std::pin::Pin::new(&mut *body)
+            .poll_frame(cx)
+            .map(|frame| frame.map(|f| f.map(|f| f.into_data().ok())))
+    })
+    .await
 }
 
 /// Reads and decodes a JSON body: present, declared as JSON, well formed, and
@@ -77,6 +94,7 @@ pub(crate) async fn json<T: DeserializeOwned>(
         .map_err(|e| ApiError::bad_request(format!("The request body is not valid: {e}.")))
 }
 
+/// `application/json` or a `+json` type, parameters (`charset`) aside.
 fn is_json(headers: &HeaderMap) -> bool {
     let Some(value) = headers
         .get(header::CONTENT_TYPE)
@@ -84,11 +102,16 @@ fn is_json(headers: &HeaderMap) -> bool {
     else {
         return false;
     };
-    let essence = value.split(';').next().unwrap_or("").trim();
-    essence.eq_ignore_ascii_case("application/json")
-        || (essence.len() > 5
-            && essence.to_ascii_lowercase().starts_with("application/")
-            && essence.to_ascii_lowercase().ends_with("+json"))
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|sub| sub.len() > "+json".len() && sub.ends_with("+json"))
 }
 
 /// A JSON answer, serialised once, straight into the body.

@@ -15,7 +15,7 @@ use super::error::ApiError;
 use super::prompts::Caller;
 use super::state::Shared;
 use super::store::PROMPTS_PATH;
-use super::{admin, auth, prompts};
+use super::{admin, auth, body, prompts};
 
 const TOKEN_PATH: &str = "/oauth/token";
 const API_PREFIX: &str = "/api/v2";
@@ -74,18 +74,25 @@ async fn api(shared: &Shared, mut request: Request, next: Next) -> Response {
     let verdict = shared
         .limits
         .check(window, faults.rate_limit, faults.window(), Instant::now());
-    let mut response = if !verdict.allowed {
-        verdict.refusal().into_response()
-    } else if let Some(client) = client {
-        match shared.faults.roll(faults.fail_rate) {
-            Some(failure) => failure.into_response(),
-            None => {
-                request.extensions_mut().insert(Caller(client));
-                explained(next.run(request).await)
-            }
-        }
+    let admitted = if verdict.allowed {
+        client.ok_or_else(ApiError::bad_credentials)
     } else {
-        ApiError::bad_credentials().into_response()
+        Err(verdict.refusal())
+    };
+    let admitted = admitted.and_then(|client| match shared.faults.roll(faults.fail_rate) {
+        Some(failure) => Err(failure),
+        None => Ok(client),
+    });
+    let mut response = match admitted {
+        Ok(client) => {
+            request.extensions_mut().insert(Caller(client));
+            explained(next.run(request).await)
+        }
+        Err(refusal) => {
+            // Read what the client is still sending, so that it gets the answer.
+            body::discard(request.into_body()).await;
+            refusal.into_response()
+        }
     };
     verdict.headers(response.headers_mut());
     shared.stats.count(&method, response.status());

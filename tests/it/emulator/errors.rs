@@ -190,3 +190,22 @@ async fn every_error_has_its_own_context_id() {
     let second = error_body(emu.get(&path).await, 404, "not.found").await;
     assert_ne!(first["contextId"], second["contextId"]);
 }
+
+#[tokio::test]
+async fn a_large_body_refused_before_it_is_read_still_gets_its_answer() {
+    let emu = Emu::start().await;
+    let body = vec![b' '; 5 * 1024 * 1024];
+    for _ in 0..3 {
+        let response = emu
+            .http
+            .put(emu.url(&format!("{PROMPTS}/p")))
+            .bearer_auth("forged")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .expect("answered, not reset");
+        error_body(response, 401, "bad.credentials").await;
+    }
+    still_serving(&emu).await;
+}
