@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod emulator;
 pub mod fmt;
 pub mod graph;
 pub mod model;

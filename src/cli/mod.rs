@@ -1,6 +1,7 @@
 //! The command line: clap definitions, one file per command, and the only code that
 //! prints or chooses an exit code.
 
+mod emulator;
 mod fmt;
 mod output;
 mod validate;
@@ -33,6 +34,7 @@ struct Cli {
 enum Command {
     Validate(validate::Args),
     Fmt(fmt::Args),
+    Emulator(emulator::Args),
 }
 
 /// Exit codes, as Terraform's.
@@ -61,6 +63,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
     let result = match cli.command {
         Command::Validate(args) => validate::run(args, &mut out),
         Command::Fmt(args) => fmt::run(args, &mut out),
+        Command::Emulator(args) => emulator::run(args, &mut out),
     };
     match result {
         Ok(code) => code,

@@ -71,7 +71,7 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         let prompt = &config.prompts[i];
         match plan_prompt(prompt, state, &live, config) {
             Ok(change) => changes.push(change),
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(*e),
         }
     }
     for (address, resource) in state.resources.iter().rev() {
@@ -136,7 +136,7 @@ fn plan_prompt(
     state: &State,
     live: &BTreeMap<&str, &RemotePrompt>,
     config: &Config,
-) -> Result<Change, Diagnostic> {
+) -> Result<Change, Box<Diagnostic>> {
     let address = prompt.address();
     let desired = &prompt.spec;
     let mut change = Change {
@@ -155,7 +155,7 @@ fn plan_prompt(
         prevent_destroy: prompt.lifecycle.prevent_destroy,
         reason: None,
     };
-    let unmanaged = |id: &str| -> Option<Diagnostic> {
+    let unmanaged = |id: &str| -> Option<Box<Diagnostic>> {
         let found = live.get(id)?;
         let summary = match state.address_of(id) {
             Some(other) => format!("prompt id `{id}` is already managed as `{other}`"),
@@ -163,7 +163,7 @@ fn plan_prompt(
                 "prompt id `{id}` already exists in Genesys but is not managed by assistform"
             ),
         };
-        Some(
+        Some(Box::new(
             Diagnostic::error("plan.unmanaged", summary)
                 .detail(format!(
                     "Creating it would overwrite a prompt made outside this configuration (\"{}\", version {}). Import it into the state first, or choose another `id`.",
@@ -171,7 +171,7 @@ fn plan_prompt(
                 ))
                 .address(&address)
                 .range(Some(config.range(prompt.field_location(crate::validate::Field::Id)))),
-        )
+        ))
     };
     let Some(resource) = state.resources.get(&address) else {
         if let Some(error) = unmanaged(&desired.id) {

@@ -1,0 +1,112 @@
+//! `assistform emulator`: the built-in Genesys Cloud emulator, until Ctrl-C.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use super::{Error, Output, exit};
+use crate::emulator::{Emulator, EmulatorOptions};
+
+/// Serve a local Genesys Cloud Agent Assist API (OAuth, prompts, rate limits, faults).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  assistform emulator --listen 127.0.0.1:8080 --client-id demo --client-secret demo
+  assistform emulator --client-id demo --client-secret demo --data org.json --latency-ms 20 \\
+      --fail-rate 0.05 --seed 42 --context-variables orderId,planName
+
+Point a configuration at it with `genesys { api_url = \"http://127.0.0.1:8080\" }`.
+Test controls live under /__emulator/ (stats, reset, prompts, org, faults): see docs/emulator.md.")]
+pub struct Args {
+    /// The loopback address to listen on (port 0 picks a free port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The OAuth client id the emulator accepts.
+    #[arg(long, value_name = "ID")]
+    client_id: String,
+    /// The OAuth client secret the emulator accepts.
+    #[arg(long, value_name = "SECRET", hide_env_values = true)]
+    client_secret: String,
+    /// Load the org from FILE at start and save it there after every change.
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
+    /// Delay every /api/v2 request by this many milliseconds before processing it.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency_ms: u64,
+    /// Requests allowed per rate window, per OAuth client.
+    #[arg(long, value_name = "N", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..))]
+    rate_limit: u32,
+    /// The length of the rate window in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    rate_window: u64,
+    /// Share of /api/v2 requests answered with a transient 503 (a tenth as often, a 500
+    /// indexing timeout), from 0.0 to 1.0.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = fail_rate)]
+    fail_rate: f64,
+    /// Seed for the injected failures, to repeat a run exactly.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Lifetime of the bearer tokens in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 86_400, value_parser = clap::value_parser!(u64).range(1..))]
+    token_ttl: u64,
+    /// Context variables the org adds to the built-in ones.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    context_variables: Vec<String>,
+    /// Strings the org allows in prompt content although they look like PII.
+    #[arg(long, value_name = "VALUES", value_delimiter = ',')]
+    pii_allow: Vec<String>,
+}
+
+fn fail_rate(s: &str) -> Result<f64, String> {
+    let rate: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=1.0).contains(&rate) {
+        Ok(rate)
+    } else {
+        Err(format!("{rate} is not between 0.0 and 1.0"))
+    }
+}
+
+pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
+    let options = EmulatorOptions {
+        listen: args.listen,
+        client_id: args.client_id,
+        client_secret: args.client_secret,
+        data: args.data,
+        latency_ms: args.latency_ms,
+        rate_limit: args.rate_limit,
+        rate_window_secs: args.rate_window,
+        fail_rate: args.fail_rate,
+        seed: args.seed,
+        token_ttl_secs: args.token_ttl,
+        context_variables: args.context_variables,
+        pii_allow: args.pii_allow,
+    };
+    let client_id = options.client_id.clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let emulator = Emulator::start(options).await?;
+        out.stdout(&format!(
+            "assistform emulator listening on {} (client id: {client_id})\n",
+            emulator.base_url()
+        ));
+        stopped().await?;
+        emulator.shutdown().await;
+        Ok(exit::OK)
+    })
+}
+
+/// Waits for Ctrl-C or, on Unix, SIGTERM.
+async fn stopped() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}

@@ -1,0 +1,117 @@
+//! `/__emulator/`: the emulator's own controls for tests and benchmarks. No token,
+//! no rate limit, no faults.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::body;
+use super::error::ApiError;
+use super::faults::FaultsPatch;
+use super::prompts::invalid_id;
+use super::state::Shared;
+use super::wire::PromptBody;
+use crate::model;
+use crate::validate::OrgSettings;
+
+/// Who a seeded prompt was last modified by, when the seed does not say.
+const SEED_AUTHOR: &str = "emulator";
+
+pub(crate) async fn stats(State(shared): State<Arc<Shared>>) -> Response {
+    body::respond(StatusCode::OK, &shared.stats.snapshot())
+}
+
+pub(crate) async fn reset(State(shared): State<Arc<Shared>>) -> Response {
+    match shared.reset().await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Stores prompts as given: no validation, the `version` given (1 when absent).
+pub(crate) async fn seed_prompts(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    request_body: Body,
+) -> Response {
+    let result = async {
+        let prompts: Vec<PromptBody> = body::json(&headers, request_body).await?;
+        let mut seeds = Vec::with_capacity(prompts.len());
+        for (i, prompt) in prompts.into_iter().enumerate() {
+            // Without an id a prompt could never be addressed again.
+            let Some(id) = prompt.id().map(str::to_owned) else {
+                return Err(ApiError::bad_request(format!("Prompt [{i}] has no `id`."))
+                    .param("field", format!("[{i}].id")));
+            };
+            if !model::is_valid_id(&id) {
+                return Err(invalid_id(&id));
+            }
+            let version = prompt.version.unwrap_or(1);
+            let author = prompt
+                .modified_by
+                .as_ref()
+                .map_or_else(|| SEED_AUTHOR.to_owned(), |m| m.id.clone());
+            seeds.push((prompt.into_spec(id), version, author));
+        }
+        shared
+            .change(|org| {
+                Ok(seeds
+                    .into_iter()
+                    .map(|(spec, version, author)| org.seed(spec, version, author))
+                    .collect::<Vec<_>>())
+            })
+            .await
+    };
+    match result.await {
+        Ok(stored) => body::respond(StatusCode::OK, &body::Prompts(&stored)),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrgPatch {
+    context_variables: Option<Vec<String>>,
+    pii_allow: Option<Vec<String>>,
+}
+
+pub(crate) async fn org(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    request_body: Body,
+) -> Response {
+    let patch: OrgPatch = match body::json(&headers, request_body).await {
+        Ok(patch) => patch,
+        Err(e) => return e.into_response(),
+    };
+    let current = shared.settings();
+    let settings = OrgSettings {
+        context_variables: patch
+            .context_variables
+            .unwrap_or_else(|| current.context_variables.clone()),
+        pii_allow: patch.pii_allow.unwrap_or_else(|| current.pii_allow.clone()),
+    };
+    shared.set_settings(settings.clone());
+    body::respond(StatusCode::OK, &settings)
+}
+
+pub(crate) async fn faults(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    request_body: Body,
+) -> Response {
+    let patch: FaultsPatch = match body::json(&headers, request_body).await {
+        Ok(patch) => patch,
+        Err(e) => return e.into_response(),
+    };
+    match shared.faults.patch(patch) {
+        Ok(faults) => body::respond(StatusCode::OK, &faults),
+        Err((field, reason)) => ApiError::bad_request(format!("`{field}` {reason}."))
+            .param("field", field)
+            .into_response(),
+    }
+}

@@ -1,0 +1,109 @@
+//! The Genesys error body, sent with every non-2xx answer.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+pub(crate) const CORRELATION_HEADER: &str = "inin-correlation-id";
+
+/// A failed request, rendered as Genesys renders one: `message`, `code`, `status`,
+/// a fresh `contextId` (also sent as `ININ-Correlation-Id`), `messageParams`,
+/// `details`, and nested `errors`.
+#[derive(Clone, Debug)]
+pub(crate) struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub params: Map<String, Value>,
+    pub errors: Vec<ApiError>,
+    /// Seconds for a `Retry-After` header.
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            params: Map::new(),
+            errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad.request", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not.found", message)
+    }
+
+    pub fn bad_credentials() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad.credentials",
+            "Invalid login credentials: the bearer token is missing, unknown or expired.",
+        )
+    }
+
+    pub fn internal(message: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal.server.error",
+            message,
+        )
+    }
+
+    pub fn param(mut self, name: &str, value: impl Into<Value>) -> ApiError {
+        self.params.insert(name.into(), value.into());
+        self
+    }
+
+    /// The body for a status that a handler did not explain (axum's own 405, say).
+    pub fn from_status(status: StatusCode) -> ApiError {
+        let (code, message) = match status {
+            StatusCode::NOT_FOUND => ("not.found", "The requested resource was not found."),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "method.not.allowed",
+                "The method is not allowed on this resource.",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "payload.too.large",
+                "The request body is larger than the limit of 1 MiB.",
+            ),
+            StatusCode::UNAUTHORIZED => ("bad.credentials", "Invalid login credentials."),
+            s if s.is_client_error() => ("bad.request", "The request could not be understood."),
+            _ => ("internal.server.error", "The server failed to answer."),
+        };
+        ApiError::new(status, code, message)
+    }
+
+    fn to_json(&self, context_id: &str) -> Value {
+        json!({
+            "message": self.message,
+            "code": self.code,
+            "status": self.status.as_u16(),
+            "contextId": context_id,
+            "messageParams": self.params,
+            "details": [],
+            "errors": self.errors.iter().map(|e| e.to_json(context_id)).collect::<Vec<_>>(),
+        })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let context_id = uuid::Uuid::new_v4().to_string();
+        let mut response = (self.status, axum::Json(self.to_json(&context_id))).into_response();
+        let headers = response.headers_mut();
+        if let Ok(value) = HeaderValue::from_str(&context_id) {
+            headers.insert(CORRELATION_HEADER, value);
+        }
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}

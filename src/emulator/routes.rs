@@ -1,0 +1,132 @@
+//! The routes, and the gateway every request passes: latency, authentication, the
+//! rate limit, injected failures and the counters, in that order.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use super::error::ApiError;
+use super::prompts::Caller;
+use super::state::Shared;
+use super::store::PROMPTS_PATH;
+use super::{admin, auth, body, prompts};
+
+const TOKEN_PATH: &str = "/oauth/token";
+const API_PREFIX: &str = "/api/v2";
+
+/// The rate-limit window that requests without a valid token share, so that they
+/// too carry the headers and cannot flood the emulator unchecked. The NUL keeps it
+/// apart from any real client id.
+const ANONYMOUS: &str = "\0anonymous";
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(TOKEN_PATH, post(auth::token))
+        .route(PROMPTS_PATH, get(prompts::list))
+        .route(
+            "/api/v2/agent-assist/prompts/{id}",
+            get(prompts::get_one)
+                .put(prompts::put)
+                .delete(prompts::delete),
+        )
+        .route("/__emulator/stats", get(admin::stats))
+        .route("/__emulator/reset", post(admin::reset))
+        .route("/__emulator/prompts", post(admin::seed_prompts))
+        .route("/__emulator/org", post(admin::org))
+        .route("/__emulator/faults", post(admin::faults))
+        .fallback(unknown_path)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(middleware::from_fn_with_state(shared.clone(), gateway))
+        .with_state(shared)
+}
+
+async fn gateway(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path == API_PREFIX || path.starts_with("/api/v2/") {
+        return api(&shared, request, next).await;
+    }
+    let counted = path == TOKEN_PATH;
+    let method = request.method().clone();
+    let response = explained(next.run(request).await);
+    if counted {
+        shared.stats.count(&method, response.status());
+    }
+    response
+}
+
+async fn api(shared: &Shared, mut request: Request, next: Next) -> Response {
+    // Before anything is looked at, so that a client that gives up while waiting
+    // has changed nothing, and has not even been counted.
+    let latency = shared.faults.current().latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let faults = shared.faults.current();
+    let method = request.method().clone();
+    let client = auth::bearer(request.headers()).and_then(|t| shared.tokens.client(t));
+    let window = client.as_deref().unwrap_or(ANONYMOUS);
+    let verdict = shared
+        .limits
+        .check(window, faults.rate_limit, faults.window(), Instant::now());
+    let admitted = if verdict.allowed {
+        client.ok_or_else(ApiError::bad_credentials)
+    } else {
+        Err(verdict.refusal())
+    };
+    let admitted = admitted.and_then(|client| match shared.faults.roll(faults.fail_rate) {
+        Some(failure) => Err(failure),
+        None => Ok(client),
+    });
+    let mut response = match admitted {
+        Ok(client) => {
+            request.extensions_mut().insert(Caller(client));
+            explained(next.run(request).await)
+        }
+        Err(refusal) => {
+            // Read what the client is still sending, so that it gets the answer.
+            body::discard(request.into_body()).await;
+            refusal.into_response()
+        }
+    };
+    verdict.headers(response.headers_mut());
+    shared.stats.count(&method, response.status());
+    response
+}
+
+/// Gives an error body to a bare error response that axum made on its own.
+fn explained(response: Response) -> Response {
+    let status = response.status();
+    if status.is_success() || response.headers().contains_key(header::CONTENT_TYPE) {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let mut explained = ApiError::from_status(status).into_response();
+    if let Some(allow) = allow {
+        explained.headers_mut().insert(header::ALLOW, allow);
+    }
+    explained
+}
+
+async fn unknown_path(method: Method, uri: Uri) -> ApiError {
+    ApiError::not_found(format!(
+        "There is no resource at `{} {}`.",
+        method,
+        uri.path()
+    ))
+    .param("path", uri.path())
+}
+
+async fn wrong_method(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method.not.allowed",
+        format!("`{method}` is not allowed on `{}`.", uri.path()),
+    )
+    .param("method", method.as_str())
+}

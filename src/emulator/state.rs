@@ -1,0 +1,118 @@
+//! Everything a running emulator holds, shared by its handlers.
+
+use std::sync::{Arc, RwLock};
+
+use super::auth::Tokens;
+use super::error::ApiError;
+use super::faults::{Faults, Injector};
+use super::limits::RateLimiter;
+use super::stats::Stats;
+use super::store::{self, Org, Persister};
+use super::{EmulatorError, EmulatorOptions};
+use crate::validate::OrgSettings;
+
+#[derive(Debug)]
+pub(crate) struct Shared {
+    /// The start flags: what a reset goes back to.
+    pub options: EmulatorOptions,
+    pub org: RwLock<Org>,
+    pub settings: RwLock<Arc<OrgSettings>>,
+    pub faults: Injector,
+    pub tokens: Tokens,
+    pub limits: RateLimiter,
+    pub stats: Stats,
+    persister: Option<Arc<Persister>>,
+}
+
+impl Shared {
+    pub fn new(options: EmulatorOptions) -> Result<Shared, EmulatorError> {
+        let org = match &options.data {
+            Some(path) => store::load(path)?,
+            None => Org::default(),
+        };
+        Ok(Shared {
+            org: RwLock::new(org),
+            settings: RwLock::new(Arc::new(start_settings(&options))),
+            faults: Injector::new(Faults::from_options(&options), options.seed),
+            tokens: Tokens::default(),
+            limits: RateLimiter::default(),
+            stats: Stats::default(),
+            persister: options.data.clone().map(|p| Arc::new(Persister::new(p))),
+            options,
+        })
+    }
+
+    /// Reads the org. Callers copy out what they need (cheap `Arc`s) and let go
+    /// before doing any real work.
+    pub fn read<T>(&self, f: impl FnOnce(&Org) -> T) -> T {
+        f(&self.org.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Changes the org under the write lock, then (when it has a file) saves it
+    /// before answering, so that what a client was told is on disk.
+    pub async fn change<T>(
+        &self,
+        f: impl FnOnce(&mut Org) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let (value, snapshot) = {
+            let mut org = self.org.write().unwrap_or_else(|e| e.into_inner());
+            let value = f(&mut org)?;
+            org.generation += 1;
+            let snapshot = self
+                .persister
+                .as_ref()
+                .map(|p| (p.clone(), org.generation, org.snapshot()));
+            (value, snapshot)
+        };
+        if let Some((persister, generation, prompts)) = snapshot {
+            let saved =
+                tokio::task::spawn_blocking(move || match persister.write(generation, &prompts) {
+                    Ok(()) => Ok(()),
+                    Err(e) => Err(format!(
+                        "The change was made but could not be saved to `{}`: {e}",
+                        persister.path().display()
+                    )),
+                })
+                .await;
+            match saved {
+                Ok(Ok(())) => {}
+                Ok(Err(message)) => return Err(ApiError::internal(message)),
+                Err(e) => return Err(ApiError::internal(format!("saving the org failed: {e}"))),
+            }
+        }
+        Ok(value)
+    }
+
+    pub fn settings(&self) -> Arc<OrgSettings> {
+        self.settings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set_settings(&self, settings: OrgSettings) {
+        *self.settings.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(settings);
+    }
+
+    /// `POST /__emulator/reset`: an empty org, zero counters, the start flags.
+    pub async fn reset(&self) -> Result<(), ApiError> {
+        self.change(|org| {
+            org.clear();
+            Ok(())
+        })
+        .await?;
+        self.set_settings(start_settings(&self.options));
+        self.faults
+            .reset(Faults::from_options(&self.options), self.options.seed);
+        self.limits.clear();
+        self.stats.reset();
+        Ok(())
+    }
+}
+
+fn start_settings(options: &EmulatorOptions) -> OrgSettings {
+    OrgSettings {
+        context_variables: options.context_variables.clone(),
+        pii_allow: options.pii_allow.clone(),
+    }
+}

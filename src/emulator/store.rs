@@ -1,0 +1,260 @@
+//! The org's prompts, the version rules that guard them, and their file.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+use super::EmulatorError;
+use super::body::Prompts;
+use crate::model::{ModifiedBy, PromptSpec, RemotePrompt};
+
+pub(crate) const FORMAT_VERSION: u64 = 1;
+
+pub(crate) const PROMPTS_PATH: &str = "/api/v2/agent-assist/prompts";
+
+/// Every prompt, sorted by id (the list order). Values are shared so that a reader
+/// can serialise outside the lock.
+#[derive(Debug, Default)]
+pub(crate) struct Org {
+    prompts: BTreeMap<String, Arc<RemotePrompt>>,
+    /// Up by one per change, so that the file is never overwritten by an older org.
+    pub generation: u64,
+}
+
+/// Why a PUT or DELETE changed nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    NotFound,
+    VersionMismatch { stored: u64, given: Option<u64> },
+}
+
+impl Org {
+    pub fn get(&self, id: &str) -> Option<Arc<RemotePrompt>> {
+        self.prompts.get(id).cloned()
+    }
+
+    pub fn len(&self) -> usize {
+        self.prompts.len()
+    }
+
+    pub fn page(&self, skip: usize, take: usize) -> Vec<Arc<RemotePrompt>> {
+        self.prompts
+            .values()
+            .skip(skip)
+            .take(take)
+            .cloned()
+            .collect()
+    }
+
+    /// Creates or replaces a prompt under API.md's version rules; the returned flag
+    /// says whether it was created.
+    pub fn put(
+        &mut self,
+        spec: PromptSpec,
+        precondition: Option<u64>,
+        client_id: &str,
+    ) -> Result<(Arc<RemotePrompt>, bool), Refusal> {
+        let version = match (self.prompts.get(&spec.id), precondition) {
+            (None, None | Some(0)) => 1,
+            (None, Some(_)) => return Err(Refusal::NotFound),
+            (Some(stored), Some(given)) if given == stored.version => stored.version + 1,
+            (Some(stored), given) => {
+                return Err(Refusal::VersionMismatch {
+                    stored: stored.version,
+                    given,
+                });
+            }
+        };
+        let prompt = Arc::new(stamp(spec, version, client_id.into()));
+        self.prompts.insert(prompt.spec.id.clone(), prompt.clone());
+        Ok((prompt, version == 1))
+    }
+
+    pub fn delete(&mut self, id: &str, precondition: Option<u64>) -> Result<(), Refusal> {
+        let stored = self.prompts.get(id).ok_or(Refusal::NotFound)?;
+        if let Some(given) = precondition
+            && given != stored.version
+        {
+            return Err(Refusal::VersionMismatch {
+                stored: stored.version,
+                given: Some(given),
+            });
+        }
+        self.prompts.remove(id);
+        Ok(())
+    }
+
+    /// Stores a prompt as given, bypassing the version rules: a seed, or an edit
+    /// made in the console.
+    pub fn seed(
+        &mut self,
+        spec: PromptSpec,
+        version: u64,
+        modified_by: String,
+    ) -> Arc<RemotePrompt> {
+        let prompt = Arc::new(stamp(spec, version, modified_by));
+        self.prompts.insert(prompt.spec.id.clone(), prompt.clone());
+        prompt
+    }
+
+    pub fn clear(&mut self) {
+        self.prompts.clear();
+    }
+
+    pub fn snapshot(&self) -> Vec<Arc<RemotePrompt>> {
+        self.prompts.values().cloned().collect()
+    }
+}
+
+/// Adds the server-owned fields.
+fn stamp(spec: PromptSpec, version: u64, modified_by: String) -> RemotePrompt {
+    let self_uri = format!("{PROMPTS_PATH}/{}", spec.id);
+    RemotePrompt {
+        spec,
+        version,
+        date_modified: now_rfc3339(),
+        modified_by: ModifiedBy { id: modified_by },
+        self_uri,
+    }
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrgFile {
+    #[serde(default = "first_format")]
+    format_version: u64,
+    prompts: Vec<RemotePrompt>,
+}
+
+fn first_format() -> u64 {
+    FORMAT_VERSION
+}
+
+#[derive(Serialize)]
+struct OrgFileOut<'a> {
+    format_version: u64,
+    prompts: Prompts<'a>,
+}
+
+/// Loads the org from `path`; a missing file is an empty org (created on the first
+/// change).
+pub(crate) fn load(path: &Path) -> Result<Org, EmulatorError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Org::default()),
+        Err(source) => {
+            return Err(EmulatorError::ReadData {
+                path: path.into(),
+                source,
+            });
+        }
+    };
+    let file: OrgFile = serde_json::from_slice(&bytes).map_err(|e| EmulatorError::ParseData {
+        path: path.into(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    if file.format_version != FORMAT_VERSION {
+        return Err(EmulatorError::DataFormat {
+            path: path.into(),
+            found: file.format_version,
+        });
+    }
+    let prompts = file
+        .prompts
+        .into_iter()
+        .map(|p| (p.spec.id.clone(), Arc::new(p)))
+        .collect();
+    Ok(Org {
+        prompts,
+        generation: 0,
+    })
+}
+
+/// Writes snapshots of the org to its file, newest wins: a snapshot older than the
+/// one already written is skipped, since the newer one holds its change too.
+#[derive(Debug)]
+pub(crate) struct Persister {
+    path: PathBuf,
+    written: Mutex<u64>,
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Persister {
+    pub fn new(path: PathBuf) -> Persister {
+        Persister {
+            path,
+            written: Mutex::new(0),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Blocking: call from a blocking thread.
+    pub fn write(&self, generation: u64, prompts: &[Arc<RemotePrompt>]) -> std::io::Result<()> {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        if *written >= generation {
+            return Ok(());
+        }
+        let out = OrgFileOut {
+            format_version: FORMAT_VERSION,
+            prompts: Prompts(prompts),
+        };
+        let bytes = serde_json::to_vec_pretty(&out).map_err(std::io::Error::other)?;
+        write_atomic(&self.path, &bytes)?;
+        *written = generation;
+        Ok(())
+    }
+}
+
+/// Temp file in the same directory, fsync, rename, fsync the directory: the file is
+/// always either the old org or the new one, never half of either.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().map_or_else(
+        || "emulator-org.json".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let tmp = dir.join(format!(
+        ".{name}.tmp-{}-{}",
+        std::process::id(),
+        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            // The org may hold customer data seeded as given.
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)?;
+        #[cfg(unix)]
+        std::fs::File::open(dir)?.sync_all()?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
