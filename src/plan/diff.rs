@@ -187,10 +187,10 @@ fn plan_prompt(
     };
     if resource.id != desired.id {
         if prompt.lifecycle.prevent_destroy {
-            return Err(prevent_destroy_error(
+            return Err(Box::new(prevent_destroy_error(
                 &address,
                 "its `id` changed, which replaces it",
-            ));
+            )));
         }
         if let Some(error) = unmanaged(&desired.id) {
             return Err(error);
