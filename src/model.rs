@@ -119,6 +119,33 @@ impl PromptSpec {
         })
     }
 
+    /// The shape of [`PromptSpec::to_values`] for a prompt with as many conditions as
+    /// a path may name: used to mark sensitive attributes.
+    pub fn default_shape() -> serde_json::Value {
+        let condition = Condition {
+            field: String::new(),
+            operator: String::new(),
+            value: String::new(),
+        };
+        PromptSpec {
+            id: String::new(),
+            name: String::new(),
+            description: String::new(),
+            status: String::new(),
+            interaction_types: Vec::new(),
+            trigger: Trigger {
+                kind: String::new(),
+                conditions: vec![condition; 32],
+            },
+            display: Display {
+                kind: String::new(),
+                content: String::new(),
+                timeout_ms: 0,
+            },
+        }
+        .to_values()
+    }
+
     /// The inverse of [`PromptSpec::to_values`].
     ///
     /// # Errors

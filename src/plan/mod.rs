@@ -2,6 +2,7 @@
 //! it, renderers show it, the plan file stores it, apply carries it out.
 
 mod diff;
+pub mod file;
 pub mod render;
 
 use serde::{Deserialize, Serialize};
