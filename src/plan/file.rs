@@ -71,11 +71,17 @@ pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
         path: path.to_path_buf(),
         message,
     };
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| invalid(e.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| invalid(e.to_string()))?;
     if value.get("kind").and_then(|k| k.as_str()) != Some(KIND) {
-        return Err(invalid("it was not written by `assistform plan --out`".into()));
+        return Err(invalid(
+            "it was not written by `assistform plan --out`".into(),
+        ));
     }
-    let found = value.get("format_version").and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let found = value
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0);
     if found > u64::from(FORMAT_VERSION) {
         return Err(PlanFileError::Newer {
             path: path.to_path_buf(),

@@ -14,6 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::PromptSpec;
 
+pub mod lock;
+
+pub use lock::{LockError, LockInfo, StateLock};
+
 pub const STATE_FILE: &str = "assistform.state.json";
 pub const BACKUP_FILE: &str = "assistform.state.json.backup";
 /// The newest format this build reads and the one it writes.

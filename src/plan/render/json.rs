@@ -13,14 +13,15 @@ const TYPE: &str = "assistform_prompt";
 const PROVIDER: &str = "registry.terraform.io/assistform/assistform";
 
 pub fn render(plan: &Plan) -> Value {
-    let resource = |address: &str, label: &str| {
-        json!({"address": address, "mode": "managed", "type": TYPE, "name": label, "provider_name": PROVIDER})
-    };
+    let resource = |address: &str, label: &str| json!({"address": address, "mode": "managed", "type": TYPE, "name": label, "provider_name": PROVIDER});
     let mut planned = Vec::new();
     let mut changes = Vec::new();
     let mut configuration = Vec::new();
     for c in &plan.changes {
-        let values = Values { pii_allow: &plan.pii_allow, sensitive: &c.sensitive };
+        let values = Values {
+            pii_allow: &plan.pii_allow,
+            sensitive: &c.sensitive,
+        };
         let before = c.before.as_ref().map(|s| shown(s, &values));
         let after = c.after.as_ref().map(|s| shown(s, &values));
         let sensitive = sensitive_marks(&c.sensitive);
@@ -63,7 +64,10 @@ pub fn render(plan: &Plan) -> Value {
         .drift
         .iter()
         .map(|d| {
-            let values = Values { pii_allow: &plan.pii_allow, sensitive: &[] };
+            let values = Values {
+                pii_allow: &plan.pii_allow,
+                sensitive: &[],
+            };
             let mut r = resource(&d.address, &d.label);
             r["change"] = json!({
                 "actions": [if d.after.is_some() { "update" } else { "delete" }],

@@ -42,7 +42,9 @@ fn diff_lines(text: &str) -> String {
     for line in text.lines() {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
-        let marker = ["-/+ ", "+ ", "- ", "~ "].iter().find(|m| trimmed.starts_with(**m));
+        let marker = ["-/+ ", "+ ", "- ", "~ "]
+            .iter()
+            .find(|m| trimmed.starts_with(**m));
         match marker {
             Some(m) => {
                 let sign = match m.trim() {

@@ -42,7 +42,10 @@ pub(crate) fn leaves(spec: &PromptSpec) -> Vec<Leaf> {
     ];
     for (i, c) in spec.trigger.conditions.iter().enumerate() {
         out.push(text(&format!("trigger.condition[{i}].field"), &c.field));
-        out.push(text(&format!("trigger.condition[{i}].operator"), &c.operator));
+        out.push(text(
+            &format!("trigger.condition[{i}].operator"),
+            &c.operator,
+        ));
         out.push(text(&format!("trigger.condition[{i}].value"), &c.value));
     }
     out.push(text("display.type", &spec.display.kind));
@@ -75,7 +78,11 @@ impl Values<'_> {
             LeafValue::Number(n) => n.to_string(),
             LeafValue::List(items) => format!(
                 "[{}]",
-                items.iter().map(|s| self.quote(s)).collect::<Vec<_>>().join(", ")
+                items
+                    .iter()
+                    .map(|s| self.quote(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }

@@ -36,11 +36,19 @@ impl Style {
 pub fn render(plan: &Plan, style: Style) -> String {
     let mut out = String::new();
     if !plan.drift.is_empty() {
-        let _ = writeln!(out, "{}", style.paint("1", "Note: Prompts have changed outside of assistform"));
+        let _ = writeln!(
+            out,
+            "{}",
+            style.paint("1", "Note: Prompts have changed outside of assistform")
+        );
         out.push_str(
             "\nassistform detected the following changes made outside of assistform since the last\n\"assistform apply\"",
         );
-        out.push_str(if plan.refresh_only { ":\n\n" } else { ", which apply would overwrite:\n\n" });
+        out.push_str(if plan.refresh_only {
+            ":\n\n"
+        } else {
+            ", which apply would overwrite:\n\n"
+        });
         for d in &plan.drift {
             drift(&mut out, d, plan, style);
         }
@@ -54,7 +62,11 @@ pub fn render(plan: &Plan, style: Style) -> String {
         let _ = writeln!(out, "{}", style.paint("1", "No changes."));
         return out;
     }
-    let shown: Vec<&Change> = plan.changes.iter().filter(|c| c.action != Action::NoOp).collect();
+    let shown: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp)
+        .collect();
     if !shown.is_empty() {
         out.push_str("assistform will perform the following actions:\n\n");
         for c in shown {
@@ -66,7 +78,10 @@ pub fn render(plan: &Plan, style: Style) -> String {
 }
 
 fn change(out: &mut String, c: &Change, plan: &Plan, style: Style) {
-    let values = Values { pii_allow: &plan.pii_allow, sensitive: &c.sensitive };
+    let values = Values {
+        pii_allow: &plan.pii_allow,
+        sensitive: &c.sensitive,
+    };
     let (what, marker) = match c.action {
         Action::Create => ("will be created", "+"),
         Action::Update => ("will be updated in-place", "~"),
@@ -74,28 +89,45 @@ fn change(out: &mut String, c: &Change, plan: &Plan, style: Style) {
         Action::Delete => ("will be destroyed", "-"),
         Action::NoOp => return,
     };
-    let _ = writeln!(out, "  {} {what}", style.paint("1", &format!("# {}", c.address)));
+    let _ = writeln!(
+        out,
+        "  {} {what}",
+        style.paint("1", &format!("# {}", c.address))
+    );
     if let Some(reason) = &c.reason {
         let _ = writeln!(out, "  # (because {reason})");
     }
     match (c.action, &c.before, &c.after) {
         (Action::Create, _, Some(after)) => whole(out, &c.label, after, "+", &values, style),
         (Action::Delete, Some(before), _) => whole(out, &c.label, before, "-", &values, style),
-        (_, Some(before), Some(after)) => fields(out, &c.label, marker, before, after, &values, style),
+        (_, Some(before), Some(after)) => {
+            fields(out, &c.label, marker, before, after, &values, style)
+        }
         _ => {}
     }
     out.push('\n');
 }
 
 fn drift(out: &mut String, d: &Drift, plan: &Plan, style: Style) {
-    let values = Values { pii_allow: &plan.pii_allow, sensitive: &[] };
+    let values = Values {
+        pii_allow: &plan.pii_allow,
+        sensitive: &[],
+    };
     match &d.after {
         Some(after) => {
-            let _ = writeln!(out, "  {} has changed", style.paint("1", &format!("# {}", d.address)));
+            let _ = writeln!(
+                out,
+                "  {} has changed",
+                style.paint("1", &format!("# {}", d.address))
+            );
             fields(out, &d.label, "~", &d.before, after, &values, style);
         }
         None => {
-            let _ = writeln!(out, "  {} has been deleted", style.paint("1", &format!("# {}", d.address)));
+            let _ = writeln!(
+                out,
+                "  {} has been deleted",
+                style.paint("1", &format!("# {}", d.address))
+            );
             whole(out, &d.label, &d.before, "-", &values, style);
         }
     }
@@ -115,20 +147,37 @@ fn whole(out: &mut String, label: &str, spec: &PromptSpec, m: &str, values: &Val
     for i in 0..spec.trigger.conditions.len() {
         let prefix = format!("trigger.condition[{i}].");
         let _ = writeln!(out, "\n          {mk} condition {{");
-        let cond: Vec<&Leaf> = leaves.iter().filter(|l| l.path.starts_with(&prefix)).collect();
+        let cond: Vec<&Leaf> = leaves
+            .iter()
+            .filter(|l| l.path.starts_with(&prefix))
+            .collect();
         attrs(out, &cond, &prefix, 14, &mk, values);
         let _ = writeln!(out, "            }}");
     }
     let _ = writeln!(out, "        }}");
     let _ = writeln!(out, "\n      {mk} display {{");
-    let display: Vec<&Leaf> = leaves.iter().filter(|l| l.path.starts_with("display.")).collect();
+    let display: Vec<&Leaf> = leaves
+        .iter()
+        .filter(|l| l.path.starts_with("display."))
+        .collect();
     attrs(out, &display, "display.", 10, &mk, values);
     let _ = writeln!(out, "        }}");
     let _ = writeln!(out, "    }}");
 }
 
-fn attrs(out: &mut String, leaves: &[&Leaf], prefix: &str, indent: usize, mk: &str, values: &Values) {
-    let width = leaves.iter().map(|l| l.path.len() - prefix.len()).max().unwrap_or(0);
+fn attrs(
+    out: &mut String,
+    leaves: &[&Leaf],
+    prefix: &str,
+    indent: usize,
+    mk: &str,
+    values: &Values,
+) {
+    let width = leaves
+        .iter()
+        .map(|l| l.path.len() - prefix.len())
+        .max()
+        .unwrap_or(0);
     let pad = " ".repeat(indent);
     for leaf in leaves {
         let name = &leaf.path[prefix.len()..];
@@ -140,7 +189,9 @@ fn attrs(out: &mut String, leaves: &[&Leaf], prefix: &str, indent: usize, mk: &s
 
 /// A multi-line text value as a heredoc, its lines at `indent`.
 fn multiline(path: &str, value: &LeafValue, values: &Values, indent: usize) -> Option<String> {
-    let LeafValue::Text(text) = value else { return None };
+    let LeafValue::Text(text) = value else {
+        return None;
+    };
     if !text.contains('\n') || values.is_sensitive(path) {
         return None;
     }
@@ -154,7 +205,15 @@ fn multiline(path: &str, value: &LeafValue, values: &Values, indent: usize) -> O
 }
 
 /// Only what differs between `before` and `after`; `display.content` as a unified diff.
-fn fields(out: &mut String, label: &str, m: &str, before: &PromptSpec, after: &PromptSpec, values: &Values, style: Style) {
+fn fields(
+    out: &mut String,
+    label: &str,
+    m: &str,
+    before: &PromptSpec,
+    after: &PromptSpec,
+    values: &Values,
+    style: Style,
+) {
     let _ = writeln!(out, "  {} prompt \"{label}\" {{", style.marker(m));
     let (old, new) = (leaves(before), leaves(after));
     let mut paths: Vec<&str> = new.iter().map(|l| l.path.as_str()).collect();
@@ -169,30 +228,65 @@ fn fields(out: &mut String, label: &str, m: &str, before: &PromptSpec, after: &P
         .map(|&p| (p, find(&old, p), find(&new, p)))
         .filter(|(_, a, b)| a != b)
         .collect();
-    let width = changed.iter().map(|(p, _, _)| p.len()).max().unwrap_or(2).max(2);
+    let width = changed
+        .iter()
+        .map(|(p, _, _)| p.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
     if before.id == after.id {
-        let _ = writeln!(out, "        {:<width$} = {}", "id", values.quote(&after.id));
+        let _ = writeln!(
+            out,
+            "        {:<width$} = {}",
+            "id",
+            values.quote(&after.id)
+        );
     }
     for (path, a, b) in &changed {
         let line = match (a, b) {
             (Some(LeafValue::Text(x)), Some(LeafValue::Text(y)))
                 if *path == "display.content" && !values.is_sensitive(path) =>
             {
-                format!("{} {path:<width$} = <<-DIFF\n{}        DIFF", style.marker("~"), content_diff(&values.mask(x), &values.mask(y), style))
+                format!(
+                    "{} {path:<width$} = <<-DIFF\n{}        DIFF",
+                    style.marker("~"),
+                    content_diff(&values.mask(x), &values.mask(y), style)
+                )
             }
             (Some(x), Some(y)) => {
-                let note = if *path == "id" { " # forces replacement" } else { "" };
-                format!("{} {path:<width$} = {} -> {}{note}", style.marker("~"), values.show(path, x), values.show(path, y))
+                let note = if *path == "id" {
+                    " # forces replacement"
+                } else {
+                    ""
+                };
+                format!(
+                    "{} {path:<width$} = {} -> {}{note}",
+                    style.marker("~"),
+                    values.show(path, x),
+                    values.show(path, y)
+                )
             }
-            (None, Some(y)) => format!("{} {path:<width$} = {}", style.marker("+"), values.show(path, y)),
-            (Some(x), None) => format!("{} {path:<width$} = {}", style.marker("-"), values.show(path, x)),
+            (None, Some(y)) => format!(
+                "{} {path:<width$} = {}",
+                style.marker("+"),
+                values.show(path, y)
+            ),
+            (Some(x), None) => format!(
+                "{} {path:<width$} = {}",
+                style.marker("-"),
+                values.show(path, x)
+            ),
             (None, None) => continue,
         };
         let _ = writeln!(out, "      {line}");
     }
     let hidden = paths.len() - changed.len() - usize::from(before.id == after.id);
     if hidden > 0 {
-        let noun = if hidden == 1 { "attribute" } else { "attributes" };
+        let noun = if hidden == 1 {
+            "attribute"
+        } else {
+            "attributes"
+        };
         let _ = writeln!(out, "        # ({hidden} unchanged {noun} hidden)");
     }
     let _ = writeln!(out, "    }}");
@@ -203,7 +297,11 @@ fn content_diff(old: &str, new: &str, style: Style) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
     let mut s = String::new();
     for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
-        let _ = writeln!(s, "          {}", style.paint("36", &hunk.header().to_string()));
+        let _ = writeln!(
+            s,
+            "          {}",
+            style.paint("36", &hunk.header().to_string())
+        );
         for change in hunk.iter_changes() {
             let sign = match change.tag() {
                 similar::ChangeTag::Delete => style.marker("-"),
