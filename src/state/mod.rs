@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::PromptSpec;
 
+pub mod journal;
 pub mod lock;
 
 pub use lock::{LockError, LockInfo, StateLock};

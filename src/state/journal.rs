@@ -1,0 +1,271 @@
+//! The journal: apply's intentions and results, appended and fsync'd beside the state
+//! as they happen, so that a crash at any moment loses nothing. The state file is
+//! rewritten once at the end of a run (folding the journal in), not once per change.
+//!
+//! Every change writes an `Intent` before its request is sent and a `Done` (or
+//! `Failed`) after the answer. An intent with neither was in flight when the process
+//! died: the next run settles it by looking at what Genesys holds ([`settle`]).
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Resource, State, StateError};
+use crate::model::{PromptSpec, RemotePrompt};
+
+pub const JOURNAL_FILE: &str = "assistform.journal.jsonl";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteKind {
+    Put,
+    Delete,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Entry {
+    /// About to send this write.
+    Intent {
+        address: String,
+        id: String,
+        write: WriteKind,
+        /// What a put writes, as [`PromptSpec::to_values`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attributes: Option<serde_json::Value>,
+        #[serde(default)]
+        prevent_destroy: bool,
+    },
+    /// The write landed; for a put, the version Genesys gave the prompt.
+    Done {
+        address: String,
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attributes: Option<serde_json::Value>,
+        #[serde(default)]
+        prevent_destroy: bool,
+    },
+    /// The server refused the write: nothing changed.
+    Failed { address: String, id: String },
+}
+
+impl Entry {
+    fn address(&self) -> &str {
+        match self {
+            Entry::Intent { address, .. }
+            | Entry::Done { address, .. }
+            | Entry::Failed { address, .. } => address,
+        }
+    }
+}
+
+/// A write whose outcome the journal does not know.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InFlight {
+    pub address: String,
+    pub id: String,
+    pub write: WriteKind,
+    pub attributes: Option<serde_json::Value>,
+    pub prevent_destroy: bool,
+}
+
+/// The journal's entries; a torn last line (a crash mid-write) is left out.
+///
+/// # Errors
+///
+/// [`StateError::Io`] when the file exists but cannot be read.
+pub fn read(dir: &Path) -> Result<Vec<Entry>, StateError> {
+    let path = dir.join(JOURNAL_FILE);
+    let text = match fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(StateError::Io {
+                action: "read",
+                path,
+                source,
+            });
+        }
+    };
+    Ok(text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect())
+}
+
+/// Applies the journal's landed writes to `state`; returns the writes in flight.
+pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
+    let mut in_flight: Vec<InFlight> = Vec::new();
+    for entry in entries {
+        in_flight.retain(|f| f.address != entry.address());
+        match entry {
+            Entry::Intent {
+                address,
+                id,
+                write,
+                attributes,
+                prevent_destroy,
+            } => in_flight.push(InFlight {
+                address: address.clone(),
+                id: id.clone(),
+                write: *write,
+                attributes: attributes.clone(),
+                prevent_destroy: *prevent_destroy,
+            }),
+            Entry::Done {
+                address,
+                id,
+                version: Some(version),
+                attributes: Some(attributes),
+                prevent_destroy,
+            } => {
+                state.resources.insert(
+                    address.clone(),
+                    Resource {
+                        id: id.clone(),
+                        version: *version,
+                        attributes: attributes.clone(),
+                        prevent_destroy: *prevent_destroy,
+                    },
+                );
+            }
+            Entry::Done { address, .. } => {
+                state.resources.remove(address);
+            }
+            Entry::Failed { .. } => {}
+        }
+    }
+    in_flight
+}
+
+/// Settles writes that were in flight by what Genesys holds now: a put whose prompt
+/// exists is adopted (a create always — the prompt is ours even if edited since; an
+/// update only if it holds what was sent), a delete whose prompt is gone is dropped.
+/// Returns the addresses adopted or dropped.
+pub fn settle(state: &mut State, in_flight: &[InFlight], live: &[RemotePrompt]) -> Vec<String> {
+    let mut settled = Vec::new();
+    for f in in_flight {
+        let now = live.iter().find(|p| p.spec.id == f.id);
+        match (f.write, now) {
+            (WriteKind::Put, Some(now)) => {
+                let sent = f
+                    .attributes
+                    .as_ref()
+                    .and_then(|a| PromptSpec::from_values(a).ok());
+                let was_create = !state.resources.contains_key(&f.address);
+                if was_create || sent.as_ref() == Some(&now.spec) {
+                    state.resources.insert(
+                        f.address.clone(),
+                        Resource {
+                            id: f.id.clone(),
+                            version: now.version,
+                            attributes: now.spec.to_values(),
+                            prevent_destroy: f.prevent_destroy,
+                        },
+                    );
+                    settled.push(f.address.clone());
+                }
+            }
+            (WriteKind::Delete, None) => {
+                if state.resources.remove(&f.address).is_some() {
+                    settled.push(f.address.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    settled
+}
+
+/// Removes the journal once its contents are in the state file.
+///
+/// # Errors
+///
+/// [`StateError::Io`] when it cannot be removed.
+pub fn clear(dir: &Path) -> Result<(), StateError> {
+    let path = dir.join(JOURNAL_FILE);
+    match fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StateError::Io {
+            action: "remove",
+            path,
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+type Reply = tokio::sync::oneshot::Sender<Result<(), String>>;
+
+/// An open journal. Appends from concurrent changes are written by one thread, which
+/// writes everything queued and then fsyncs once for all of it (group commit).
+pub struct Journal {
+    queue: mpsc::Sender<(Vec<u8>, Reply)>,
+    path: PathBuf,
+}
+
+impl Journal {
+    /// Opens the journal in `dir` for appending, creating it (mode 0600).
+    ///
+    /// # Errors
+    ///
+    /// [`StateError::Io`] when it cannot be opened.
+    pub fn open(dir: &Path) -> Result<Journal, StateError> {
+        let path = dir.join(JOURNAL_FILE);
+        let mut options = OpenOptions::new();
+        options.append(true).create(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&path).map_err(|source| StateError::Io {
+            action: "open",
+            path: path.clone(),
+            source,
+        })?;
+        let (queue, rx) = mpsc::channel::<(Vec<u8>, Reply)>();
+        std::thread::spawn(move || {
+            while let Ok(first) = rx.recv() {
+                let mut batch = vec![first];
+                batch.extend(rx.try_iter());
+                let bytes: Vec<u8> = batch.iter().flat_map(|(b, _)| b.iter().copied()).collect();
+                let result = file
+                    .write_all(&bytes)
+                    .and_then(|()| file.sync_data())
+                    .map_err(|e| e.to_string());
+                for (_, reply) in batch {
+                    let _ = reply.send(result.clone());
+                }
+            }
+        });
+        Ok(Journal { queue, path })
+    }
+
+    /// Appends `entry`; returns once it is on disk.
+    ///
+    /// # Errors
+    ///
+    /// [`StateError::Io`] when it could not be written and synced.
+    pub async fn append(&self, entry: &Entry) -> Result<(), StateError> {
+        let mut line = serde_json::to_vec(entry).expect("journal entries serialise");
+        line.push(b'\n');
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let failed = |message: String| StateError::Io {
+            action: "append to",
+            path: self.path.clone(),
+            source: std::io::Error::other(message),
+        };
+        self.queue
+            .send((line, tx))
+            .map_err(|_| failed("the journal writer stopped".into()))?;
+        rx.await
+            .map_err(|_| failed("the journal writer stopped".into()))?
+            .map_err(failed)
+    }
+}
+
+#[cfg(test)]
+#[path = "journal_tests.rs"]
+mod tests;
