@@ -171,10 +171,8 @@ pub fn settle(state: &mut State, in_flight: &[InFlight], live: &[RemotePrompt]) 
                     settled.push(f.address.clone());
                 }
             }
-            (WriteKind::Delete, None) => {
-                if state.resources.remove(&f.address).is_some() {
-                    settled.push(f.address.clone());
-                }
+            (WriteKind::Delete, None) if state.resources.remove(&f.address).is_some() => {
+                settled.push(f.address.clone());
             }
             _ => {}
         }
