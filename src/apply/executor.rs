@@ -1,0 +1,351 @@
+//! The walk over the plan's dependency graph: independent changes run concurrently,
+//! each waits for what it depends on, and a failure skips everything downstream.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::task::JoinSet;
+
+use super::{
+    ChangeReport, Event, Report, Status, WriteError, WriteErrorKind, Writer, rollback, sha256_of,
+};
+use crate::plan::{Action, Change, Plan};
+use crate::state::journal::{Entry, Journal, WriteKind};
+
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub parallelism: usize,
+    /// Undo every change this run made when one fails.
+    pub atomic: bool,
+}
+
+/// Carries out every change of `plan`. Each write is journaled before it is sent
+/// and after it lands, so the caller folds the journal into the state afterwards —
+/// the same way a crashed run is recovered.
+pub async fn apply<W: Writer>(
+    plan: &Plan,
+    writer: W,
+    journal: Arc<Journal>,
+    options: Options,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> Report {
+    let nodes: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp)
+        .collect();
+    let index: BTreeMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.address.as_str(), i))
+        .collect();
+    // waits_for[i]: the nodes i must wait for; a delete waits for the deletes of
+    // whatever depended on it (the reverse of creation order).
+    let mut waits_for: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    for (i, c) in nodes.iter().enumerate() {
+        for dep in &c.depends_on {
+            let Some(&j) = index.get(dep.as_str()) else {
+                continue;
+            };
+            match (
+                c.action == Action::Delete,
+                nodes[j].action == Action::Delete,
+            ) {
+                (false, false) => waits_for[i].push(j),
+                (true, true) => waits_for[j].push(i),
+                _ => {}
+            }
+        }
+    }
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    let mut pending: Vec<usize> = waits_for.iter().map(Vec::len).collect();
+    for (i, deps) in waits_for.iter().enumerate() {
+        for &j in deps {
+            dependents[j].push(i);
+        }
+    }
+    let mut ready: Vec<usize> = (0..nodes.len())
+        .rev()
+        .filter(|&i| pending[i] == 0)
+        .collect();
+    let mut reports: Vec<Option<ChangeReport>> = vec![None; nodes.len()];
+    let mut done_order: Vec<usize> = Vec::new();
+    let mut running = JoinSet::new();
+    let mut stop = false;
+    let parallelism = options.parallelism.max(1);
+    loop {
+        while !stop && running.len() < parallelism {
+            let Some(i) = ready.pop() else { break };
+            let change = nodes[i].clone();
+            on_event(Event::Started {
+                address: &change.address,
+                action: change.action,
+            });
+            let (writer, journal) = (writer.clone(), journal.clone());
+            running.spawn(async move { (i, run(&change, &writer, &journal).await) });
+        }
+        let Some(joined) = running.join_next().await else {
+            break;
+        };
+        let (i, report) = joined.expect("a change task never panics");
+        on_event(Event::Finished(&report));
+        if report.status == Status::Done {
+            done_order.push(i);
+            for &d in &dependents[i] {
+                pending[d] -= 1;
+                if pending[d] == 0 && reports[d].is_none() {
+                    ready.push(d);
+                }
+            }
+        } else {
+            stop |= options.atomic;
+            skip_downstream(i, &nodes, &dependents, &mut reports, on_event);
+        }
+        reports[i] = Some(report);
+    }
+    // Whatever never ran: its dependencies failed, or an atomic run stopped.
+    for (i, slot) in reports.iter_mut().enumerate() {
+        if slot.is_none() {
+            let report = skipped(nodes[i], "the run stopped after a failure".into());
+            on_event(Event::Finished(&report));
+            *slot = Some(report);
+        }
+    }
+    let reports: Vec<ChangeReport> = reports
+        .into_iter()
+        .map(|r| r.expect("every node has a report"))
+        .collect();
+    let rollback = if options.atomic && reports.iter().any(|r| r.status != Status::Done) {
+        let undo: Vec<(&Change, &ChangeReport)> = done_order
+            .iter()
+            .rev()
+            .map(|&i| (nodes[i], &reports[i]))
+            .collect();
+        Some(rollback::undo(&undo, &writer, &journal, on_event).await)
+    } else {
+        None
+    };
+    Report {
+        changes: reports,
+        rollback,
+    }
+}
+
+fn skip_downstream(
+    failed: usize,
+    nodes: &[&Change],
+    dependents: &[Vec<usize>],
+    reports: &mut [Option<ChangeReport>],
+    on_event: &(dyn Fn(Event) + Sync),
+) {
+    let mut todo = dependents[failed].clone();
+    while let Some(d) = todo.pop() {
+        if reports[d].is_some() {
+            continue;
+        }
+        let report = skipped(
+            nodes[d],
+            format!("`{}` did not apply", nodes[failed].address),
+        );
+        on_event(Event::Finished(&report));
+        reports[d] = Some(report);
+        todo.extend(&dependents[d]);
+    }
+}
+
+fn skipped(change: &Change, because: String) -> ChangeReport {
+    ChangeReport {
+        address: change.address.clone(),
+        id: id_of(change),
+        action: change.action,
+        status: Status::Skipped(because),
+        http_status: None,
+        attempts: 0,
+        latency: std::time::Duration::ZERO,
+        context_id: None,
+        before_sha256: sha256_of(change.before.as_ref()),
+        after_sha256: sha256_of(change.after.as_ref()),
+        version: None,
+    }
+}
+
+fn id_of(change: &Change) -> String {
+    change
+        .after
+        .as_ref()
+        .or(change.before.as_ref())
+        .map(|s| s.id.clone())
+        .unwrap_or_default()
+}
+
+/// One change: its writes, journaled, with an unknown outcome settled by reading back.
+async fn run<W: Writer>(change: &Change, writer: &W, journal: &Journal) -> ChangeReport {
+    let started = Instant::now();
+    let mut report = skipped(change, String::new());
+    let result = match change.action {
+        Action::Create => put(change, None, writer, journal, &mut report).await,
+        Action::Update => put(change, change.live_version, writer, journal, &mut report).await,
+        Action::Delete => delete(change, writer, journal, &mut report).await,
+        Action::Replace => match delete(change, writer, journal, &mut report).await {
+            Ok(()) => put(change, None, writer, journal, &mut report).await,
+            Err(e) => Err(e),
+        },
+        Action::NoOp => Ok(()),
+    };
+    report.latency = started.elapsed();
+    report.status = match result {
+        Ok(()) => Status::Done,
+        Err(message) => Status::Failed(message),
+    };
+    report
+}
+
+async fn put<W: Writer>(
+    change: &Change,
+    version: Option<u64>,
+    writer: &W,
+    journal: &Journal,
+    report: &mut ChangeReport,
+) -> Result<(), String> {
+    let after = change.after.as_ref().ok_or("a put without attributes")?;
+    let intent = Entry::Intent {
+        address: change.address.clone(),
+        id: after.id.clone(),
+        write: WriteKind::Put,
+        attributes: Some(after.to_values()),
+        prevent_destroy: change.prevent_destroy,
+    };
+    journal.append(&intent).await.map_err(|e| e.to_string())?;
+    let landed = match writer.put(after, version).await {
+        Ok(reply) => {
+            note(report, reply.status, reply.attempts, reply.context_id);
+            reply.prompt.map(|p| p.version)
+        }
+        Err(e) if e.kind == WriteErrorKind::Ambiguous => {
+            note_error(report, &e);
+            // Read back: if it holds what we sent, the put landed.
+            match writer.get(&after.id).await {
+                Ok(Some(now)) if &now.spec == after => Some(now.version),
+                _ => None,
+            }
+        }
+        Err(e) => {
+            note_error(report, &e);
+            let _ = journal
+                .append(&Entry::Failed {
+                    address: change.address.clone(),
+                    id: after.id.clone(),
+                })
+                .await;
+            return Err(explain(change, &e));
+        }
+    };
+    let Some(version) = landed else {
+        let _ = journal
+            .append(&Entry::Failed {
+                address: change.address.clone(),
+                id: after.id.clone(),
+            })
+            .await;
+        return Err(format!(
+            "the write to `{}` got no answer and did not land; nothing changed",
+            after.id
+        ));
+    };
+    report.version = Some(version);
+    journal
+        .append(&Entry::Done {
+            address: change.address.clone(),
+            id: after.id.clone(),
+            version: Some(version),
+            attributes: Some(after.to_values()),
+            prevent_destroy: change.prevent_destroy,
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn delete<W: Writer>(
+    change: &Change,
+    writer: &W,
+    journal: &Journal,
+    report: &mut ChangeReport,
+) -> Result<(), String> {
+    let before = change
+        .before
+        .as_ref()
+        .ok_or("a delete without a live prompt")?;
+    let intent = Entry::Intent {
+        address: change.address.clone(),
+        id: before.id.clone(),
+        write: WriteKind::Delete,
+        attributes: None,
+        prevent_destroy: false,
+    };
+    journal.append(&intent).await.map_err(|e| e.to_string())?;
+    let gone = match writer.delete(&before.id, change.live_version).await {
+        Ok(reply) => {
+            note(report, reply.status, reply.attempts, reply.context_id);
+            true
+        }
+        Err(e) if e.kind == WriteErrorKind::Ambiguous || e.kind == WriteErrorKind::NotFound => {
+            note_error(report, &e);
+            matches!(writer.get(&before.id).await, Ok(None))
+        }
+        Err(e) => {
+            note_error(report, &e);
+            let _ = journal
+                .append(&Entry::Failed {
+                    address: change.address.clone(),
+                    id: before.id.clone(),
+                })
+                .await;
+            return Err(explain(change, &e));
+        }
+    };
+    if !gone {
+        let _ = journal
+            .append(&Entry::Failed {
+                address: change.address.clone(),
+                id: before.id.clone(),
+            })
+            .await;
+        return Err(format!(
+            "the delete of `{}` got no answer and did not land; nothing changed",
+            before.id
+        ));
+    }
+    journal
+        .append(&Entry::Done {
+            address: change.address.clone(),
+            id: before.id.clone(),
+            version: None,
+            attributes: None,
+            prevent_destroy: false,
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn note(report: &mut ChangeReport, status: u16, attempts: u32, context_id: Option<String>) {
+    report.http_status = Some(status);
+    report.attempts += attempts;
+    report.context_id = context_id;
+}
+
+fn note_error(report: &mut ChangeReport, e: &WriteError) {
+    report.http_status = e.status;
+    report.attempts += e.attempts;
+    report.context_id.clone_from(&e.context_id);
+}
+
+fn explain(change: &Change, e: &WriteError) -> String {
+    match e.kind {
+        WriteErrorKind::Conflict => format!(
+            "`{}` changed in Genesys since the plan was made, so it was not overwritten (the other edit is kept); run `assistform plan` again. {}",
+            change.address, e.message
+        ),
+        _ => e.message.clone(),
+    }
+}

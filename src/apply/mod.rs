@@ -1,0 +1,138 @@
+//! Apply: carry out a plan as ordered, versioned writes, recording each in the journal
+//! before and after it is sent. It knows nothing of HTTP (a [`Writer`] does the
+//! writing) nor of how anything is printed (it reports [`Event`]s).
+
+mod executor;
+mod rollback;
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::model::{PromptSpec, RemotePrompt};
+use crate::plan::Action;
+
+pub use executor::{Options, apply};
+
+/// What apply needs from Genesys: versioned writes, and a read to settle a write
+/// whose outcome is unknown.
+pub trait Writer: Clone + Send + Sync + 'static {
+    /// Create (`version` `None`) or replace (`Some(version read)`) a prompt.
+    fn put(
+        &self,
+        spec: &PromptSpec,
+        version: Option<u64>,
+    ) -> impl Future<Output = Result<Reply, WriteError>> + Send;
+    fn delete(
+        &self,
+        id: &str,
+        version: Option<u64>,
+    ) -> impl Future<Output = Result<Reply, WriteError>> + Send;
+    fn get(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<RemotePrompt>, WriteError>> + Send;
+}
+
+/// A write that landed.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    /// The stored prompt, for a put.
+    pub prompt: Option<RemotePrompt>,
+    pub status: u16,
+    pub attempts: u32,
+    pub context_id: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteErrorKind {
+    /// 409: someone changed the prompt since it was read.
+    Conflict,
+    NotFound,
+    /// The request was sent and no answer came back: it may or may not have landed.
+    Ambiguous,
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub struct WriteError {
+    pub kind: WriteErrorKind,
+    /// What went wrong, naming the request, the status, the Genesys message and contextId.
+    pub message: String,
+    pub status: Option<u16>,
+    pub attempts: u32,
+    pub context_id: Option<String>,
+}
+
+/// How one change ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    Done,
+    Failed(String),
+    /// Not attempted, because of the change named.
+    Skipped(String),
+}
+
+/// One change as it happened: what the audit record and the metrics are made of.
+#[derive(Clone, Debug)]
+pub struct ChangeReport {
+    pub address: String,
+    pub id: String,
+    pub action: Action,
+    pub status: Status,
+    pub http_status: Option<u16>,
+    pub attempts: u32,
+    pub latency: Duration,
+    pub context_id: Option<String>,
+    /// SHA-256 of the payloads before and after, never the payloads themselves.
+    pub before_sha256: Option<String>,
+    pub after_sha256: Option<String>,
+    /// The version Genesys gave the prompt (for a put).
+    pub version: Option<u64>,
+}
+
+/// What an atomic apply did to undo a failed run.
+#[derive(Clone, Debug, Default)]
+pub struct Rollback {
+    /// Addresses undone, in the order they were undone.
+    pub undone: Vec<String>,
+    /// Addresses that could not be undone, with why: these are not where they started.
+    pub failed: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub changes: Vec<ChangeReport>,
+    pub rollback: Option<Rollback>,
+}
+
+impl Report {
+    pub fn count(&self, pick: impl Fn(&Status) -> bool) -> usize {
+        self.changes.iter().filter(|c| pick(&c.status)).count()
+    }
+
+    pub fn succeeded(&self) -> bool {
+        self.changes.iter().all(|c| c.status == Status::Done)
+    }
+}
+
+/// Progress, as it happens.
+#[derive(Debug)]
+pub enum Event<'a> {
+    Started {
+        address: &'a str,
+        action: Action,
+    },
+    Finished(&'a ChangeReport),
+    Undone {
+        address: &'a str,
+        result: Result<(), &'a str>,
+    },
+}
+
+pub(crate) fn sha256_of(spec: Option<&PromptSpec>) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    spec.map(|s| format!("{:x}", Sha256::digest(s.to_values().to_string().as_bytes())))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,123 @@
+//! `--atomic`: undo, newest first, the changes a failed run made.
+
+use super::{ChangeReport, Event, Rollback, Writer};
+use crate::model::PromptSpec;
+use crate::plan::{Action, Change};
+use crate::state::journal::{Entry, Journal, WriteKind};
+
+/// Undoes each `(change, report)` in the order given (newest first): a create is
+/// deleted, an update is written back, a delete is created again.
+pub(super) async fn undo<W: Writer>(
+    done: &[(&Change, &ChangeReport)],
+    writer: &W,
+    journal: &Journal,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> Rollback {
+    let mut rollback = Rollback::default();
+    for (change, report) in done {
+        let result = undo_one(change, report, writer, journal).await;
+        on_event(Event::Undone {
+            address: &change.address,
+            result: result.as_ref().map(|_| ()).map_err(String::as_str),
+        });
+        match result {
+            Ok(()) => rollback.undone.push(change.address.clone()),
+            Err(e) => rollback.failed.push((change.address.clone(), e)),
+        }
+    }
+    rollback
+}
+
+async fn undo_one<W: Writer>(
+    change: &Change,
+    report: &ChangeReport,
+    writer: &W,
+    journal: &Journal,
+) -> Result<(), String> {
+    match change.action {
+        Action::Create => remove(change, &report.id, report.version, writer, journal).await,
+        Action::Update => {
+            restore(
+                change,
+                change.before.as_ref(),
+                report.version,
+                writer,
+                journal,
+            )
+            .await
+        }
+        Action::Delete => restore(change, change.before.as_ref(), None, writer, journal).await,
+        Action::Replace => {
+            remove(change, &report.id, report.version, writer, journal).await?;
+            restore(change, change.before.as_ref(), None, writer, journal).await
+        }
+        Action::NoOp => Ok(()),
+    }
+}
+
+async fn remove<W: Writer>(
+    change: &Change,
+    id: &str,
+    version: Option<u64>,
+    writer: &W,
+    journal: &Journal,
+) -> Result<(), String> {
+    let address = change.address.clone();
+    journal
+        .append(&Entry::Intent {
+            address: address.clone(),
+            id: id.to_owned(),
+            write: WriteKind::Delete,
+            attributes: None,
+            prevent_destroy: false,
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    writer.delete(id, version).await.map_err(|e| e.message)?;
+    journal
+        .append(&Entry::Done {
+            address,
+            id: id.to_owned(),
+            version: None,
+            attributes: None,
+            prevent_destroy: false,
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn restore<W: Writer>(
+    change: &Change,
+    before: Option<&PromptSpec>,
+    version: Option<u64>,
+    writer: &W,
+    journal: &Journal,
+) -> Result<(), String> {
+    let before = before.ok_or("nothing to restore")?;
+    let address = change.address.clone();
+    journal
+        .append(&Entry::Intent {
+            address: address.clone(),
+            id: before.id.clone(),
+            write: WriteKind::Put,
+            attributes: Some(before.to_values()),
+            prevent_destroy: change.prevent_destroy,
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    let reply = writer.put(before, version).await.map_err(|e| e.message)?;
+    let version = reply
+        .prompt
+        .map(|p| p.version)
+        .ok_or("the server returned no prompt")?;
+    journal
+        .append(&Entry::Done {
+            address,
+            id: before.id.clone(),
+            version: Some(version),
+            attributes: Some(before.to_values()),
+            prevent_destroy: change.prevent_destroy,
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
