@@ -215,6 +215,7 @@ async fn put<W: Writer>(
         write: WriteKind::Put,
         attributes: Some(after.to_values()),
         prevent_destroy: change.prevent_destroy,
+        depends_on: change.depends_on.clone(),
     };
     journal.append(&intent).await.map_err(|e| e.to_string())?;
     let landed = match writer.put(after, version).await {
@@ -261,6 +262,7 @@ async fn put<W: Writer>(
             version: Some(version),
             attributes: Some(after.to_values()),
             prevent_destroy: change.prevent_destroy,
+            depends_on: change.depends_on.clone(),
         })
         .await
         .map_err(|e| e.to_string())
@@ -282,6 +284,7 @@ async fn delete<W: Writer>(
         write: WriteKind::Delete,
         attributes: None,
         prevent_destroy: false,
+        depends_on: Vec::new(),
     };
     journal.append(&intent).await.map_err(|e| e.to_string())?;
     let gone = match writer.delete(&before.id, change.live_version).await {
@@ -323,6 +326,7 @@ async fn delete<W: Writer>(
             version: None,
             attributes: None,
             prevent_destroy: false,
+            depends_on: Vec::new(),
         })
         .await
         .map_err(|e| e.to_string())

@@ -70,6 +70,7 @@ async fn remove<W: Writer>(
             write: WriteKind::Delete,
             attributes: None,
             prevent_destroy: false,
+            depends_on: Vec::new(),
         })
         .await
         .map_err(|e| e.to_string())?;
@@ -81,6 +82,7 @@ async fn remove<W: Writer>(
             version: None,
             attributes: None,
             prevent_destroy: false,
+            depends_on: Vec::new(),
         })
         .await
         .map_err(|e| e.to_string())
@@ -102,6 +104,7 @@ async fn restore<W: Writer>(
             write: WriteKind::Put,
             attributes: Some(before.to_values()),
             prevent_destroy: change.prevent_destroy,
+            depends_on: change.depends_on.clone(),
         })
         .await
         .map_err(|e| e.to_string())?;
@@ -117,6 +120,7 @@ async fn restore<W: Writer>(
             version: Some(version),
             attributes: Some(before.to_values()),
             prevent_destroy: change.prevent_destroy,
+            depends_on: change.depends_on.clone(),
         })
         .await
         .map_err(|e| e.to_string())

@@ -97,7 +97,7 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             before: now.map(|p| p.spec.clone()),
             after: None,
             live_version: now.map(|p| p.version),
-            depends_on: Vec::new(),
+            depends_on: resource.depends_on.clone(),
             sensitive: Vec::new(),
             prevent_destroy: false,
             reason: Some(if now.is_some() {

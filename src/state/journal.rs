@@ -38,6 +38,8 @@ pub enum Entry {
         attributes: Option<serde_json::Value>,
         #[serde(default)]
         prevent_destroy: bool,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        depends_on: Vec<String>,
     },
     /// The write landed; for a put, the version Genesys gave the prompt.
     Done {
@@ -49,6 +51,8 @@ pub enum Entry {
         attributes: Option<serde_json::Value>,
         #[serde(default)]
         prevent_destroy: bool,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        depends_on: Vec<String>,
     },
     /// The server refused the write: nothing changed.
     Failed { address: String, id: String },
@@ -72,6 +76,7 @@ pub struct InFlight {
     pub write: WriteKind,
     pub attributes: Option<serde_json::Value>,
     pub prevent_destroy: bool,
+    pub depends_on: Vec<String>,
 }
 
 /// The journal's entries; a torn last line (a crash mid-write) is left out.
@@ -110,12 +115,14 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                 write,
                 attributes,
                 prevent_destroy,
+                depends_on,
             } => in_flight.push(InFlight {
                 address: address.clone(),
                 id: id.clone(),
                 write: *write,
                 attributes: attributes.clone(),
                 prevent_destroy: *prevent_destroy,
+                depends_on: depends_on.clone(),
             }),
             Entry::Done {
                 address,
@@ -123,6 +130,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                 version: Some(version),
                 attributes: Some(attributes),
                 prevent_destroy,
+                depends_on,
             } => {
                 state.resources.insert(
                     address.clone(),
@@ -131,6 +139,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                         version: *version,
                         attributes: attributes.clone(),
                         prevent_destroy: *prevent_destroy,
+                        depends_on: depends_on.clone(),
                     },
                 );
             }
@@ -166,6 +175,7 @@ pub fn settle(state: &mut State, in_flight: &[InFlight], live: &[RemotePrompt]) 
                             version: now.version,
                             attributes: now.spec.to_values(),
                             prevent_destroy: f.prevent_destroy,
+                            depends_on: f.depends_on.clone(),
                         },
                     );
                     settled.push(f.address.clone());

@@ -28,6 +28,7 @@ fn intent(address: &str, id: &str, write: WriteKind, spec: Option<&PromptSpec>) 
         write,
         attributes: spec.map(PromptSpec::to_values),
         prevent_destroy: false,
+        depends_on: Vec::new(),
     }
 }
 
@@ -43,6 +44,7 @@ fn landed_writes_fold_into_the_state() {
             version: Some(1),
             attributes: Some(a.to_values()),
             prevent_destroy: false,
+            depends_on: Vec::new(),
         },
     ];
     assert!(fold(&mut state, &entries).is_empty());
@@ -83,6 +85,7 @@ fn an_update_in_flight_is_adopted_only_if_it_landed() {
             version: 1,
             attributes: old.to_values(),
             prevent_destroy: false,
+            depends_on: Vec::new(),
         },
     );
     let in_flight = fold(
@@ -110,6 +113,7 @@ fn a_delete_in_flight_is_dropped_when_the_prompt_is_gone() {
             version: 1,
             attributes: a.to_values(),
             prevent_destroy: false,
+            depends_on: Vec::new(),
         },
     );
     let in_flight = fold(

@@ -47,6 +47,10 @@ pub struct Resource {
     /// Kept from the configuration so that deleting the block cannot destroy it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub prevent_destroy: bool,
+    /// Kept from the configuration so that deletes run in reverse dependency order
+    /// after the blocks are gone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
 }
 
 impl Resource {

@@ -6,6 +6,7 @@ fn resource(id: &str) -> Resource {
         version: 3,
         attributes: serde_json::json!({}),
         prevent_destroy: false,
+        depends_on: Vec::new(),
     }
 }
 
