@@ -3,6 +3,7 @@
 //! writing) nor of how anything is printed (it reports [`Event`]s).
 
 mod executor;
+pub mod hooks;
 pub mod metrics;
 mod rollback;
 

@@ -25,6 +25,24 @@ pub struct Config {
     pub prompts: Vec<PromptConfig>,
     pub genesys: GenesysSettings,
     pub validation: OrgSettings,
+    pub hooks: Vec<Hook>,
+}
+
+/// An `on_apply` block: told of every change that lands.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Hook {
+    pub name: String,
+    pub target: HookTarget,
+    pub timeout_seconds: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HookTarget {
+    /// A program and its arguments; the event JSON on its standard input.
+    Command(Vec<String>),
+    /// A URL the event JSON is POSTed to.
+    Webhook(String),
 }
 
 impl Config {
@@ -162,13 +180,14 @@ pub fn load(dir: &Path, inputs: &VarInputs) -> Result<Loaded, LoadError> {
     }
     let mut decoder = decode::Decoder::new(&sources, &mut diagnostics);
     let scope = decoder.scope(&parsed, &value_files, inputs);
-    let (prompts, genesys, validation) = decoder.decode(&parsed, &scope);
+    let decoded = decoder.decode(&parsed, &scope);
     Ok(Loaded {
         config: Config {
             sources,
-            prompts,
-            genesys,
-            validation,
+            prompts: decoded.prompts,
+            genesys: decoded.genesys,
+            validation: decoded.validation,
+            hooks: decoded.hooks,
         },
         diagnostics,
     })

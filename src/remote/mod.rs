@@ -1,6 +1,7 @@
 //! The Genesys Cloud client: the only module that speaks HTTP.
 
 pub mod region;
+pub mod webhook;
 
 /// Installs rustls's `ring` crypto provider for this process, once. reqwest is built
 /// without a provider of its own (that would pull in a slow C build), so every HTTP

@@ -8,7 +8,7 @@ use hcl_edit::structure::Block;
 use super::{Decoder, Schema};
 use crate::config::eval::Scope;
 use crate::config::files::Parsed;
-use crate::config::{GenesysSettings, Located, PromptConfig};
+use crate::config::{GenesysSettings, Hook, HookTarget, Located, PromptConfig};
 use crate::diagnostic::Diagnostic;
 use crate::remote::region;
 use crate::suggest::did_you_mean;
@@ -17,8 +17,28 @@ use crate::validate::OrgSettings;
 const TOP_LEVEL: Schema = Schema {
     what: "a configuration file",
     attrs: &[],
-    blocks: &["prompt", "variable", "locals", "genesys", "validation"],
+    blocks: &[
+        "prompt",
+        "variable",
+        "locals",
+        "genesys",
+        "validation",
+        "on_apply",
+    ],
 };
+const ON_APPLY: Schema = Schema {
+    what: "an `on_apply` block",
+    attrs: &["command", "webhook", "timeout_seconds"],
+    blocks: &[],
+};
+
+/// What the top-level blocks decode to.
+pub(in crate::config) struct Decoded {
+    pub prompts: Vec<PromptConfig>,
+    pub genesys: GenesysSettings,
+    pub validation: OrgSettings,
+    pub hooks: Vec<Hook>,
+}
 const GENESYS: Schema = Schema {
     what: "the `genesys` block",
     attrs: &["region", "api_url"],
@@ -31,12 +51,9 @@ const VALIDATION: Schema = Schema {
 };
 
 impl Decoder<'_> {
-    pub fn decode(
-        &mut self,
-        parsed: &[Parsed],
-        scope: &Scope,
-    ) -> (Vec<PromptConfig>, GenesysSettings, OrgSettings) {
+    pub fn decode(&mut self, parsed: &[Parsed], scope: &Scope) -> Decoded {
         let mut prompts: Vec<PromptConfig> = Vec::new();
+        let mut hooks: Vec<Hook> = Vec::new();
         let mut labels: BTreeMap<String, Located> = BTreeMap::new();
         let mut genesys = GenesysSettings::default();
         let mut validation = OrgSettings::default();
@@ -96,11 +113,67 @@ impl Decoder<'_> {
                     }
                     "genesys" => genesys = self.genesys(p.file, block, scope),
                     "validation" => validation = self.validation(p.file, block, scope),
+                    "on_apply" => hooks.extend(self.hook(p.file, block, scope)),
                     _ => {} // variables and locals were read into the scope
                 }
             }
         }
-        (prompts, genesys, validation)
+        Decoded {
+            prompts,
+            genesys,
+            validation,
+            hooks,
+        }
+    }
+
+    fn hook(&mut self, file: usize, block: &Block, scope: &Scope) -> Option<Hook> {
+        let (name, at) = self.label(
+            file,
+            block,
+            "on_apply \"name\" { command = [\"./notify.sh\"] }",
+        )?;
+        let fields = self.fields(file, &block.body, &ON_APPLY, None);
+        let timeout_seconds = match fields.attrs.get("timeout_seconds") {
+            Some(attr) => self.whole_number(scope, file, attr, None)?.0,
+            None => 10,
+        };
+        let command = fields
+            .attrs
+            .get("command")
+            .and_then(|a| self.strings(scope, file, a, None));
+        let webhook = fields
+            .attrs
+            .get("webhook")
+            .and_then(|a| self.string(scope, file, a, None));
+        let target = match (command, webhook) {
+            (Some((argv, _)), None) if !argv.is_empty() => HookTarget::Command(argv),
+            (None, Some((url, _))) => match region::parse_base_url(&url) {
+                Ok(_) => HookTarget::Webhook(url),
+                Err(problem) => {
+                    let attr = fields.attrs["webhook"];
+                    self.report(
+                        Diagnostic::error("hook.webhook", "invalid `webhook` URL").detail(problem),
+                        &Self::located(file, attr.value.span()),
+                        None,
+                    );
+                    return None;
+                }
+            },
+            _ => {
+                self.report(
+                    Diagnostic::error("hook.target", "an `on_apply` block needs exactly one of `command` or `webhook`")
+                        .detail("Write `command = [\"program\", \"arg\"]` (the event JSON on its standard input) or `webhook = \"https://…\"` (the event JSON POSTed)."),
+                    &at,
+                    None,
+                );
+                return None;
+            }
+        };
+        Some(Hook {
+            name,
+            target,
+            timeout_seconds,
+        })
     }
 
     fn genesys(&mut self, file: usize, block: &Block, scope: &Scope) -> GenesysSettings {
