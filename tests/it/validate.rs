@@ -456,3 +456,9 @@ mod bad_input {
         )));
     }
 }
+
+#[test]
+fn on_apply_hooks_need_one_target_and_a_safe_url() {
+    let hooks = "on_apply \"both\" {\n  command = [\"./notify.sh\"]\n  webhook = \"https://hooks.example.com/x\"\n}\n\non_apply \"clear\" {\n  webhook = \"http://hooks.example.com/x\"\n}\n\non_apply \"ok\" {\n  command         = [\"./notify.sh\"]\n  timeout_seconds = 5\n}\n\n";
+    insta::assert_snapshot!(validate(&format!("{hooks}{}", prompt("p", "Hi"))));
+}
