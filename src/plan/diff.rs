@@ -128,6 +128,7 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         drift,
         refresh_only: inputs.refresh_only,
         pii_allow: config.validation.pii_allow.clone(),
+        hooks: config.hooks.clone(),
     })
 }
 

@@ -74,6 +74,9 @@ pub struct Plan {
     /// The org's PII allow-list, so a saved plan renders with the same masking.
     #[serde(default)]
     pub pii_allow: Vec<String>,
+    /// The `on_apply` hooks, so a saved plan applies with the configuration's hooks.
+    #[serde(default)]
+    pub hooks: Vec<crate::config::Hook>,
 }
 
 /// Counts for the summary line.
