@@ -171,6 +171,7 @@ fn plan(changes: Vec<Change>) -> Plan {
         drift: Vec::new(),
         refresh_only: false,
         pii_allow: Vec::new(),
+        hooks: Vec::new(),
     }
 }
 
