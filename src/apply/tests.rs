@@ -171,6 +171,8 @@ fn plan(changes: Vec<Change>) -> Plan {
         drift: Vec::new(),
         refresh_only: false,
         pii_allow: Vec::new(),
+        context_variables: Vec::new(),
+        genesys: Default::default(),
         hooks: Vec::new(),
     }
 }

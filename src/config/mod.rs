@@ -56,7 +56,7 @@ impl Config {
 }
 
 /// The connection settings of the `genesys` block.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GenesysSettings {
     pub region: Option<String>,
     pub api_url: Option<String>,

@@ -128,6 +128,8 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         drift,
         refresh_only: inputs.refresh_only,
         pii_allow: config.validation.pii_allow.clone(),
+        context_variables: config.validation.context_variables.clone(),
+        genesys: config.genesys.clone(),
         hooks: config.hooks.clone(),
     })
 }

@@ -74,6 +74,13 @@ pub struct Plan {
     /// The org's PII allow-list, so a saved plan renders with the same masking.
     #[serde(default)]
     pub pii_allow: Vec<String>,
+    /// The org's extra context variables: the built-in emulator's settings when a saved
+    /// plan is applied with `--emulator`.
+    #[serde(default)]
+    pub context_variables: Vec<String>,
+    /// The `genesys` block, so a saved plan applies to the org it was made for.
+    #[serde(default)]
+    pub genesys: crate::config::GenesysSettings,
     /// The `on_apply` hooks, so a saved plan applies with the configuration's hooks.
     #[serde(default)]
     pub hooks: Vec<crate::config::Hook>,
