@@ -13,3 +13,22 @@ pub fn install_crypto_provider() {
         let _ = rustls::crypto::ring::default_provider().install_default();
     });
 }
+
+// The client: [`Connection`] says where and as whom; [`Client`] sends the requests,
+// with the OAuth token, pacing under the rate limit, and retries of transient
+// failures.
+mod auth;
+mod client;
+mod error;
+mod pacing;
+mod prompts;
+mod refresh;
+mod retry;
+mod settings;
+mod wire;
+
+pub use client::{Client, ClientMetrics, ClientOptions};
+pub use error::RemoteError;
+pub use prompts::Outcome;
+pub use refresh::PAGE_SIZE;
+pub use settings::Connection;

@@ -3,6 +3,7 @@
 mod cli;
 mod emulator;
 mod fmt;
+mod remote;
 mod support;
 mod validate;
 mod variables;

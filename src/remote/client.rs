@@ -1,0 +1,379 @@
+//! The Genesys Cloud client: every `/api/v2` request goes through [`Client::call`],
+//! which adds the token, waits for the pacer, and retries what is worth retrying.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::{Method, StatusCode, Url};
+
+use super::auth::Tokens;
+use super::error::RemoteError;
+use super::pacing::Pacer;
+use super::retry::{Retrier, Step, Wait};
+use super::settings::Connection;
+use super::wire;
+
+/// How hard to try, and how long to wait.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    /// Attempts per request, the first included.
+    pub max_attempts: u32,
+    /// Time per request, retries included, after which no retry is started.
+    pub max_elapsed: Duration,
+    pub connect_timeout: Duration,
+    /// Time for one attempt, from sending to the whole answer.
+    pub request_timeout: Duration,
+    /// The first backoff ceiling; it doubles with every attempt up to `max_backoff`.
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+    /// About how long to wait after the 500 "indexing" error (API.md: about 10 s).
+    pub indexing_backoff: Duration,
+    /// List pages fetched at once after the first.
+    pub page_concurrency: usize,
+}
+
+impl Default for ClientOptions {
+    fn default() -> ClientOptions {
+        ClientOptions {
+            max_attempts: 8,
+            max_elapsed: Duration::from_secs(120),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            base_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            indexing_backoff: Duration::from_secs(10),
+            page_concurrency: 8,
+        }
+    }
+}
+
+/// What a client has done so far, over all its clones.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClientMetrics {
+    /// `/api/v2` requests sent, repeats included; token requests are not counted.
+    pub requests: u64,
+    /// Attempts repeated after a transient failure.
+    pub retries: u64,
+    /// 429 answers.
+    pub throttled: u64,
+    /// Tokens asked for.
+    pub token_fetches: u64,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    requests: AtomicU64,
+    retries: AtomicU64,
+    throttled: AtomicU64,
+    token_fetches: AtomicU64,
+}
+
+impl Counters {
+    pub fn retry(&self) {
+        self.retries.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn token_fetch(&self) {
+        self.token_fetches.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A Genesys Cloud client. Clones share the connection pool, the token, the pacer
+/// and the metrics.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub http: reqwest::Client,
+    pub connection: Connection,
+    pub options: ClientOptions,
+    pub counters: Counters,
+    tokens: Tokens,
+    pacer: Pacer,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The connection's own Debug masks the secret; the token is left out.
+        f.debug_struct("Client")
+            .field("connection", &self.inner.connection)
+            .field("options", &self.inner.options)
+            .field("metrics", &self.metrics())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A successful answer.
+pub(crate) struct Answer {
+    pub request: String,
+    pub status: u16,
+    /// Sends it took, repeats included.
+    pub attempts: u32,
+    pub context_id: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Client {
+    /// # Errors
+    ///
+    /// [`RemoteError::Config`] when the HTTP client cannot be set up.
+    pub fn new(connection: Connection, options: ClientOptions) -> Result<Client, RemoteError> {
+        super::install_crypto_provider();
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.request_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_max_idle_per_host(options.page_concurrency.max(16))
+            .tcp_keepalive(Duration::from_secs(60))
+            .tcp_nodelay(true)
+            // A redirect from the API is never expected; following one could carry
+            // the request somewhere it was not meant to go.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("assistform/", env!("CARGO_PKG_VERSION")));
+        if connection.is_loopback() {
+            // A proxy from the environment has no business with loopback traffic.
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| RemoteError::Config {
+            message: format!("cannot set up the HTTP client: {e}"),
+        })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                connection,
+                options,
+                counters: Counters::default(),
+                tokens: Tokens::default(),
+                pacer: Pacer::default(),
+            }),
+        })
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.inner.connection
+    }
+
+    pub fn options(&self) -> &ClientOptions {
+        &self.inner.options
+    }
+
+    pub fn metrics(&self) -> ClientMetrics {
+        let c = &self.inner.counters;
+        ClientMetrics {
+            requests: c.requests.load(Ordering::Relaxed),
+            retries: c.retries.load(Ordering::Relaxed),
+            throttled: c.throttled.load(Ordering::Relaxed),
+            token_fetches: c.token_fetches.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Sends one `/api/v2` request until it succeeds or fails for good. Only a GET is
+    /// repeated after a transport failure that may have reached the server; every
+    /// method is repeated after an answer that says nothing was done (429, 502–504,
+    /// the 500 "indexing").
+    pub(crate) async fn call(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<String>,
+    ) -> Result<Answer, RemoteError> {
+        let inner = &*self.inner;
+        let request = wire::label(&method, &url);
+        let mut retrier = Retrier::new(&inner.options, &inner.counters, &request);
+        let mut tries = Tries::default();
+        loop {
+            tries.count += 1;
+            let step = self
+                .attempt(&method, &url, body.as_deref(), &request, &mut tries)
+                .await;
+            match retrier.settle(step).await {
+                Ok(Some(answer)) => {
+                    return Ok(Answer {
+                        attempts: tries.count,
+                        ..answer
+                    });
+                }
+                Ok(None) => {}
+                Err(error) => return Err(tries.settle(&method, &request, error)),
+            }
+        }
+    }
+
+    /// One attempt at a request. After a 401 it renews the token and asks for a
+    /// repeat, once per request.
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&str>,
+        request: &str,
+        tries: &mut Tries,
+    ) -> Step<Answer> {
+        let inner = &*self.inner;
+        let token = match inner.tokens.get(inner).await {
+            Ok(token) => token,
+            Err(e) => return Step::Fail(e),
+        };
+        let base = inner.connection.describe();
+        let resend_safe = method == Method::GET;
+        let permit = inner.pacer.admit().await;
+        inner.counters.requests.fetch_add(1, Ordering::Relaxed);
+        let mut builder = inner
+            .http
+            .request(method.clone(), url.clone())
+            .bearer_auth(token.expose())
+            .header(ACCEPT, "application/json");
+        if let Some(body) = body {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_owned());
+        }
+        let response = match builder.send().await {
+            Ok(response) => response,
+            Err(e) => return wire::transport_step(&e, request, &base, &inner.options, resend_safe),
+        };
+        let status = response.status();
+        if status != StatusCode::UNAUTHORIZED {
+            // A refused token is counted in another window than ours.
+            inner.pacer.observe(response.headers());
+        }
+        let headers = response.headers().clone();
+        let answer = response.bytes().await;
+        drop(permit);
+        let body = match answer {
+            Ok(body) => Vec::from(body),
+            Err(e) => return wire::transport_step(&e, request, &base, &inner.options, resend_safe),
+        };
+        if status.is_success() {
+            return Step::Done(Answer {
+                request: request.to_owned(),
+                status: status.as_u16(),
+                attempts: 1,
+                context_id: wire::correlation_id(&headers),
+                body,
+            });
+        }
+        let error = wire::api_error(request, status, &headers, &body);
+        let retry_after = wire::retry_after(&headers);
+        match status.as_u16() {
+            401 if !tries.renewed => {
+                tries.renewed = true;
+                inner.tokens.invalidate(&token).await;
+                Step::Repeat
+            }
+            429 => {
+                inner.counters.throttled.fetch_add(1, Ordering::Relaxed);
+                inner.pacer.throttled(retry_after);
+                Step::Retry {
+                    error,
+                    wait: retry_after.map_or(Wait::Backoff, Wait::After),
+                }
+            }
+            502..=504 => {
+                if status != StatusCode::SERVICE_UNAVAILABLE {
+                    tries.through_gateway = Some(status.as_u16());
+                }
+                Step::Retry {
+                    error,
+                    wait: retry_after.map_or(Wait::Backoff, Wait::After),
+                }
+            }
+            500 if is_indexing(&error) => Step::Retry {
+                error,
+                wait: retry_after.map_or(Wait::Indexing, Wait::After),
+            },
+            _ => Step::Fail(error),
+        }
+    }
+}
+
+/// What the attempts at one request have come to so far.
+#[derive(Default)]
+struct Tries {
+    count: u32,
+    /// The token was renewed after a 401.
+    renewed: bool,
+    /// A 502 or 504: a gateway's answer, which says nothing of whether the server
+    /// behind it acted on the request (a 503 or a 429 says it did not).
+    through_gateway: Option<u16>,
+}
+
+impl Tries {
+    /// A write that failed after a gateway's 502 or 504 may have landed: the
+    /// repeat then finds the prompt changed (409) or gone (404), or the retries ran
+    /// out. Either way the caller must read back, as after a timeout.
+    fn settle(&self, method: &Method, request: &str, error: RemoteError) -> RemoteError {
+        let Some(gateway) = self.through_gateway else {
+            return error;
+        };
+        let ambiguous = *method != Method::GET
+            && (matches!(error, RemoteError::GaveUp { .. })
+                || matches!(error.status(), Some(404 | 409)));
+        if !ambiguous {
+            return error;
+        }
+        RemoteError::Transport {
+            request: request.to_owned(),
+            message: format!(
+                "an attempt got {gateway} from a gateway, so it may have landed; then: {}",
+                error.detail()
+            ),
+            sent: true,
+        }
+    }
+}
+
+/// The 500 that only means the relevance index was being rebuilt.
+fn is_indexing(error: &RemoteError) -> bool {
+    matches!(error, RemoteError::Api { message, .. } if message.to_ascii_lowercase().contains("indexing"))
+}
+
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(answer: &Answer) -> Result<T, RemoteError> {
+    serde_json::from_slice(&answer.body).map_err(|e| RemoteError::Decode {
+        request: answer.request.clone(),
+        message: format!(
+            "the answer is not what the API describes: {}",
+            wire::decode_problem(&e)
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conflict() -> RemoteError {
+        RemoteError::Api {
+            request: "PUT /p".into(),
+            status: 409,
+            code: "version.mismatch".into(),
+            message: "changed".into(),
+            context_id: None,
+        }
+    }
+
+    #[test]
+    fn a_write_refused_after_a_gateway_error_may_have_landed() {
+        let tries = Tries {
+            through_gateway: Some(504),
+            ..Tries::default()
+        };
+        let settled = tries.settle(&Method::PUT, "PUT /p", conflict());
+        assert!(settled.may_have_been_applied(), "{settled}");
+        assert!(
+            settled
+                .to_string()
+                .starts_with("PUT /p: an attempt got 504 from a gateway")
+        );
+        // A read, or a write that never met a gateway, keeps its error.
+        let read = tries.settle(&Method::GET, "GET /p", conflict());
+        assert!(read.is_version_conflict());
+        let plain = Tries::default().settle(&Method::PUT, "PUT /p", conflict());
+        assert!(plain.is_version_conflict() && !plain.may_have_been_applied());
+    }
+}

@@ -1,0 +1,290 @@
+//! Where and as whom to connect: the `genesys` block, the environment and the flags,
+//! resolved into one [`Connection`].
+
+use std::fmt;
+
+use reqwest::Url;
+
+use super::error::RemoteError;
+use super::region;
+use crate::config::GenesysSettings;
+use crate::suggest::did_you_mean;
+
+const REGION_VARIABLES: &[&str] = &["GENESYSCLOUD_REGION", "GENESYS_REGION"];
+const API_URL_VARIABLES: &[&str] = &["GENESYSCLOUD_API_URL"];
+const CLIENT_ID_VARIABLES: &[&str] = &["GENESYSCLOUD_OAUTHCLIENT_ID", "GENESYS_CLIENT_ID"];
+const CLIENT_SECRET_VARIABLES: &[&str] =
+    &["GENESYSCLOUD_OAUTHCLIENT_SECRET", "GENESYS_CLIENT_SECRET"];
+
+/// A string that must never be shown: its `Debug` prints `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The value, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Where and as whom to connect. Its `Debug` never shows the secret.
+#[derive(Clone)]
+pub struct Connection {
+    /// The API host (`https://api.<domain>`) or the explicit base URL.
+    pub(crate) api: Url,
+    /// The login host (`https://login.<domain>`) or the explicit base URL.
+    pub(crate) login: Url,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: Secret,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("api", &self.api.as_str())
+            .field("login", &self.login.as_str())
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .finish()
+    }
+}
+
+/// Where the hosts come from, as one level of the precedence order names it.
+enum Place<'a> {
+    Url { raw: &'a str, source: &'static str },
+    Region(&'a str),
+}
+
+impl<'a> Place<'a> {
+    /// An API URL beats a region at the same level, being the more specific.
+    fn of(
+        region: Option<&'a str>,
+        api_url: Option<&'a str>,
+        source: &'static str,
+    ) -> Option<Place<'a>> {
+        match (non_empty(api_url), non_empty(region)) {
+            (Some(raw), _) => Some(Place::Url { raw, source }),
+            (None, Some(name)) => Some(Place::Region(name)),
+            (None, None) => None,
+        }
+    }
+}
+
+impl Connection {
+    /// Resolves the hosts and the OAuth client. Precedence, lowest first: the
+    /// `genesys` block, the environment, the flags. The highest level that names a
+    /// region or an API URL decides the hosts; within one level an API URL beats a
+    /// region, being the more specific. The credentials come from the environment
+    /// only, so that they are never written into a configuration.
+    ///
+    /// # Errors
+    ///
+    /// [`RemoteError::MissingCredentials`] when the client id or secret is not set;
+    /// [`RemoteError::Config`] for no region at all, an unknown region, or an API URL
+    /// that is not https (plain http is for loopback only).
+    pub fn resolve(
+        block: &GenesysSettings,
+        env: &[(String, String)],
+        region_flag: Option<&str>,
+        api_url_flag: Option<&str>,
+    ) -> Result<Connection, RemoteError> {
+        let client_id = lookup(env, CLIENT_ID_VARIABLES);
+        let client_secret = lookup(env, CLIENT_SECRET_VARIABLES);
+        let (client_id, client_secret) = match (client_id, client_secret) {
+            (Some(id), Some(secret)) => (id, secret),
+            (id, secret) => {
+                let mut missing = Vec::new();
+                if id.is_none() {
+                    missing.push(CLIENT_ID_VARIABLES[0]);
+                }
+                if secret.is_none() {
+                    missing.push(CLIENT_SECRET_VARIABLES[0]);
+                }
+                return Err(RemoteError::MissingCredentials { missing });
+            }
+        };
+        // The highest level that names a place decides it.
+        let place = [
+            Place::of(region_flag, api_url_flag, "--api-url"),
+            Place::of(
+                lookup(env, REGION_VARIABLES),
+                lookup(env, API_URL_VARIABLES),
+                API_URL_VARIABLES[0],
+            ),
+            Place::of(
+                block.region.as_deref(),
+                block.api_url.as_deref(),
+                "`api_url` in the `genesys` block",
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .next();
+        let (api, login) = match place {
+            Some(Place::Url { raw, source }) => {
+                let base = base_url(raw).map_err(|problem| RemoteError::Config {
+                    message: format!("invalid API URL from {source}: {problem}"),
+                })?;
+                (base.clone(), base)
+            }
+            Some(Place::Region(name)) => region_hosts(name)?,
+            None => {
+                return Err(RemoteError::Config {
+                    message: format!(
+                        "no Genesys Cloud region: set `region` in the `genesys` block, {} or {}, or pass `--region`; or give an API URL with `api_url`, {} or `--api-url`",
+                        REGION_VARIABLES[0], REGION_VARIABLES[1], API_URL_VARIABLES[0]
+                    ),
+                });
+            }
+        };
+        Ok(Connection {
+            api,
+            login,
+            client_id: client_id.to_owned(),
+            client_secret: Secret::new(client_secret),
+        })
+    }
+
+    /// One base URL for both the token and the API: for the built-in emulator and
+    /// for tests.
+    ///
+    /// # Errors
+    ///
+    /// [`RemoteError::Config`] when the URL is not https or loopback http.
+    pub fn explicit(
+        base_url: &str,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Result<Connection, RemoteError> {
+        let base = base_url_checked(base_url)?;
+        Ok(Connection {
+            api: base.clone(),
+            login: base,
+            client_id: client_id.to_owned(),
+            client_secret: Secret::new(client_secret),
+        })
+    }
+
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The API host, for messages, e.g. `https://api.mypurecloud.ie`.
+    pub fn describe(&self) -> String {
+        origin(&self.api)
+    }
+
+    /// The login host, for messages.
+    pub(crate) fn describe_login(&self) -> String {
+        origin(&self.login)
+    }
+
+    /// `<api>/api/v2/<segments…>`, each segment percent-encoded.
+    pub(crate) fn api_url(&self, segments: &[&str]) -> Url {
+        let mut url = endpoint(&self.api, &["api", "v2"]);
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.extend(segments);
+        }
+        url
+    }
+
+    /// `<login>/oauth/token`.
+    pub(crate) fn token_url(&self) -> Url {
+        endpoint(&self.login, &["oauth", "token"])
+    }
+
+    /// Whether the hosts are this machine, so that no proxy may stand between.
+    pub(crate) fn is_loopback(&self) -> bool {
+        // Plain http is only ever accepted for loopback hosts.
+        self.api.scheme() == "http"
+    }
+}
+
+/// `https://api.<domain>` and `https://login.<domain>` of a region, given by name or
+/// by domain.
+fn region_hosts(name: &str) -> Result<(Url, Url), RemoteError> {
+    let Some(domain) = region::domain(name) else {
+        let hint = did_you_mean(name, region::REGIONS.iter().map(|r| r.0))
+            .map(|r| format!("did you mean `{r}`? "))
+            .unwrap_or_default();
+        return Err(RemoteError::Config {
+            message: format!(
+                "unknown Genesys Cloud region `{name}`: {hint}valid regions: {}; or give the region's domain, such as `mypurecloud.ie`",
+                region::names()
+            ),
+        });
+    };
+    let host = |prefix: &str| {
+        Url::parse(&format!("https://{prefix}.{domain}")).map_err(|e| RemoteError::Config {
+            message: format!("region `{name}` gives no valid host: {e}"),
+        })
+    };
+    Ok((host("api")?, host("login")?))
+}
+
+fn base_url_checked(raw: &str) -> Result<Url, RemoteError> {
+    base_url(raw).map_err(|message| RemoteError::Config { message })
+}
+
+/// An explicit base URL, without a trailing slash, query or fragment, so that paths
+/// append cleanly.
+fn base_url(raw: &str) -> Result<Url, String> {
+    // Checked first, because the other messages quote the URL: credentials in it
+    // would end up in messages and logs.
+    if let Ok(mut url) = Url::parse(raw.trim())
+        && (!url.username().is_empty() || url.password().is_some())
+    {
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        return Err(format!(
+            "`{}` carries credentials; give the OAuth client through the environment instead",
+            origin(&url)
+        ));
+    }
+    let mut url = region::parse_base_url(raw)?;
+    if url.cannot_be_a_base() || url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{raw}` has no host"));
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&path);
+    Ok(url)
+}
+
+fn endpoint(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    // Only a URL that cannot be a base refuses, and `base_url` rejects those.
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
+}
+
+/// The URL as a person would write it: scheme, host, port and any path prefix.
+fn origin(url: &Url) -> String {
+    url.as_str().trim_end_matches('/').to_owned()
+}
+
+/// The first of `names` set to a non-empty value.
+fn lookup<'a>(env: &'a [(String, String)], names: &[&str]) -> Option<&'a str> {
+    names.iter().find_map(|name| {
+        env.iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| non_empty(Some(v)))
+    })
+}
+
+fn non_empty(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
