@@ -3,6 +3,7 @@
 //! The modules follow the flow of data: [`config`] reads HCL into a [`config::Config`],
 //! [`validate`] checks it, and the CLI layer ([`cli`]) is the only one that prints.
 
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
