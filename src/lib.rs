@@ -4,6 +4,7 @@
 //! [`validate`] checks it, and the CLI layer ([`cli`]) is the only one that prints.
 
 pub mod apply;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

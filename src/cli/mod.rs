@@ -1,6 +1,7 @@
 //! The command line: clap definitions, one file per command, and the only code that
 //! prints or chooses an exit code.
 
+mod audit;
 mod emulator;
 mod fmt;
 mod output;
@@ -35,6 +36,7 @@ enum Command {
     Validate(validate::Args),
     Fmt(fmt::Args),
     Emulator(emulator::Args),
+    Audit(audit::Args),
 }
 
 /// Exit codes, as Terraform's.
@@ -64,6 +66,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
         Command::Validate(args) => validate::run(args, &mut out),
         Command::Fmt(args) => fmt::run(args, &mut out),
         Command::Emulator(args) => emulator::run(args, &mut out),
+        Command::Audit(args) => audit::run(args, &mut out),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area.
 
+mod audit;
 mod cli;
 mod emulator;
 mod fmt;
