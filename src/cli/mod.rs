@@ -3,8 +3,11 @@
 
 mod audit;
 mod emulator;
+mod connect;
 mod fmt;
 mod output;
+mod plan;
+mod show;
 mod validate;
 mod vars;
 
@@ -34,6 +37,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Validate(validate::Args),
+    Plan(plan::Args),
+    Show(show::Args),
     Fmt(fmt::Args),
     Emulator(emulator::Args),
     Audit(audit::Args),
@@ -64,6 +69,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
     let mut out = Output::new(cli.no_color);
     let result = match cli.command {
         Command::Validate(args) => validate::run(args, &mut out),
+        Command::Plan(args) => plan::run(args, &mut out),
+        Command::Show(args) => show::run(args, &mut out),
         Command::Fmt(args) => fmt::run(args, &mut out),
         Command::Emulator(args) => emulator::run(args, &mut out),
         Command::Audit(args) => audit::run(args, &mut out),

@@ -8,3 +8,4 @@ mod remote;
 mod support;
 mod validate;
 mod variables;
+mod plan;

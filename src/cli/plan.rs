@@ -1,0 +1,161 @@
+//! `assistform plan`: what apply would change, for review.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use super::connect::{ConnectArgs, connect};
+use super::validate::render_all;
+use super::vars::VarArgs;
+use super::{Error, Output, exit};
+use crate::config::{self, Config};
+use crate::diagnostic::{self, Diagnostic};
+use crate::plan::{self, Inputs, Plan, render};
+use crate::state::{self, State};
+use crate::validate::check_config;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+}
+
+/// Show what apply would change: reads the configuration, the state and the live
+/// prompts, and prints the difference.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  assistform plan examples/quickstart --emulator\n  assistform plan --out plan.bin --detailed-exitcode\n  assistform plan --format markdown > comment.md")]
+pub struct Args {
+    /// The configuration directory.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Save the plan for `assistform apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// How to print the plan.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Print the plan as one line of JSON (same as `--format json`).
+    #[arg(long)]
+    json: bool,
+    /// Exit 0 with no changes, 2 with changes, 1 on error.
+    #[arg(long)]
+    detailed_exitcode: bool,
+    /// Plan only this prompt and what it depends on (repeatable), e.g. `prompt.greeting`.
+    #[arg(long = "target", value_name = "ADDR")]
+    targets: Vec<String>,
+    /// Only compare the state with Genesys: plan no changes, show the drift.
+    #[arg(long)]
+    refresh_only: bool,
+    #[command(flatten)]
+    vars: VarArgs,
+    /// Where the state lives.
+    #[arg(long, default_value = "state")]
+    state_dir: PathBuf,
+    #[command(flatten)]
+    connect: ConnectArgs,
+}
+
+pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
+    let format = if args.json { Format::Json } else { args.format };
+    let Some(config) = load_valid(&args.dir, &args.vars, out)? else {
+        return Ok(exit::ERROR);
+    };
+    let state = state::read(&args.state_dir)?.unwrap_or_else(|| State {
+        lineage: String::new(),
+        ..State::default()
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let live = runtime.block_on(async {
+        let remote = connect(&args.connect, &config, &args.state_dir).await?;
+        let progress = Progress::new();
+        let live = remote.client.list_prompts(&|done, total| progress.show(done, total)).await;
+        progress.clear();
+        Ok::<_, Error>(live?)
+    })?;
+    let plan = match plan::diff(&Inputs {
+        config: &config,
+        state: &state,
+        live: &live,
+        targets: &args.targets,
+        refresh_only: args.refresh_only,
+    }) {
+        Ok(plan) => plan,
+        Err(diagnostics) => {
+            render_all(&diagnostics, &config, out);
+            out.error(&format!("cannot make a plan: {}", count(&diagnostics)));
+            return Ok(exit::ERROR);
+        }
+    };
+    if let Some(path) = &args.out {
+        plan::file::save(path, &plan)?;
+    }
+    print(&plan, format, out);
+    if let (Some(path), Format::Text) = (&args.out, format) {
+        out.stdout(&format!(
+            "\nSaved the plan to {}. To apply exactly these changes, run:\n  assistform apply {}\n",
+            path.display(),
+            path.display()
+        ));
+    }
+    Ok(if args.detailed_exitcode && plan.has_changes() {
+        exit::CHANGES
+    } else {
+        exit::OK
+    })
+}
+
+/// Prints `plan` in `format` on standard output.
+pub fn print(plan: &Plan, format: Format, out: &mut Output) {
+    match format {
+        Format::Text => {
+            let style = render::text::Style { color: out.color };
+            out.stdout(&render::text::render(plan, style));
+        }
+        Format::Markdown => out.stdout(&render::markdown::render(plan)),
+        Format::Json => out.stdout(&format!("{}\n", render::json::render(plan))),
+    }
+}
+
+/// The configuration, or `None` after printing why it is not valid.
+pub fn load_valid(dir: &std::path::Path, vars: &VarArgs, out: &mut Output) -> Result<Option<Config>, Error> {
+    let loaded = config::load(dir, &vars.inputs())?;
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(check_config(&loaded.config));
+    diagnostic::sort(&mut diagnostics, &loaded.config.sources);
+    render_all(&diagnostics, &loaded.config, out);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        out.error(&format!("the configuration is invalid: {}", count(&diagnostics)));
+        return Ok(None);
+    }
+    Ok(Some(loaded.config))
+}
+
+fn count(diagnostics: &[Diagnostic]) -> String {
+    let (errors, _) = diagnostic::counts(diagnostics);
+    format!("{errors} error{}", if errors == 1 { "" } else { "s" })
+}
+
+/// A one-line progress indicator on a terminal; nothing otherwise.
+struct Progress {
+    on: bool,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress {
+            on: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn show(&self, done: usize, total: usize) {
+        if self.on && total > 1 {
+            eprint!("\rRefreshing prompts: page {done} of {total}…");
+        }
+    }
+
+    fn clear(&self) {
+        if self.on {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
