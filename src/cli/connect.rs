@@ -32,14 +32,27 @@ pub struct Remote {
 
 /// Connects as the flags, environment and `genesys` block say. Must run inside a
 /// tokio runtime: the emulator, when asked for, is served by it.
-pub async fn connect(args: &ConnectArgs, config: &Config, state_dir: &Path) -> Result<Remote, super::Error> {
+pub async fn connect(
+    args: &ConnectArgs,
+    config: &Config,
+    state_dir: &Path,
+) -> Result<Remote, super::Error> {
     if !args.emulator {
         let env: Vec<(String, String)> = std::env::vars().collect();
-        let connection = Connection::resolve(&config.genesys, &env, args.region.as_deref(), args.api_url.as_deref())?;
+        let connection = Connection::resolve(
+            &config.genesys,
+            &env,
+            args.region.as_deref(),
+            args.api_url.as_deref(),
+        )?;
         let client = Client::new(connection, ClientOptions::default())?;
-        return Ok(Remote { client, _emulator: None });
+        return Ok(Remote {
+            client,
+            _emulator: None,
+        });
     }
-    std::fs::create_dir_all(state_dir).map_err(|e| format!("cannot create `{}`: {e}", state_dir.display()))?;
+    std::fs::create_dir_all(state_dir)
+        .map_err(|e| format!("cannot create `{}`: {e}", state_dir.display()))?;
     // A throw-away secret: the emulator lives and dies with this process.
     let secret = uuid::Uuid::new_v4().to_string();
     let emulator = Emulator::start(EmulatorOptions {

@@ -2,8 +2,8 @@
 //! prints or chooses an exit code.
 
 mod audit;
-mod emulator;
 mod connect;
+mod emulator;
 mod fmt;
 mod output;
 mod plan;

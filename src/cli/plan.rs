@@ -10,7 +10,7 @@ use super::{Error, Output, exit};
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic};
 use crate::plan::{self, Inputs, Plan, render};
-use crate::state::{self, State};
+use crate::state::{self, State, journal};
 use crate::validate::check_config;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -23,7 +23,9 @@ pub enum Format {
 /// Show what apply would change: reads the configuration, the state and the live
 /// prompts, and prints the difference.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  assistform plan examples/quickstart --emulator\n  assistform plan --out plan.bin --detailed-exitcode\n  assistform plan --format markdown > comment.md")]
+#[command(
+    after_help = "Examples:\n  assistform plan examples/quickstart --emulator\n  assistform plan --out plan.bin --detailed-exitcode\n  assistform plan --format markdown > comment.md"
+)]
 pub struct Args {
     /// The configuration directory.
     #[arg(default_value = ".")]
@@ -60,18 +62,26 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
     let Some(config) = load_valid(&args.dir, &args.vars, out)? else {
         return Ok(exit::ERROR);
     };
-    let state = state::read(&args.state_dir)?.unwrap_or_else(|| State {
+    let mut state = state::read(&args.state_dir)?.unwrap_or_else(|| State {
         lineage: String::new(),
         ..State::default()
     });
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // An apply that died left its writes in the journal: count those that landed.
+    let in_flight = journal::fold(&mut state, &journal::read(&args.state_dir)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let live = runtime.block_on(async {
         let remote = connect(&args.connect, &config, &args.state_dir).await?;
         let progress = Progress::new();
-        let live = remote.client.list_prompts(&|done, total| progress.show(done, total)).await;
+        let live = remote
+            .client
+            .list_prompts(&|done, total| progress.show(done, total))
+            .await;
         progress.clear();
         Ok::<_, Error>(live?)
     })?;
+    journal::settle(&mut state, &in_flight, &live);
     let plan = match plan::diff(&Inputs {
         config: &config,
         state: &state,
@@ -117,14 +127,21 @@ pub fn print(plan: &Plan, format: Format, out: &mut Output) {
 }
 
 /// The configuration, or `None` after printing why it is not valid.
-pub fn load_valid(dir: &std::path::Path, vars: &VarArgs, out: &mut Output) -> Result<Option<Config>, Error> {
+pub fn load_valid(
+    dir: &std::path::Path,
+    vars: &VarArgs,
+    out: &mut Output,
+) -> Result<Option<Config>, Error> {
     let loaded = config::load(dir, &vars.inputs())?;
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(check_config(&loaded.config));
     diagnostic::sort(&mut diagnostics, &loaded.config.sources);
     render_all(&diagnostics, &loaded.config, out);
     if diagnostics.iter().any(Diagnostic::is_error) {
-        out.error(&format!("the configuration is invalid: {}", count(&diagnostics)));
+        out.error(&format!(
+            "the configuration is invalid: {}",
+            count(&diagnostics)
+        ));
         return Ok(None);
     }
     Ok(Some(loaded.config))

@@ -7,7 +7,9 @@ use super::{Error, Output, exit};
 
 /// Show a plan saved with `plan --out`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  assistform show plan.bin\n  assistform show --json plan.bin | jq '.resource_changes[].change.actions'")]
+#[command(
+    after_help = "Examples:\n  assistform show plan.bin\n  assistform show --json plan.bin | jq '.resource_changes[].change.actions'"
+)]
 pub struct Args {
     /// The plan file.
     file: PathBuf,
@@ -18,6 +20,14 @@ pub struct Args {
 
 pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
     let plan = crate::plan::file::load(&args.file)?;
-    print(&plan, if args.json { Format::Json } else { Format::Text }, out);
+    print(
+        &plan,
+        if args.json {
+            Format::Json
+        } else {
+            Format::Text
+        },
+        out,
+    );
     Ok(exit::OK)
 }

@@ -42,7 +42,11 @@ impl Case {
             .send()
             .await
             .expect("seed");
-        assert!(response.status().is_success(), "seeding: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "seeding: {}",
+            response.status()
+        );
     }
 
     /// Records `(address, spec, version)` in the state as an earlier apply would.
@@ -62,7 +66,11 @@ impl Case {
             .collect();
         let state = json!({"format_version": 1, "serial": 4, "lineage": "test-lineage", "resources": resources});
         std::fs::create_dir_all(self.project.path().join("state")).expect("state dir");
-        std::fs::write(self.project.path().join("state/assistform.state.json"), state.to_string()).expect("state");
+        std::fs::write(
+            self.project.path().join("state/assistform.state.json"),
+            state.to_string(),
+        )
+        .expect("state");
     }
 
     async fn plan(&self, extra: &[&str]) -> Run {
@@ -76,7 +84,10 @@ impl Case {
             crate::support::run_in(
                 &dir,
                 &args,
-                &[("GENESYSCLOUD_OAUTHCLIENT_ID", ID), ("GENESYSCLOUD_OAUTHCLIENT_SECRET", SECRET)],
+                &[
+                    ("GENESYSCLOUD_OAUTHCLIENT_ID", ID),
+                    ("GENESYSCLOUD_OAUTHCLIENT_SECRET", SECRET),
+                ],
             )
         })
         .await
@@ -119,7 +130,11 @@ fn with_version(mut prompt: Value, version: u64) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_empty_org_and_all_creates() {
-    let config = format!("{}\n{}", prompt("a", "Hello {{customerName}}"), prompt("b", "Line one\\nLine two"));
+    let config = format!(
+        "{}\n{}",
+        prompt("a", "Hello {{customerName}}"),
+        prompt("b", "Line one\\nLine two")
+    );
     let case = Case::new(&config).await;
     insta::assert_snapshot!(case.all_formats().await);
 }
@@ -143,9 +158,13 @@ async fn mixed_create_update_delete() {
         prompt("fresh", "Brand new")
     );
     let case = Case::new(&config).await;
-    let kept = live("kept", "Prompt kept", "Old wording\\nSecond line");
+    let kept = live("kept", "Prompt kept", "Old wording\nSecond line");
     let gone = live("gone", "Gone", "Bye");
-    case.seed(json!([with_version(kept.clone(), 2), with_version(gone.clone(), 5)])).await;
+    case.seed(json!([
+        with_version(kept.clone(), 2),
+        with_version(gone.clone(), 5)
+    ]))
+    .await;
     case.state(&[("prompt.kept", &kept, 2), ("prompt.gone", &gone, 5)], &[]);
     let run = case.plan(&["--detailed-exitcode"]).await;
     assert_eq!(run.code, 2, "changes present: {}", run.transcript());
@@ -199,7 +218,11 @@ async fn prevent_destroy_refuses_the_plan() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unmanaged_prompt_with_a_clashing_id_is_an_error() {
     let case = Case::new(&prompt("a", "Hello")).await;
-    case.seed(json!([with_version(live("a", "Made in the console", "Hi"), 2)])).await;
+    case.seed(json!([with_version(
+        live("a", "Made in the console", "Hi"),
+        2
+    )]))
+    .await;
     let run = case.plan(&[]).await;
     assert_eq!(run.code, 1);
     insta::assert_snapshot!(run.transcript());
@@ -222,7 +245,12 @@ async fn a_saved_plan_shows_the_same() {
     let run = case.plan(&["--out", "tfplan"]).await;
     assert_eq!(run.code, 0, "{}", run.transcript());
     let shown = crate::support::run_in(case.project.path(), &["show", "tfplan"], &[]);
-    assert!(run.stdout.starts_with(&shown.stdout), "plan:\n{}\nshow:\n{}", run.stdout, shown.stdout);
+    assert!(
+        run.stdout.starts_with(&shown.stdout),
+        "plan:\n{}\nshow:\n{}",
+        run.stdout,
+        shown.stdout
+    );
     let json = crate::support::run_in(case.project.path(), &["show", "--json", "tfplan"], &[]);
     let direct = case.plan(&["--json"]).await;
     assert_eq!(json.stdout, direct.stdout);
@@ -238,17 +266,33 @@ async fn targets_limit_the_plan_to_them_and_their_dependencies() {
     .join("\n");
     let case = Case::new(&config).await;
     let run = case.plan(&["--target", "prompt.top"]).await;
-    assert!(run.stdout.contains("# prompt.base will be created"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("# prompt.base will be created"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("# prompt.top will be created"));
     assert!(!run.stdout.contains("prompt.other"));
-    assert!(run.stdout.ends_with("Plan: 2 to add, 0 to change, 0 to destroy.\n"));
+    assert!(
+        run.stdout
+            .ends_with("Plan: 2 to add, 0 to change, 0 to destroy.\n")
+    );
 }
 
 #[test]
 fn missing_credentials_name_the_variables_and_suggest_the_emulator() {
-    let run = Project::new().file("main.hcl", prompt("a", "Hi")).run(&["plan", ".", "--region", "eu-west-1"]);
+    let run = Project::new().file("main.hcl", prompt("a", "Hi")).run(&[
+        "plan",
+        ".",
+        "--region",
+        "eu-west-1",
+    ]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_ID"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("GENESYSCLOUD_OAUTHCLIENT_ID"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("--emulator"), "{}", run.stderr);
 }
 
@@ -258,5 +302,10 @@ fn the_quickstart_plans_against_the_built_in_emulator() {
     let quickstart = crate::support::repo().join("examples/quickstart");
     let run = p.run(&["plan", quickstart.to_str().expect("utf-8"), "--emulator"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.ends_with("Plan: 3 to add, 0 to change, 0 to destroy.\n"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .ends_with("Plan: 3 to add, 0 to change, 0 to destroy.\n"),
+        "{}",
+        run.stdout
+    );
 }
