@@ -51,7 +51,8 @@ fn main() {
         println!("plan: {PROMPTS} prompts live and in state, emulator latency 20 ms");
         for run in 1..=RUNS {
             http.post(format!("{base}/__emulator/reset")).send().await.expect("reset");
-            http.post(format!("{base}/__emulator/prompts")).json(&live).send().await.expect("seed");
+            let seeded = http.post(format!("{base}/__emulator/prompts")).json(&live).send().await.expect("seed");
+            assert!(seeded.status().is_success(), "seeding failed: {}", seeded.status());
             let stats_before: Value = http.get(format!("{base}/__emulator/stats")).send().await.expect("stats").json().await.expect("json");
             let binary = env!("CARGO_BIN_EXE_assistform");
             let dir_path = dir.path().to_path_buf();

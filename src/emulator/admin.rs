@@ -39,7 +39,8 @@ pub(crate) async fn seed_prompts(
     request_body: Body,
 ) -> Response {
     let result = async {
-        let prompts: Vec<PromptBody> = body::json(&headers, request_body).await?;
+        let prompts: Vec<PromptBody> =
+            body::json_up_to(&headers, request_body, body::MAX_SEED_BODY).await?;
         let mut seeds = Vec::with_capacity(prompts.len());
         for (i, prompt) in prompts.into_iter().enumerate() {
             // Without an id a prompt could never be addressed again.

@@ -12,8 +12,12 @@ use serde::{Serialize, Serializer};
 use super::error::ApiError;
 use crate::model::RemotePrompt;
 
-/// The largest request body accepted.
+/// The largest request body accepted on `/api/v2`.
 pub(crate) const MAX_BODY: usize = 1024 * 1024;
+
+/// The largest body `/__emulator/prompts` accepts: benchmarks seed thousands of
+/// prompts in one request.
+pub(crate) const MAX_SEED_BODY: usize = 64 * 1024 * 1024;
 
 /// How much of a refused body is still read and dropped before the answer: a client
 /// that writes its whole body before reading (Python's urllib, say) would otherwise
@@ -21,14 +25,19 @@ pub(crate) const MAX_BODY: usize = 1024 * 1024;
 const MAX_DRAIN: u64 = 64 * 1024 * 1024;
 
 /// Reads the whole body, up to [`MAX_BODY`] bytes.
-pub(crate) async fn read(headers: &HeaderMap, mut body: Body) -> Result<Bytes, ApiError> {
+pub(crate) async fn read(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    read_up_to(headers, body, MAX_BODY).await
+}
+
+/// Reads the whole body, up to `limit` bytes.
+async fn read_up_to(headers: &HeaderMap, mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
     let too_large =
-        || ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE).param("limit", MAX_BODY as u64);
+        || ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE).param("limit", limit as u64);
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+    if declared.is_some_and(|n| n > limit as u64) {
         discard(body).await;
         return Err(too_large());
     }
@@ -39,7 +48,7 @@ pub(crate) async fn read(headers: &HeaderMap, mut body: Body) -> Result<Bytes, A
         let Some(data) = chunk else {
             continue;
         };
-        if buf.len() + data.len() > MAX_BODY {
+        if buf.len() + data.len() > limit {
             discard(body).await;
             return Err(too_large());
         }
@@ -76,7 +85,16 @@ pub(crate) async fn json<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<T, ApiError> {
-    let bytes = read(headers, body).await?;
+    json_up_to(headers, body, MAX_BODY).await
+}
+
+/// [`json`] with a body limit of `limit` bytes.
+pub(crate) async fn json_up_to<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<T, ApiError> {
+    let bytes = read_up_to(headers, body, limit).await?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("The request body is missing."));
     }
