@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use crate::config::Config;
+use crate::config::GenesysSettings;
 use crate::emulator::{Emulator, EmulatorOptions};
 use crate::remote::{Client, ClientOptions, Connection};
+use crate::validate::OrgSettings;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConnectArgs {
@@ -34,13 +35,14 @@ pub struct Remote {
 /// tokio runtime: the emulator, when asked for, is served by it.
 pub async fn connect(
     args: &ConnectArgs,
-    config: &Config,
+    genesys: &GenesysSettings,
+    org: &OrgSettings,
     state_dir: &Path,
 ) -> Result<Remote, super::Error> {
     if !args.emulator {
         let env: Vec<(String, String)> = std::env::vars().collect();
         let connection = Connection::resolve(
-            &config.genesys,
+            genesys,
             &env,
             args.region.as_deref(),
             args.api_url.as_deref(),
@@ -59,8 +61,8 @@ pub async fn connect(
         client_id: "assistform".into(),
         client_secret: secret.clone(),
         data: Some(state_dir.join(EMULATOR_ORG)),
-        context_variables: config.validation.context_variables.clone(),
-        pii_allow: config.validation.pii_allow.clone(),
+        context_variables: org.context_variables.clone(),
+        pii_allow: org.pii_allow.clone(),
         ..EmulatorOptions::default()
     })
     .await?;

@@ -1,12 +1,14 @@
 //! The command line: clap definitions, one file per command, and the only code that
 //! prints or chooses an exit code.
 
+mod apply;
 mod audit;
 mod connect;
 mod emulator;
 mod fmt;
 mod output;
 mod plan;
+mod progress;
 mod show;
 mod validate;
 mod vars;
@@ -38,6 +40,7 @@ struct Cli {
 enum Command {
     Validate(validate::Args),
     Plan(plan::Args),
+    Apply(apply::Args),
     Show(show::Args),
     Fmt(fmt::Args),
     Emulator(emulator::Args),
@@ -70,6 +73,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
     let result = match cli.command {
         Command::Validate(args) => validate::run(args, &mut out),
         Command::Plan(args) => plan::run(args, &mut out),
+        Command::Apply(args) => apply::run(args, &mut out),
         Command::Show(args) => show::run(args, &mut out),
         Command::Fmt(args) => fmt::run(args, &mut out),
         Command::Emulator(args) => emulator::run(args, &mut out),

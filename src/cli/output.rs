@@ -31,6 +31,11 @@ impl Output {
         self.stderr(&format!("{label}: {message}\n"));
     }
 
+    pub fn warning(&mut self, message: &str) {
+        let label = self.paint("1;33", "warning");
+        self.stderr(&format!("{label}: {message}\n"));
+    }
+
     pub fn paint(&self, code: &str, text: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")

@@ -1,6 +1,5 @@
 //! `assistform plan`: what apply would change, for review.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use super::connect::{ConnectArgs, connect};
@@ -72,8 +71,14 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         .enable_all()
         .build()?;
     let live = runtime.block_on(async {
-        let remote = connect(&args.connect, &config, &args.state_dir).await?;
-        let progress = Progress::new();
+        let remote = connect(
+            &args.connect,
+            &config.genesys,
+            &config.validation,
+            &args.state_dir,
+        )
+        .await?;
+        let progress = super::progress::Refresh::new();
         let live = remote
             .client
             .list_prompts(&|done, total| progress.show(done, total))
@@ -150,29 +155,4 @@ pub fn load_valid(
 fn count(diagnostics: &[Diagnostic]) -> String {
     let (errors, _) = diagnostic::counts(diagnostics);
     format!("{errors} error{}", if errors == 1 { "" } else { "s" })
-}
-
-/// A one-line progress indicator on a terminal; nothing otherwise.
-struct Progress {
-    on: bool,
-}
-
-impl Progress {
-    fn new() -> Progress {
-        Progress {
-            on: std::io::stderr().is_terminal(),
-        }
-    }
-
-    fn show(&self, done: usize, total: usize) {
-        if self.on && total > 1 {
-            eprint!("\rRefreshing prompts: page {done} of {total}…");
-        }
-    }
-
-    fn clear(&self) {
-        if self.on {
-            eprint!("\r\x1b[2K");
-        }
-    }
 }

@@ -4,12 +4,14 @@
 mod diff;
 pub mod file;
 pub mod render;
+mod stale;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::PromptSpec;
 
 pub use diff::{Inputs, diff};
+pub use stale::staleness;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

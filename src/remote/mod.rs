@@ -2,6 +2,7 @@
 
 pub mod region;
 pub mod webhook;
+mod writer;
 
 /// Installs rustls's `ring` crypto provider for this process, once. reqwest is built
 /// without a provider of its own (that would pull in a slow C build), so every HTTP

@@ -1,0 +1,321 @@
+//! `assistform apply`: carry out a plan, after approval, recording every change.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::connect::{ConnectArgs, connect};
+use super::plan::{Format, load_valid, print};
+use super::progress::Progress;
+use super::vars::VarArgs;
+use super::{Error, Output, exit};
+use crate::apply::metrics::Metrics;
+use crate::apply::{self, Options, Report, Status};
+use crate::audit::{self, AuditLog, Event as AuditEvent, Totals};
+use crate::plan::{self, Inputs, Plan};
+use crate::state::{self, State, StateLock, journal};
+use crate::validate::OrgSettings;
+
+/// Make the changes a plan lists: ordered, versioned, journaled and audited.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  assistform apply examples/quickstart --emulator\n  assistform plan --out tfplan && assistform apply tfplan\n  assistform apply --auto-approve --atomic --metrics-file /var/lib/node_exporter/assistform.prom"
+)]
+pub struct Args {
+    /// A configuration directory (plan, show, ask), or a plan file saved by `plan --out`
+    /// (applied exactly, if it is not stale).
+    #[arg(default_value = ".")]
+    target: PathBuf,
+    /// Apply without asking (for CI, after the plan was reviewed).
+    #[arg(long)]
+    auto_approve: bool,
+    /// How many independent changes run at once.
+    #[arg(long, default_value_t = 10)]
+    parallelism: usize,
+    /// When a change fails, undo the changes this run made.
+    #[arg(long)]
+    atomic: bool,
+    /// Print one JSON object per event on standard output.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    vars: VarArgs,
+    /// Apply only this prompt and what it depends on (repeatable).
+    #[arg(long = "target", value_name = "ADDR")]
+    targets: Vec<String>,
+    /// Where the state lives.
+    #[arg(long, default_value = "state")]
+    state_dir: PathBuf,
+    /// How long to wait for another run's lock, e.g. `30s` (default: fail at once).
+    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
+    lock_timeout: Duration,
+    /// Also write the run's metrics here, in the Prometheus text format.
+    #[arg(long, value_name = "PATH")]
+    metrics_file: Option<PathBuf>,
+    #[command(flatten)]
+    connect: ConnectArgs,
+}
+
+pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
+    let started = Instant::now();
+    let lock = StateLock::acquire(&args.state_dir, "apply", args.lock_timeout)?;
+    if let Some(previous) = &lock.unfinished {
+        out.warning(&format!(
+            "the previous run {previous} did not finish; its journal is recovered first"
+        ));
+    }
+    let from_file = args.target.is_file();
+    let (config, saved) = if from_file {
+        (None, Some(plan::file::load(&args.target)?))
+    } else {
+        match load_valid(&args.target, &args.vars, out)? {
+            Some(config) => (Some(config), None),
+            None => return Ok(exit::ERROR),
+        }
+    };
+    let (genesys, org) = match (&config, &saved) {
+        (Some(c), _) => (c.genesys.clone(), c.validation.clone()),
+        (None, Some(p)) => (
+            p.genesys.clone(),
+            OrgSettings {
+                context_variables: p.context_variables.clone(),
+                pii_allow: p.pii_allow.clone(),
+            },
+        ),
+        (None, None) => unreachable!("one of them is loaded"),
+    };
+    let mut state = state::read(&args.state_dir)?.unwrap_or_else(|| State {
+        lineage: String::new(),
+        ..State::default()
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let remote = connect(&args.connect, &genesys, &org, &args.state_dir).await?;
+        let client = remote.client.clone();
+        let live = client.list_prompts(&|_, _| {}).await?;
+        recover(&args.state_dir, &mut state, &live, out)?;
+        let plan = match (saved, &config) {
+            (Some(plan), _) => {
+                let reasons = plan::staleness(&plan, &state, &live);
+                if !reasons.is_empty() {
+                    return Err(format!("Saved plan is stale: {}. Nothing was changed; run `assistform plan` again.", reasons.join("; ")).into());
+                }
+                plan
+            }
+            (None, Some(config)) => {
+                let inputs = Inputs { config, state: &state, live: &live, targets: &args.targets, refresh_only: false };
+                match plan::diff(&inputs) {
+                    Ok(plan) => plan,
+                    Err(diagnostics) => {
+                        super::validate::render_all(&diagnostics, config, out);
+                        return Err("cannot make a plan".into());
+                    }
+                }
+            }
+            (None, None) => unreachable!("one of them is loaded"),
+        };
+        if !plan.has_changes() {
+            if !args.json {
+                out.stdout("No changes. The org's prompts match the configuration.\n");
+            }
+            return Ok(exit::OK);
+        }
+        if !args.json && !from_file {
+            print(&plan, Format::Text, out);
+        }
+        if !args.auto_approve && !from_file && !approved(out)? {
+            out.stdout("Apply cancelled.\n");
+            return Ok(exit::ERROR);
+        }
+        let run_id = uuid::Uuid::new_v4().to_string();
+        let audit = Arc::new(AuditLog::open(&args.state_dir, &run_id)?);
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        audit.append(AuditEvent::RunStarted {
+            command: "apply".into(),
+            actor: audit::actor(Some(client.connection().client_id()), &env),
+            plan_digest: Some(plan.config_digest.clone()),
+        })?;
+        let report = execute(&plan, &client, &args, audit.clone(), out).await?;
+        finish(&args.state_dir, &mut state, &report, &plan)?;
+        let metrics = client.metrics();
+        let metrics = Metrics::new(&report, metrics.retries, metrics.throttled, started.elapsed());
+        let outcome = match &report.rollback {
+            Some(_) => "rolled_back",
+            None if report.succeeded() => "success",
+            None => "failed",
+        };
+        audit.append(AuditEvent::RunFinished {
+            command: "apply".into(),
+            outcome: outcome.into(),
+            totals: Totals { changed: metrics.changed as u64, failed: metrics.failed as u64, skipped: metrics.skipped as u64 },
+        })?;
+        if let Some(path) = &args.metrics_file {
+            std::fs::write(path, metrics.prometheus()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        }
+        super::progress::summary(&report, &metrics, args.json, out);
+        drop(lock);
+        Ok(if report.succeeded() { exit::OK } else { exit::ERROR })
+    })
+}
+
+/// Folds a previous run's journal into the state, settling writes that were in flight
+/// by what Genesys holds, and writes the state.
+fn recover(
+    dir: &Path,
+    state: &mut State,
+    live: &[crate::model::RemotePrompt],
+    out: &mut Output,
+) -> Result<(), Error> {
+    let entries = journal::read(dir)?;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let in_flight = journal::fold(state, &entries);
+    let settled = journal::settle(state, &in_flight, live);
+    save(dir, state)?;
+    journal::clear(dir)?;
+    out.warning(&format!(
+        "recovered {} journaled changes of an unfinished run ({} in flight, {} of them had landed)",
+        entries.len(),
+        in_flight.len(),
+        settled.len()
+    ));
+    Ok(())
+}
+
+/// Runs the executor, reporting progress and auditing every change.
+async fn execute(
+    plan: &Plan,
+    client: &crate::remote::Client,
+    args: &Args,
+    audit: Arc<AuditLog>,
+    out: &mut Output,
+) -> Result<Report, Error> {
+    let journal = Arc::new(journal::Journal::open(&args.state_dir)?);
+    let progress = Mutex::new(Progress::new(args.json, out.color));
+    let audit_errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let hooks: Mutex<Vec<tokio::task::JoinHandle<usize>>> = Mutex::new(Vec::new());
+    let handle = tokio::runtime::Handle::current();
+    let on_event = |event: apply::Event| {
+        progress.lock().expect("progress lock").event(&event);
+        let record = match &event {
+            apply::Event::Finished(r) => Some(super::progress::audit_change(r)),
+            apply::Event::Undone { address, result } => Some(AuditEvent::Change {
+                address: (*address).to_owned(),
+                prompt_id: String::new(),
+                action: "undo".into(),
+                before_sha256: None,
+                after_sha256: None,
+                http_status: None,
+                attempts: 1,
+                latency_ms: 0,
+                outcome: if result.is_ok() {
+                    "done".into()
+                } else {
+                    "failed".into()
+                },
+                context_id: None,
+                detail: result.err().map(str::to_owned),
+            }),
+            apply::Event::Started { .. } => None,
+        };
+        if let Some(record) = record
+            && let Err(e) = audit.append(record)
+        {
+            audit_errors
+                .lock()
+                .expect("audit errors lock")
+                .push(e.to_string());
+        }
+        if let apply::Event::Finished(r) = &event
+            && r.status == Status::Done
+            && !plan.hooks.is_empty()
+        {
+            let (hook_list, audit) = (plan.hooks.clone(), audit.clone());
+            let hook_event = apply::hooks::HookEvent {
+                address: r.address.clone(),
+                id: r.id.clone(),
+                action: format!("{:?}", r.action).to_lowercase(),
+                version: r.version,
+                time: humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string(),
+            };
+            hooks
+                .lock()
+                .expect("hooks lock")
+                .push(handle.spawn(async move {
+                    let mut failed = 0;
+                    for outcome in apply::hooks::run(&hook_list, &hook_event).await {
+                        failed += usize::from(outcome.result.is_err());
+                        let _ = audit.append(AuditEvent::Hook {
+                            address: hook_event.address.clone(),
+                            hook: outcome.hook,
+                            outcome: if outcome.result.is_ok() {
+                                "done".into()
+                            } else {
+                                "failed".into()
+                            },
+                            detail: outcome.result.err(),
+                        });
+                    }
+                    failed
+                }));
+        }
+    };
+    let options = Options {
+        parallelism: args.parallelism,
+        atomic: args.atomic,
+    };
+    let report = apply::apply(plan, client.clone(), journal, options, &on_event).await;
+    let mut failed_hooks = 0;
+    for task in hooks.into_inner().expect("hooks lock") {
+        failed_hooks += task.await.unwrap_or(1);
+    }
+    if failed_hooks > 0 {
+        out.warning(&format!(
+            "{failed_hooks} sync hook runs failed (the changes themselves landed); see `assistform audit show`"
+        ));
+    }
+    if let Some(e) = audit_errors
+        .into_inner()
+        .expect("audit errors lock")
+        .first()
+    {
+        return Err(format!("the audit record could not be written: {e}").into());
+    }
+    Ok(report)
+}
+
+/// Folds this run's journal into the state and writes it; the journal goes.
+fn finish(dir: &Path, state: &mut State, _report: &Report, _plan: &Plan) -> Result<(), Error> {
+    let entries = journal::read(dir)?;
+    let in_flight = journal::fold(state, &entries);
+    debug_assert!(
+        in_flight.is_empty(),
+        "every write of a finished run is settled"
+    );
+    save(dir, state)?;
+    journal::clear(dir)?;
+    Ok(())
+}
+
+fn save(dir: &Path, state: &mut State) -> Result<(), Error> {
+    if state.lineage.is_empty() {
+        state.lineage = uuid::Uuid::new_v4().to_string();
+    }
+    state::write(dir, state)?;
+    Ok(())
+}
+
+/// Asks for `yes` on a terminal; refuses without one.
+fn approved(out: &mut Output) -> Result<bool, Error> {
+    if !std::io::stdin().is_terminal() {
+        return Err("apply needs approval and there is no terminal to ask on: pass `--auto-approve` (in CI, after the plan was reviewed), or apply a saved plan with `assistform apply PLANFILE`".into());
+    }
+    out.stdout("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(answer.trim() == "yes")
+}
