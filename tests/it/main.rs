@@ -1,9 +1,11 @@
 //! Integration tests: one binary, one module per area.
 
+mod apply;
 mod audit;
 mod cli;
 mod emulator;
 mod fmt;
+mod org;
 mod plan;
 mod remote;
 mod support;

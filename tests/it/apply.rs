@@ -1,0 +1,381 @@
+//! `assistform apply` against the emulator: order, versions, staleness, locks,
+//! rollback, hooks, the audit record, crashes and faults.
+
+use std::time::Duration;
+
+use assistform::emulator::EmulatorOptions;
+use serde_json::{Value, json};
+
+use crate::org::{Case, live, with_version};
+use crate::support::prompt;
+
+fn depending(label: &str, on: &str, content: &str) -> String {
+    prompt(label, content).replace("  name ", &format!("  depends_on = [prompt.{on}]\n  name "))
+}
+
+/// The JSON events of an `apply --json` run.
+fn events(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_then_plan_shows_no_changes_and_apply_is_idempotent() {
+    let case = Case::new(&format!(
+        "{}\n{}",
+        prompt("a", "Hello {{customerName}}"),
+        depending("b", "a", "Next")
+    ))
+    .await;
+    let first = case.apply(&[]).await;
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    assert!(
+        first
+            .stdout
+            .contains("Apply complete: 2 changed, 0 failed, 0 skipped"),
+        "{}",
+        first.stdout
+    );
+    let plan = case.plan(&["--detailed-exitcode"]).await;
+    assert_eq!(
+        (plan.code, plan.stdout.as_str()),
+        (0, "No changes.\n"),
+        "{}",
+        plan.transcript()
+    );
+    let puts = case.requests("PUT").await;
+    let again = case.apply(&[]).await;
+    assert_eq!(again.code, 0);
+    assert!(again.stdout.contains("No changes."), "{}", again.stdout);
+    assert_eq!(
+        case.requests("PUT").await,
+        puts,
+        "a second apply writes nothing"
+    );
+    let prompts = case.prompts().await;
+    assert_eq!(prompts["a"]["version"], 1);
+    assert_eq!(prompts["b"]["version"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn creates_follow_dependencies_and_deletes_reverse_them() {
+    let config = [
+        depending("top", "mid", "T"),
+        depending("mid", "base", "M"),
+        prompt("base", "B"),
+        prompt("free", "F"),
+    ]
+    .join("\n");
+    let case = Case::new(&config).await;
+    let run = case.apply(&["--json", "--parallelism", "10"]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let order = |events: &[Value], kind: &str, address: &str| {
+        events
+            .iter()
+            .position(|e| e["type"] == kind && e["address"] == address)
+            .unwrap_or_else(|| panic!("{kind} {address}"))
+    };
+    let ev = events(&run.stdout);
+    assert!(
+        order(&ev, "change_complete", "prompt.base") < order(&ev, "change_start", "prompt.mid")
+    );
+    assert!(order(&ev, "change_complete", "prompt.mid") < order(&ev, "change_start", "prompt.top"));
+
+    // Remove all but `free`: the deletes run top first, base last.
+    std::fs::write(case.project.path().join("main.hcl"), prompt("free", "F")).expect("config");
+    let run = case.apply(&["--json"]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let ev = events(&run.stdout);
+    assert!(order(&ev, "change_complete", "prompt.top") < order(&ev, "change_start", "prompt.mid"));
+    assert!(
+        order(&ev, "change_complete", "prompt.mid") < order(&ev, "change_start", "prompt.base")
+    );
+    assert_eq!(case.prompts().await.keys().collect::<Vec<_>>(), ["free"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_plan_is_refused_when_a_prompt_it_changes_moved() {
+    let case = Case::new(&format!(
+        "{}\n{}",
+        prompt("a", "New text"),
+        prompt("b", "Same")
+    ))
+    .await;
+    let a = live("a", "Prompt a", "Old text");
+    let b = live("b", "Prompt b", "Same");
+    case.seed(json!([
+        with_version(a.clone(), 1),
+        with_version(b.clone(), 1)
+    ]))
+    .await;
+    case.state(&[("prompt.a", &a, 1), ("prompt.b", &b, 1)], &[]);
+    let plan = case.plan(&["--out", "tfplan"]).await;
+    assert!(plan.stdout.contains("1 to change"), "{}", plan.stdout);
+
+    case.seed(json!([with_version(
+        live("a", "Prompt a", "Console edit"),
+        2
+    )]))
+    .await;
+    let puts = case.requests("PUT").await;
+    let run = case.run(&["apply", "tfplan"]).await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("Saved plan is stale")
+            && run
+                .stderr
+                .contains("prompt `a` changed in Genesys since the plan (version 1 → version 2)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(case.requests("PUT").await, puts, "nothing written");
+    assert_eq!(
+        case.prompts().await["a"]["display"]["content"],
+        "Console edit"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_plan_applies_despite_an_edit_to_a_prompt_it_does_not_touch() {
+    let case = Case::new(&format!(
+        "{}\n{}",
+        prompt("a", "New text"),
+        prompt("b", "Same")
+    ))
+    .await;
+    let a = live("a", "Prompt a", "Old text");
+    let b = live("b", "Prompt b", "Same");
+    case.seed(json!([
+        with_version(a.clone(), 1),
+        with_version(b.clone(), 1)
+    ]))
+    .await;
+    case.state(&[("prompt.a", &a, 1), ("prompt.b", &b, 1)], &[]);
+    case.plan(&["--out", "tfplan"]).await;
+    case.seed(json!([with_version(
+        live("b", "Prompt b", "Console edit"),
+        2
+    )]))
+    .await;
+    let run = case.run(&["apply", "tfplan"]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let prompts = case.prompts().await;
+    assert_eq!(prompts["a"]["display"]["content"], "New text");
+    assert_eq!(
+        prompts["b"]["display"]["content"], "Console edit",
+        "the untouched edit survives"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_landing_during_apply_gets_a_409_and_survives() {
+    let options = EmulatorOptions {
+        latency_ms: 600,
+        ..EmulatorOptions::default()
+    };
+    let case = Case::with_options(&prompt("a", "Desired"), options).await;
+    let a = live("a", "Prompt a", "Old");
+    case.seed(json!([with_version(a.clone(), 1)])).await;
+    case.state(&[("prompt.a", &a, 1)], &[]);
+    // The refresh takes 600 ms and the PUT waits 600 ms before it is processed: the
+    // console edit lands in between.
+    let apply = case.apply(&[]);
+    let edit = async {
+        tokio::time::sleep(Duration::from_millis(900)).await;
+        case.seed(json!([with_version(
+            live("a", "Prompt a", "Console edit"),
+            2
+        )]))
+        .await;
+    };
+    let (run, ()) = tokio::join!(apply, edit);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .contains("changed in Genesys since the plan was made"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        case.prompts().await["a"]["display"]["content"],
+        "Console edit"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_apply_is_told_who_holds_the_lock() {
+    let case = Case::new(&prompt("a", "Hi")).await;
+    let held = assistform::state::StateLock::acquire(
+        &case.project.path().join("state"),
+        "apply",
+        Duration::ZERO,
+    )
+    .expect("lock");
+    let run = case.apply(&[]).await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("is locked by `apply` (pid"),
+        "{}",
+        run.stderr
+    );
+    let waited = case.apply(&["--lock-timeout", "300ms"]).await;
+    assert_eq!(waited.code, 1, "still held after waiting");
+    drop(held);
+    let run = case.apply(&[]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn atomic_puts_the_org_back_exactly_as_it_was() {
+    // The configuration allows {{orderId}}; this org does not, so that change fails.
+    let config = format!(
+        "validation {{\n  context_variables = [\"orderId\"]\n}}\n\n{}\n{}\n{}",
+        prompt("keep", "Changed text"),
+        prompt("fresh", "Brand new"),
+        depending("bad", "fresh", "Order {{orderId}}")
+    );
+    let case = Case::new(&config).await;
+    let keep = live("keep", "Prompt keep", "Original text");
+    let gone = live("gone", "Gone", "Bye");
+    case.seed(json!([
+        with_version(keep.clone(), 3),
+        with_version(gone.clone(), 1)
+    ]))
+    .await;
+    case.state(&[("prompt.keep", &keep, 3), ("prompt.gone", &gone, 1)], &[]);
+    let before = case.prompts().await;
+    let run = case.apply(&["--atomic", "--parallelism", "1"]).await;
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("the org is back where it started"),
+        "{}",
+        run.stdout
+    );
+    let after = case.prompts().await;
+    let content = |m: &std::collections::BTreeMap<String, Value>| -> Vec<(String, Value)> {
+        m.iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    json!([
+                        v["name"],
+                        v["display"],
+                        v["trigger"],
+                        v["status"],
+                        v["interactionTypes"]
+                    ]),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(content(&after), content(&before), "every prompt as it was");
+    let plan = case.plan(&[]).await;
+    assert!(
+        plan.stdout
+            .contains("Plan: 2 to add, 1 to change, 1 to destroy."),
+        "the state follows the org:\n{}",
+        plan.transcript()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_sync_hook_does_not_fail_the_apply() {
+    let config = format!(
+        "on_apply \"notify\" {{\n  command = [\"sh\", \"-c\", \"cat > hook-input.json; exit 7\"]\n}}\n\n{}",
+        prompt("a", "Hi")
+    );
+    let case = Case::new(&config).await;
+    let run = case.apply(&[]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("1 sync hook runs failed"),
+        "{}",
+        run.stderr
+    );
+    let input: Value = serde_json::from_str(
+        &std::fs::read_to_string(case.project.path().join("hook-input.json")).expect("hook ran"),
+    )
+    .expect("event JSON");
+    assert_eq!(
+        (
+            input["address"].as_str(),
+            input["action"].as_str(),
+            input["version"].as_u64()
+        ),
+        (Some("prompt.a"), Some("create"), Some(1))
+    );
+    let show = crate::support::run_in(case.project.path(), &["audit", "show", "--json"], &[]);
+    assert!(
+        show.stdout
+            .lines()
+            .any(|l| l.contains("\"event\":\"hook\"") && l.contains("\"outcome\":\"failed\"")),
+        "{}",
+        show.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_audit_record_verifies_and_a_tampered_line_does_not() {
+    let case = Case::new(&format!("{}\n{}", prompt("a", "Hi"), prompt("b", "Hi"))).await;
+    assert_eq!(case.apply(&[]).await.code, 0);
+    let verify = crate::support::run_in(case.project.path(), &["audit", "verify"], &[]);
+    assert_eq!(verify.code, 0, "{}", verify.transcript());
+    let path = case.project.path().join("state/audit.jsonl");
+    let text = std::fs::read_to_string(&path).expect("audit");
+    assert!(!text.contains("Hi\""), "no payloads in the audit record");
+    let tampered = text.replacen("\"outcome\":\"done\"", "\"outcome\":\"failed\"", 1);
+    std::fs::write(&path, tampered).expect("tamper");
+    let verify = crate::support::run_in(case.project.path(), &["audit", "verify"], &[]);
+    assert_eq!(verify.code, 1);
+    assert!(
+        verify.stderr.contains("is broken at line"),
+        "{}",
+        verify.stderr
+    );
+}
+
+#[test]
+fn without_a_terminal_and_without_auto_approve_apply_refuses() {
+    let p = crate::support::Project::new().file("main.hcl", prompt("a", "Hi"));
+    let run = p.run(&["apply", ".", "--emulator"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("pass `--auto-approve`"),
+        "{}",
+        run.transcript()
+    );
+    assert!(
+        !p.path().join("state/assistform.state.json").exists(),
+        "nothing applied"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_503s_and_a_low_rate_limit_every_change_lands_exactly_once() {
+    let config: String = (0..200)
+        .map(|i| prompt(&format!("p{i}"), "Hello {{customerName}}"))
+        .collect();
+    let options = EmulatorOptions {
+        fail_rate: 0.2,
+        seed: Some(7),
+        rate_limit: 100,
+        rate_window_secs: 1,
+        ..EmulatorOptions::default()
+    };
+    let case = Case::with_options(&config, options).await;
+    let run = case.apply(&[]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("200 changed, 0 failed"),
+        "{}",
+        run.stdout
+    );
+    let prompts = case.prompts().await;
+    assert_eq!(prompts.len(), 200);
+    assert!(
+        prompts.values().all(|p| p["version"] == 1),
+        "no change made twice"
+    );
+}
