@@ -379,3 +379,90 @@ async fn with_503s_and_a_low_rate_limit_every_change_lands_exactly_once() {
         "no change made twice"
     );
 }
+
+/// Starts `apply` as a child process and SIGKILLs it after `after`.
+fn killed_apply(case: &Case, after: Duration) {
+    let mut child = std::process::Command::new(crate::support::binary())
+        .args([
+            "apply",
+            ".",
+            "--auto-approve",
+            "--parallelism",
+            "2",
+            "--api-url",
+            &case.emulator.base_url(),
+        ])
+        .current_dir(case.project.path())
+        .env("GENESYSCLOUD_OAUTHCLIENT_ID", crate::org::ID)
+        .env("GENESYSCLOUD_OAUTHCLIENT_SECRET", crate::org::SECRET)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("apply starts");
+    std::thread::sleep(after);
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_apply_loses_nothing_and_the_next_one_finishes_the_job() {
+    const N: usize = 30;
+    let config: String = (0..N)
+        .map(|i| prompt(&format!("p{i:02}"), "Hello {{customerName}}"))
+        .collect();
+    // 30 creates, two at a time, 100 ms each: about 1.6 s; kill at the start, in the
+    // middle and near the end.
+    let mut partial = Vec::new();
+    for kill_at in [150, 700, 1300] {
+        let options = EmulatorOptions {
+            latency_ms: 100,
+            ..EmulatorOptions::default()
+        };
+        let case = Case::with_options(&config, options).await;
+        tokio::task::block_in_place(|| killed_apply(&case, Duration::from_millis(kill_at)));
+
+        let state_dir = case.project.path().join("state");
+        assistform::state::read(&state_dir)
+            .unwrap_or_else(|e| panic!("kill at {kill_at} ms: the state parses: {e}"));
+        let live = case.prompts().await;
+        partial.push(live.len());
+        let plan = case.plan(&["--json"]).await;
+        assert_eq!(plan.code, 0, "kill at {kill_at} ms: {}", plan.transcript());
+        let plan: Value = serde_json::from_str(&plan.stdout).expect("plan JSON");
+        let creates: Vec<&str> = plan["resource_changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .filter(|c| c["change"]["actions"] == json!(["create"]))
+            .map(|c| c["name"].as_str().expect("name"))
+            .collect();
+        assert_eq!(
+            creates.len() + live.len(),
+            N,
+            "kill at {kill_at} ms: every prompt is live or still planned"
+        );
+        assert!(
+            creates.iter().all(|c| !live.contains_key(*c)),
+            "kill at {kill_at} ms: nothing live is planned again"
+        );
+
+        let finish = case.apply(&[]).await;
+        assert_eq!(
+            finish.code,
+            0,
+            "kill at {kill_at} ms: {}",
+            finish.transcript()
+        );
+        let live = case.prompts().await;
+        assert_eq!(live.len(), N);
+        assert!(
+            live.values().all(|p| p["version"] == 1),
+            "kill at {kill_at} ms: no change made twice"
+        );
+        assert_eq!(case.plan(&[]).await.stdout, "No changes.\n");
+    }
+    assert!(
+        partial.iter().any(|&n| n > 0 && n < N),
+        "some kill landed mid-way: {partial:?} of {N} live"
+    );
+}

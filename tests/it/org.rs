@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use crate::support::{Project, Run};
 
-const ID: &str = "plan-client";
-const SECRET: &str = "plan-secret";
+pub const ID: &str = "plan-client";
+pub const SECRET: &str = "plan-secret";
 
 /// An emulator with a seeded org, and a project whose state names some of it.
 pub struct Case {
@@ -44,8 +44,7 @@ impl Case {
 
     /// Puts prompts into the org as someone in the console would.
     pub async fn seed(&self, prompts: Value) {
-        assistform::remote::install_crypto_provider();
-        let response = reqwest::Client::new()
+        let response = http()
             .post(format!("{}/__emulator/prompts", self.emulator.base_url()))
             .json(&prompts)
             .send()
@@ -154,7 +153,7 @@ pub fn with_version(mut prompt: Value, version: u64) -> Value {
 impl Case {
     /// Every prompt the org holds, by id.
     pub async fn prompts(&self) -> std::collections::BTreeMap<String, Value> {
-        let http = reqwest::Client::new();
+        let http = http();
         let token: Value = http
             .post(format!("{}/oauth/token", self.emulator.base_url()))
             .basic_auth(ID, Some(SECRET))
@@ -187,7 +186,7 @@ impl Case {
 
     /// `/__emulator/stats`: request counts by method.
     pub async fn requests(&self, method: &str) -> u64 {
-        let stats: Value = reqwest::Client::new()
+        let stats: Value = http()
             .get(format!("{}/__emulator/stats", self.emulator.base_url()))
             .send()
             .await
@@ -197,4 +196,9 @@ impl Case {
             .expect("stats json");
         stats["requests"][method].as_u64().unwrap_or(0)
     }
+}
+
+fn http() -> reqwest::Client {
+    assistform::remote::install_crypto_provider();
+    reqwest::Client::new()
 }
