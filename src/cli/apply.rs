@@ -50,6 +50,10 @@ pub struct Args {
     /// How long to wait for another run's lock, e.g. `30s` (default: fail at once).
     #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
     lock_timeout: Duration,
+    /// Only record in the state what changed in Genesys outside assistform (the
+    /// drift); write nothing to Genesys.
+    #[arg(long)]
+    refresh_only: bool,
     /// Also write the run's metrics here, in the Prometheus text format.
     #[arg(long, value_name = "PATH")]
     metrics_file: Option<PathBuf>,
@@ -106,7 +110,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
                 plan
             }
             (None, Some(config)) => {
-                let inputs = Inputs { config, state: &state, live: &live, targets: &args.targets, refresh_only: false };
+                let inputs = Inputs { config, state: &state, live: &live, targets: &args.targets, refresh_only: args.refresh_only };
                 match plan::diff(&inputs) {
                     Ok(plan) => plan,
                     Err(diagnostics) => {
@@ -117,6 +121,9 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
             }
             (None, None) => unreachable!("one of them is loaded"),
         };
+        if plan.refresh_only {
+            return refresh_only(&plan, &live, &mut state, &args, from_file, &client, out);
+        }
         if !plan.has_changes() {
             if !args.json {
                 out.stdout("No changes. The org's prompts match the configuration.\n");
@@ -159,6 +166,63 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         drop(lock);
         Ok(if report.succeeded() { exit::OK } else { exit::ERROR })
     })
+}
+
+/// A refresh-only apply: record in the state what Genesys holds for every drifted
+/// prompt (or forget one deleted outside), and write nothing to Genesys.
+fn refresh_only(
+    plan: &Plan,
+    live: &[crate::model::RemotePrompt],
+    state: &mut State,
+    args: &Args,
+    from_file: bool,
+    client: &crate::remote::Client,
+    out: &mut Output,
+) -> Result<i32, Error> {
+    if plan.drift.is_empty() {
+        out.stdout("No changes. The state matches what Genesys holds.\n");
+        return Ok(exit::OK);
+    }
+    if !args.json && !from_file {
+        print(plan, Format::Text, out);
+    }
+    if !args.auto_approve && !from_file && !approved(out)? {
+        out.stdout("Apply cancelled.\n");
+        return Ok(exit::ERROR);
+    }
+    for drift in &plan.drift {
+        let Some(resource) = state.resources.get_mut(&drift.address) else {
+            continue;
+        };
+        // What Genesys holds now, which may be newer still than what the plan saw.
+        match live.iter().find(|p| p.spec.id == resource.id) {
+            Some(now) => {
+                resource.version = now.version;
+                resource.attributes = now.spec.to_values();
+            }
+            None => {
+                state.resources.remove(&drift.address);
+            }
+        }
+    }
+    save(&args.state_dir, state)?;
+    let run_id = uuid::Uuid::new_v4().to_string();
+    let audit = AuditLog::open(&args.state_dir, &run_id)?;
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    audit.append(AuditEvent::RunStarted {
+        command: "apply --refresh-only".into(),
+        actor: audit::actor(Some(client.connection().client_id()), &env),
+        plan_digest: Some(plan.config_digest.clone()),
+    })?;
+    audit.append(AuditEvent::StateEdit {
+        command: "apply --refresh-only".into(),
+        addresses: plan.drift.iter().map(|d| d.address.clone()).collect(),
+    })?;
+    out.stdout(&format!(
+        "Recorded the drift of {} prompts in the state; nothing was written to Genesys.\n",
+        plan.drift.len()
+    ));
+    Ok(exit::OK)
 }
 
 /// Folds a previous run's journal into the state, settling writes that were in flight

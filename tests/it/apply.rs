@@ -466,3 +466,107 @@ async fn a_killed_apply_loses_nothing_and_the_next_one_finishes_the_job() {
         "some kill landed mid-way: {partial:?} of {N} live"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refresh_only_records_the_drift_and_writes_nothing_to_genesys() {
+    let case = Case::new(&format!("{}\n{}", prompt("a", "Hello"), prompt("b", "Hi"))).await;
+    assert_eq!(case.apply(&[]).await.code, 0);
+    case.seed(json!([with_version(
+        live("a", "Prompt a", "Console edit"),
+        2
+    )]))
+    .await;
+    let plan = case.plan(&["--refresh-only"]).await;
+    assert!(
+        plan.stdout.contains("# prompt.a has changed") && plan.stdout.ends_with("No changes.\n"),
+        "{}",
+        plan.stdout
+    );
+    let puts = case.requests("PUT").await;
+    let run = case.apply(&["--refresh-only"]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("Recorded the drift of 1 prompts"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        case.requests("PUT").await,
+        puts,
+        "nothing written to Genesys"
+    );
+    let plan = case.plan(&[]).await;
+    assert!(
+        !plan.stdout.contains("changed outside"),
+        "the drift is recorded:\n{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_are_written_in_the_prometheus_format() {
+    let case = Case::new(&format!("{}\n{}", prompt("a", "Hi"), prompt("b", "Hi"))).await;
+    let run = case.apply(&["--metrics-file", "apply.prom"]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("Write latency: p50 "), "{}", run.stdout);
+    let text =
+        std::fs::read_to_string(case.project.path().join("apply.prom")).expect("metrics file");
+    assert!(
+        text.contains("assistform_apply_changes{outcome=\"changed\"} 2\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# TYPE assistform_apply_write_latency_seconds gauge"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_webhook_hook_receives_each_event() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    let receiver = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("one POST");
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&request).contains("\"time\"") {
+            let n = socket.read(&mut buf).await.expect("read");
+            if n == 0 {
+                break;
+            }
+            request.extend_from_slice(&buf[..n]);
+        }
+        socket
+            .write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
+            .await
+            .expect("answer");
+        String::from_utf8_lossy(&request).into_owned()
+    });
+    let config = format!(
+        "on_apply \"chat\" {{\n  webhook = \"{url}\"\n}}\n\n{}",
+        prompt("a", "Hi")
+    );
+    let case = Case::new(&config).await;
+    let run = case.apply(&[]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        !run.stderr.contains("hook"),
+        "the hook succeeded: {}",
+        run.stderr
+    );
+    let request = receiver.await.expect("received");
+    assert!(request.starts_with("POST /hook"), "{request}");
+    assert!(
+        request.contains("\"address\":\"prompt.a\"") && request.contains("\"action\":\"create\""),
+        "{request}"
+    );
+}
