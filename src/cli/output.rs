@@ -11,7 +11,10 @@ impl Output {
     pub fn new(no_color: bool) -> Output {
         let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Output {
-            color: !no_color && !no_color_env && std::io::stderr().is_terminal(),
+            color: !no_color
+                && !no_color_env
+                && std::io::stdout().is_terminal()
+                && std::io::stderr().is_terminal(),
         }
     }
 

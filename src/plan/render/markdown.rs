@@ -61,3 +61,72 @@ fn diff_lines(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PromptSpec;
+    use crate::plan::{Action, Change};
+
+    fn plan(creates: usize) -> Plan {
+        let spec: PromptSpec = serde_json::from_value(serde_json::json!({
+            "id": "x", "name": "A prompt with a fairly long name", "description": "", "status": "active",
+            "interactionTypes": ["chat"],
+            "trigger": {"type": "chat", "conditions": [{"field": "f", "operator": "equals", "value": "v"}]},
+            "display": {"type": "popup", "content": "Hello {{customerName}}", "timeoutMs": 30000},
+        }))
+        .unwrap();
+        let changes = (0..creates)
+            .map(|i| Change {
+                address: format!("prompt.p{i}"),
+                label: format!("p{i}"),
+                action: Action::Create,
+                before: None,
+                after: Some(PromptSpec {
+                    id: format!("p{i}"),
+                    ..spec.clone()
+                }),
+                live_version: None,
+                depends_on: Vec::new(),
+                sensitive: Vec::new(),
+                prevent_destroy: false,
+                reason: None,
+            })
+            .collect();
+        Plan {
+            lineage: String::new(),
+            serial: 0,
+            config_digest: String::new(),
+            changes,
+            drift: Vec::new(),
+            refresh_only: false,
+            pii_allow: Vec::new(),
+            context_variables: Vec::new(),
+            genesys: Default::default(),
+            hooks: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_small_plan_is_whole_with_the_summary_outside_the_details() {
+        let comment = render(&plan(2));
+        let summary = comment
+            .find("**Plan: 2 to add, 0 to change, 0 to destroy.**")
+            .unwrap();
+        assert!(summary < comment.find("<details>").unwrap());
+        assert!(comment.contains("+   prompt \"p1\" {"), "{comment}");
+        assert!(!comment.contains("cut to fit"));
+    }
+
+    #[test]
+    fn a_huge_plan_is_cut_to_fit_a_comment_with_a_note() {
+        let comment = render(&plan(2_000));
+        assert!(comment.len() <= MAX_COMMENT, "{} characters", comment.len());
+        assert!(comment.contains("more lines cut to fit a comment"));
+        assert!(comment.contains("**Plan: 2000 to add, 0 to change, 0 to destroy.**"));
+        assert!(
+            comment.ends_with("```\n\n</details>\n"),
+            "the fences stay closed"
+        );
+    }
+}
