@@ -259,7 +259,12 @@ async fn execute(
     out: &mut Output,
 ) -> Result<Report, Error> {
     let journal = Arc::new(journal::Journal::open(&args.state_dir)?);
-    let progress = Mutex::new(Progress::new(args.json, out.color));
+    let total = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != crate::plan::Action::NoOp)
+        .count();
+    let progress = Mutex::new(Progress::new(args.json, out.color, total));
     let audit_errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let hooks: Mutex<Vec<tokio::task::JoinHandle<usize>>> = Mutex::new(Vec::new());
     let handle = tokio::runtime::Handle::current();
@@ -333,6 +338,7 @@ async fn execute(
         atomic: args.atomic,
     };
     let report = apply::apply(plan, client.clone(), journal, options, &on_event).await;
+    progress.lock().expect("progress lock").finish();
     let mut failed_hooks = 0;
     for task in hooks.into_inner().expect("hooks lock") {
         failed_hooks += task.await.unwrap_or(1);

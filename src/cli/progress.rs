@@ -13,11 +13,23 @@ use crate::plan::Action;
 pub struct Progress {
     json: bool,
     color: bool,
+    /// On a terminal: a bar under the event lines.
+    bar: Option<indicatif::ProgressBar>,
 }
 
 impl Progress {
-    pub fn new(json: bool, color: bool) -> Progress {
-        Progress { json, color }
+    /// Progress over `total` changes.
+    pub fn new(json: bool, color: bool, total: usize) -> Progress {
+        use std::io::IsTerminal;
+        let bar = (!json && std::io::stdout().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            let style =
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} changes, {elapsed}")
+                    .expect("a valid template");
+            bar.set_style(style);
+            bar
+        });
+        Progress { json, color, bar }
     }
 
     pub fn event(&mut self, event: &Event) {
@@ -26,9 +38,23 @@ impl Progress {
         } else {
             self.text_line(event)
         };
+        if let Some(bar) = &self.bar {
+            bar.println(&line);
+            if let Event::Finished(_) = event {
+                bar.inc(1);
+            }
+            return;
+        }
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}");
         let _ = out.flush();
+    }
+
+    /// Removes the bar, leaving the event lines.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
     }
 
     fn text_line(&self, event: &Event) -> String {
