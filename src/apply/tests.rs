@@ -158,6 +158,8 @@ fn change(
         depends_on: depends_on.iter().map(|d| format!("prompt.{d}")).collect(),
         sensitive: Vec::new(),
         prevent_destroy: false,
+        importing: false,
+        moved_from: None,
         reason: None,
     }
 }

@@ -145,6 +145,12 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
             actor: audit::actor(Some(client.connection().client_id()), &env),
             plan_digest: Some(plan.config_digest.clone()),
         })?;
+        let edited = state_edits(&plan, &mut state);
+        if !edited.is_empty() {
+            // Saved before any write, so a crash cannot leave a move half-recorded.
+            save(&args.state_dir, &mut state)?;
+            audit.append(AuditEvent::StateEdit { command: "apply (moved, import)".into(), addresses: edited })?;
+        }
         let report = execute(&plan, &client, &args, audit.clone(), out).await?;
         finish(&args.state_dir, &mut state, &report, &plan)?;
         let metrics = client.metrics();
@@ -223,6 +229,39 @@ fn refresh_only(
         plan.drift.len()
     ));
     Ok(exit::OK)
+}
+
+/// What apply does to the state alone: a `moved` block renames an entry, and an
+/// import with nothing to write records the live prompt. Returns the addresses.
+fn state_edits(plan: &Plan, state: &mut State) -> Vec<String> {
+    let mut edited = Vec::new();
+    for change in &plan.changes {
+        if let Some(from) = &change.moved_from
+            && let Some(resource) = state.resources.remove(from)
+        {
+            state.resources.insert(change.address.clone(), resource);
+            edited.push(format!("{from} → {}", change.address));
+        }
+        if let (true, crate::plan::Action::NoOp, Some(live), Some(version)) = (
+            change.importing,
+            change.action,
+            &change.before,
+            change.live_version,
+        ) {
+            state.resources.insert(
+                change.address.clone(),
+                state::Resource {
+                    id: live.id.clone(),
+                    version,
+                    attributes: live.to_values(),
+                    prevent_destroy: change.prevent_destroy,
+                    depends_on: change.depends_on.clone(),
+                },
+            );
+            edited.push(change.address.clone());
+        }
+    }
+    edited
 }
 
 /// Folds a previous run's journal into the state, settling writes that were in flight

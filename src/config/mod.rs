@@ -26,6 +26,24 @@ pub struct Config {
     pub genesys: GenesysSettings,
     pub validation: OrgSettings,
     pub hooks: Vec<Hook>,
+    pub imports: Vec<Import>,
+    pub moves: Vec<Moved>,
+}
+
+/// An `import` block: adopt the existing prompt `id` as `prompt.<to>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub to: String,
+    pub id: String,
+    pub location: Located,
+}
+
+/// A `moved` block: the prompt once addressed `prompt.<from>` is now `prompt.<to>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moved {
+    pub from: String,
+    pub to: String,
+    pub location: Located,
 }
 
 /// An `on_apply` block: told of every change that lands.
@@ -188,6 +206,8 @@ pub fn load(dir: &Path, inputs: &VarInputs) -> Result<Loaded, LoadError> {
             genesys: decoded.genesys,
             validation: decoded.validation,
             hooks: decoded.hooks,
+            imports: decoded.imports,
+            moves: decoded.moves,
         },
         diagnostics,
     })

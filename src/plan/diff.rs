@@ -29,15 +29,36 @@ pub struct Inputs<'a> {
 /// A prompt whose id exists in the org but is not managed; a change that
 /// `prevent_destroy` forbids; a `--target` that names no prompt.
 pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
-    let Inputs {
-        config,
-        state,
-        live,
-        ..
-    } = *inputs;
+    let Inputs { config, live, .. } = *inputs;
     let live: BTreeMap<&str, &RemotePrompt> =
         live.iter().map(|p| (p.spec.id.as_str(), p)).collect();
     let mut errors = Vec::new();
+    // Moves first: every later step sees the state under its new addresses.
+    let mut state = inputs.state.clone();
+    let mut moved_from: BTreeMap<String, String> = BTreeMap::new();
+    for m in &config.moves {
+        let (from, to) = (format!("prompt.{}", m.from), format!("prompt.{}", m.to));
+        if !state.resources.contains_key(&from) {
+            continue; // already moved, or never applied
+        }
+        if state.resources.contains_key(&to) {
+            errors.push(
+                Diagnostic::error("moved.both", format!("cannot move `{from}` to `{to}`: both are in the state"))
+                    .detail("Remove one of them from the state (`assistform state rm`), or the `moved` block.")
+                    .range(Some(config.range(&m.location))),
+            );
+            continue;
+        }
+        let resource = state.resources.remove(&from).expect("checked above");
+        state.resources.insert(to.clone(), resource);
+        moved_from.insert(to, from);
+    }
+    let state = &state;
+    let imports: BTreeMap<&str, &str> = config
+        .imports
+        .iter()
+        .map(|i| (i.to.as_str(), i.id.as_str()))
+        .collect();
     let mut changes = Vec::new();
     let mut drift = Vec::new();
 
@@ -69,8 +90,17 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         .unwrap_or_else(|_| (0..config.prompts.len()).collect());
     for &i in &order {
         let prompt = &config.prompts[i];
-        match plan_prompt(prompt, state, &live, config) {
-            Ok(change) => changes.push(change),
+        match plan_prompt(
+            prompt,
+            state,
+            &live,
+            config,
+            imports.get(prompt.label.as_str()).copied(),
+        ) {
+            Ok(mut change) => {
+                change.moved_from = moved_from.get(&change.address).cloned();
+                changes.push(change);
+            }
             Err(e) => errors.push(*e),
         }
     }
@@ -100,6 +130,8 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             depends_on: resource.depends_on.clone(),
             sensitive: Vec::new(),
             prevent_destroy: false,
+            importing: false,
+            moved_from: None,
             reason: Some(if now.is_some() {
                 "it is no longer in the configuration".into()
             } else {
@@ -139,6 +171,7 @@ fn plan_prompt(
     state: &State,
     live: &BTreeMap<&str, &RemotePrompt>,
     config: &Config,
+    import: Option<&str>,
 ) -> Result<Change, Box<Diagnostic>> {
     let address = prompt.address();
     let desired = &prompt.spec;
@@ -156,6 +189,8 @@ fn plan_prompt(
             .collect(),
         sensitive: prompt.sensitive.iter().map(|f| f.hcl_path()).collect(),
         prevent_destroy: prompt.lifecycle.prevent_destroy,
+        importing: false,
+        moved_from: None,
         reason: None,
     };
     let unmanaged = |id: &str| -> Option<Box<Diagnostic>> {
@@ -177,12 +212,22 @@ fn plan_prompt(
         ))
     };
     let Some(resource) = state.resources.get(&address) else {
+        if let Some(id) = import {
+            return importing(change, prompt, id, state, live, config);
+        }
         if let Some(error) = unmanaged(&desired.id) {
             return Err(error);
         }
         change.action = Action::Create;
         return Ok(change);
     };
+    if let Some(id) = import.filter(|id| *id != resource.id) {
+        return Err(Box::new(
+            Diagnostic::error("import.managed", format!("`{address}` is already managed, as prompt `{}`", resource.id))
+                .detail(format!("It cannot also import `{id}`. Remove the `import` block, or `assistform state rm {address}` first."))
+                .address(&address),
+        ));
+    }
     let Some(now) = live.get(resource.id.as_str()) else {
         change.action = Action::Create;
         change.reason = Some("it was deleted outside assistform and will be created again".into());
@@ -216,6 +261,54 @@ fn plan_prompt(
     change.before = Some(now.spec.clone());
     change.after = Some(after);
     change.live_version = Some(now.version);
+    Ok(change)
+}
+
+/// Adopting the live prompt `id` as `change`'s address: nothing to write when it
+/// already matches the configuration, one versioned update when it does not.
+fn importing(
+    mut change: Change,
+    prompt: &PromptConfig,
+    id: &str,
+    state: &State,
+    live: &BTreeMap<&str, &RemotePrompt>,
+    config: &Config,
+) -> Result<Change, Box<Diagnostic>> {
+    let at = config
+        .imports
+        .iter()
+        .find(|i| i.to == prompt.label)
+        .map(|i| config.range(&i.location));
+    if let Some(other) = state.address_of(id) {
+        return Err(Box::new(
+            Diagnostic::error(
+                "import.managed",
+                format!("prompt `{id}` is already managed as `{other}`"),
+            )
+            .detail(format!(
+                "It cannot be imported again into `{}`; use a `moved` block to rename it.",
+                change.address
+            ))
+            .range(at),
+        ));
+    }
+    let Some(now) = live.get(id) else {
+        return Err(Box::new(
+            Diagnostic::error("import.missing", format!("cannot import prompt `{id}`: Genesys has no prompt with that id"))
+                .detail("Check the id (`assistform import --all` lists what the org holds), or remove the `import` block.")
+                .range(at),
+        ));
+    };
+    let after = with_ignored(&prompt.spec, &now.spec, &prompt.lifecycle.ignore_changes);
+    change.action = if after == now.spec {
+        Action::NoOp
+    } else {
+        Action::Update
+    };
+    change.before = Some(now.spec.clone());
+    change.after = Some(after);
+    change.live_version = Some(now.version);
+    change.importing = true;
     Ok(change)
 }
 

@@ -45,6 +45,13 @@ pub struct Change {
     pub sensitive: Vec<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub prevent_destroy: bool,
+    /// The change adopts an existing prompt into the state (an `import` block).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub importing: bool,
+    /// The address this prompt had, when a `moved` block renames it: apply rewrites
+    /// the state and sends nothing for the move itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<String>,
     /// Why, for display only: it never drives apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -91,6 +98,10 @@ pub struct Plan {
 /// Counts for the summary line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Moves are not in the line, as Terraform's; they only keep it from reading
+    /// `No changes.`
+    pub moved: usize,
+    pub import: usize,
     pub add: usize,
     pub change: usize,
     pub destroy: usize,
@@ -100,6 +111,8 @@ impl Plan {
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
         for c in &self.changes {
+            s.import += usize::from(c.importing);
+            s.moved += usize::from(c.moved_from.is_some());
             match c.action {
                 Action::Create => s.add += 1,
                 Action::Update => s.change += 1,
@@ -114,21 +127,28 @@ impl Plan {
         s
     }
 
+    /// Whether apply would do anything: a write, an import or a move.
     pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(|c| c.action != Action::NoOp)
+        self.changes
+            .iter()
+            .any(|c| c.action != Action::NoOp || c.importing || c.moved_from.is_some())
     }
 }
 
 impl Summary {
-    /// `Plan: X to add, Y to change, Z to destroy.` or `No changes.`
+    /// `Plan: [N to import, ]X to add, Y to change, Z to destroy.` or `No changes.`
     pub fn line(&self) -> String {
         if *self == Summary::default() {
-            "No changes.".to_owned()
-        } else {
-            format!(
-                "Plan: {} to add, {} to change, {} to destroy.",
-                self.add, self.change, self.destroy
-            )
+            return "No changes.".to_owned();
         }
+        let import = if self.import > 0 {
+            format!("{} to import, ", self.import)
+        } else {
+            String::new()
+        };
+        format!(
+            "Plan: {import}{} to add, {} to change, {} to destroy.",
+            self.add, self.change, self.destroy
+        )
     }
 }

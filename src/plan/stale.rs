@@ -24,7 +24,7 @@ pub fn staleness(plan: &Plan, state: &State, live: &[RemotePrompt]) -> Vec<Strin
     let version = |id: &str| live.iter().find(|p| p.spec.id == id).map(|p| p.version);
     for change in &plan.changes {
         match change.action {
-            Action::NoOp => {}
+            Action::NoOp if !change.importing => {}
             Action::Create => {
                 let id = change.after.as_ref().map_or("", |a| a.id.as_str());
                 if let Some(v) = version(id) {
@@ -34,7 +34,7 @@ pub fn staleness(plan: &Plan, state: &State, live: &[RemotePrompt]) -> Vec<Strin
                     ));
                 }
             }
-            Action::Update | Action::Delete | Action::Replace => {
+            Action::NoOp | Action::Update | Action::Delete | Action::Replace => {
                 let id = change.before.as_ref().map_or("", |b| b.id.as_str());
                 let now = version(id);
                 if now != change.live_version {

@@ -64,6 +64,7 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
             }
         }
     }
+    out.extend(check_imports_and_moves(config));
     if let Err(cycle) = dependency_graph(config).topological_order() {
         let path: Vec<String> = cycle.iter().map(|&i| config.prompts[i].address()).collect();
         let first = &config.prompts[cycle[0]];
@@ -81,6 +82,71 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
                 .address(first.address())
                 .range(Some(config.range(at))),
         );
+    }
+    out
+}
+
+/// `import` blocks name a prompt of the configuration, with its id, once; `moved`
+/// blocks move to a prompt that exists from one that no longer does.
+fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let labels = || config.prompts.iter().map(|p| p.label.as_str());
+    let unknown = |label: &str, what: &str| {
+        let hint = crate::suggest::did_you_mean(label, labels())
+            .map(|s| format!(" Did you mean `prompt.{s}`?"))
+            .unwrap_or_default();
+        Diagnostic::error(
+            "schema.depends_on",
+            format!("{what} `prompt.{label}`, which is not in the configuration"),
+        )
+        .detail(format!(
+            "Add a `prompt \"{label}\"` block, or fix the address.{hint}"
+        ))
+    };
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for import in &config.imports {
+        let at = Some(config.range(&import.location));
+        match config.prompt(&import.to) {
+            None => out.push(unknown(&import.to, "`import` names").range(at.clone())),
+            Some(p) if p.spec.id != import.id => out.push(
+                Diagnostic::error("import.id", format!("`import` of `{}` into `prompt.{}`, whose id is `{}`", import.id, import.to, p.spec.id))
+                    .detail(format!("Set `id = \"{}\"` in the prompt block, so that assistform manages the prompt it imports.", import.id))
+                    .address(p.address())
+                    .range(at.clone()),
+            ),
+            Some(_) => {}
+        }
+        if let Some(first) = seen.insert(&import.id, &import.to) {
+            out.push(
+                Diagnostic::error(
+                    "import.duplicate",
+                    format!("prompt `{}` is imported twice", import.id),
+                )
+                .detail(format!(
+                    "It is already imported into `prompt.{first}`; keep one `import` block."
+                ))
+                .range(at),
+            );
+        }
+    }
+    for moved in &config.moves {
+        let at = Some(config.range(&moved.location));
+        if config.prompt(&moved.to).is_none() {
+            out.push(unknown(&moved.to, "`moved` moves to").range(at.clone()));
+        }
+        if config.prompt(&moved.from).is_some() {
+            out.push(
+                Diagnostic::error(
+                    "moved.from",
+                    format!(
+                        "`moved` from `prompt.{}`, which is still in the configuration",
+                        moved.from
+                    ),
+                )
+                .detail("A move renames an address: remove the old block, or the `moved` block.")
+                .range(at),
+            );
+        }
     }
     out
 }

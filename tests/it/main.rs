@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area.
 
+mod adopt_blocks;
 mod apply;
 mod audit;
 mod cli;

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use hcl_edit::Span;
 use hcl_edit::structure::Block;
 
-use super::{Decoder, Schema};
+use super::{Decoder, Fields, Schema};
 use crate::config::eval::Scope;
 use crate::config::files::Parsed;
-use crate::config::{GenesysSettings, Hook, HookTarget, Located, PromptConfig};
+use crate::config::{GenesysSettings, Hook, HookTarget, Import, Located, Moved, PromptConfig};
 use crate::diagnostic::Diagnostic;
 use crate::remote::region;
 use crate::suggest::did_you_mean;
@@ -24,7 +24,19 @@ const TOP_LEVEL: Schema = Schema {
         "genesys",
         "validation",
         "on_apply",
+        "import",
+        "moved",
     ],
+};
+const IMPORT: Schema = Schema {
+    what: "an `import` block",
+    attrs: &["to", "id"],
+    blocks: &[],
+};
+const MOVED: Schema = Schema {
+    what: "a `moved` block",
+    attrs: &["from", "to"],
+    blocks: &[],
 };
 const ON_APPLY: Schema = Schema {
     what: "an `on_apply` block",
@@ -38,6 +50,8 @@ pub(in crate::config) struct Decoded {
     pub genesys: GenesysSettings,
     pub validation: OrgSettings,
     pub hooks: Vec<Hook>,
+    pub imports: Vec<Import>,
+    pub moves: Vec<Moved>,
 }
 const GENESYS: Schema = Schema {
     what: "the `genesys` block",
@@ -54,6 +68,8 @@ impl Decoder<'_> {
     pub fn decode(&mut self, parsed: &[Parsed], scope: &Scope) -> Decoded {
         let mut prompts: Vec<PromptConfig> = Vec::new();
         let mut hooks: Vec<Hook> = Vec::new();
+        let mut imports: Vec<Import> = Vec::new();
+        let mut moves: Vec<Moved> = Vec::new();
         let mut labels: BTreeMap<String, Located> = BTreeMap::new();
         let mut genesys = GenesysSettings::default();
         let mut validation = OrgSettings::default();
@@ -114,6 +130,8 @@ impl Decoder<'_> {
                     "genesys" => genesys = self.genesys(p.file, block, scope),
                     "validation" => validation = self.validation(p.file, block, scope),
                     "on_apply" => hooks.extend(self.hook(p.file, block, scope)),
+                    "import" => imports.extend(self.import(p.file, block, scope)),
+                    "moved" => moves.extend(self.moved(p.file, block)),
                     _ => {} // variables and locals were read into the scope
                 }
             }
@@ -123,7 +141,95 @@ impl Decoder<'_> {
             genesys,
             validation,
             hooks,
+            imports,
+            moves,
         }
+    }
+
+    fn import(&mut self, file: usize, block: &Block, scope: &Scope) -> Option<Import> {
+        let fields = self.fields(file, &block.body, &IMPORT, None);
+        let location = Self::located(file, block.ident.span());
+        let to = self.address_attr(file, &fields, "to", &location, "import")?;
+        let Some(attr) = fields.attrs.get("id") else {
+            self.report(
+                Diagnostic::error("schema.required", "missing required attribute `id`")
+                    .detail("Write the id of the prompt in Genesys: `id = \"assist-prompt-001\"`."),
+                &location,
+                None,
+            );
+            return None;
+        };
+        let (id, _) = self.string(scope, file, attr, None)?;
+        Some(Import {
+            to,
+            id,
+            location: Self::located(file, attr.value.span()),
+        })
+    }
+
+    fn moved(&mut self, file: usize, block: &Block) -> Option<Moved> {
+        let fields = self.fields(file, &block.body, &MOVED, None);
+        let location = Self::located(file, block.ident.span());
+        let from = self.address_attr(file, &fields, "from", &location, "moved");
+        let to = self.address_attr(file, &fields, "to", &location, "moved");
+        Some(Moved {
+            from: from?,
+            to: to?,
+            location,
+        })
+    }
+
+    /// The label of a `prompt.<label>` address written as attribute `key`.
+    fn address_attr(
+        &mut self,
+        file: usize,
+        fields: &Fields,
+        key: &str,
+        block: &Located,
+        kind: &str,
+    ) -> Option<String> {
+        let Some(attr) = fields.attrs.get(key) else {
+            self.report(
+                Diagnostic::error(
+                    "schema.required",
+                    format!("missing required attribute `{key}`"),
+                )
+                .detail(format!(
+                    "Write the prompt's address: `{key} = prompt.<label>`."
+                )),
+                block,
+                None,
+            );
+            return None;
+        };
+        let label = match &attr.value {
+            hcl_edit::expr::Expression::Traversal(t) => match (&t.expr, t.operators.as_slice()) {
+                (hcl_edit::expr::Expression::Variable(root), [op]) if root.as_str() == "prompt" => {
+                    match op.value() {
+                        hcl_edit::expr::TraversalOperator::GetAttr(label) => {
+                            Some(label.as_str().to_owned())
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if label.is_none() {
+            self.report(
+                Diagnostic::error(
+                    "schema.type",
+                    format!("`{key}` in a `{kind}` block must be a prompt address"),
+                )
+                .detail(format!(
+                    "Write it as `{key} = prompt.<label>`, without quotes."
+                )),
+                &Self::located(file, attr.value.span()),
+                None,
+            );
+        }
+        label
     }
 
     fn hook(&mut self, file: usize, block: &Block, scope: &Scope) -> Option<Hook> {

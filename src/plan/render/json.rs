@@ -58,6 +58,12 @@ pub fn render(plan: &Plan) -> Value {
         if c.action == Action::Replace {
             r["action_reason"] = json!("replace_because_cannot_update");
         }
+        if let (true, Some(before)) = (c.importing, &c.before) {
+            r["change"]["importing"] = json!({"id": before.id});
+        }
+        if let Some(from) = &c.moved_from {
+            r["previous_address"] = json!(from);
+        }
         changes.push(r);
     }
     let drift: Vec<Value> = plan

@@ -90,6 +90,8 @@ mod tests {
                 depends_on: Vec::new(),
                 sensitive: Vec::new(),
                 prevent_destroy: false,
+                importing: false,
+                moved_from: None,
                 reason: None,
             })
             .collect();

@@ -65,7 +65,7 @@ pub fn render(plan: &Plan, style: Style) -> String {
     let shown: Vec<&Change> = plan
         .changes
         .iter()
-        .filter(|c| c.action != Action::NoOp)
+        .filter(|c| c.action != Action::NoOp || c.importing || c.moved_from.is_some())
         .collect();
     if !shown.is_empty() {
         out.push_str("assistform will perform the following actions:\n\n");
@@ -82,18 +82,32 @@ fn change(out: &mut String, c: &Change, plan: &Plan, style: Style) {
         pii_allow: &plan.pii_allow,
         sensitive: &c.sensitive,
     };
-    let (what, marker) = match c.action {
-        Action::Create => ("will be created", "+"),
-        Action::Update => ("will be updated in-place", "~"),
-        Action::Replace => ("must be replaced", "-/+"),
-        Action::Delete => ("will be destroyed", "-"),
-        Action::NoOp => return,
+    let moved = c.moved_from.as_deref();
+    let (what, marker) = match (c.action, c.importing, moved) {
+        (Action::Create, ..) => ("will be created".to_owned(), "+"),
+        (Action::Update, ..) => ("will be updated in-place".to_owned(), "~"),
+        (Action::Replace, ..) => ("must be replaced".to_owned(), "-/+"),
+        (Action::Delete, ..) => ("will be destroyed".to_owned(), "-"),
+        (Action::NoOp, true, _) => ("will be imported".to_owned(), " "),
+        (Action::NoOp, false, Some(_)) => (format!("has moved to {}", c.address), " "),
+        (Action::NoOp, false, None) => return,
+    };
+    // A move alone is told from the old address, as Terraform tells it.
+    let subject = match (moved, c.action) {
+        (Some(from), Action::NoOp) if !c.importing => from,
+        _ => c.address.as_str(),
     };
     let _ = writeln!(
         out,
         "  {} {what}",
-        style.paint("1", &format!("# {}", c.address))
+        style.paint("1", &format!("# {subject}"))
     );
+    if let (Some(from), false) = (moved, c.action == Action::NoOp) {
+        let _ = writeln!(out, "  # (moved from {from})");
+    }
+    if let (Some(before), true, false) = (&c.before, c.importing, c.action == Action::NoOp) {
+        let _ = writeln!(out, "  # (imported from \"{}\")", before.id);
+    }
     if let Some(reason) = &c.reason {
         let _ = writeln!(out, "  # (because {reason})");
     }
