@@ -35,7 +35,10 @@ pub struct Config {
 pub struct Import {
     pub to: String,
     pub id: String,
+    /// Where `id` is written.
     pub location: Located,
+    /// Where `to` is written.
+    pub target: Located,
 }
 
 /// A `moved` block: the prompt once addressed `prompt.<from>` is now `prompt.<to>`.

@@ -91,7 +91,7 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
 fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let labels = || config.prompts.iter().map(|p| p.label.as_str());
-    let unknown = |label: &str, what: &str| {
+    let unknown = |label: &str, what: &str, code: &str| {
         let hint = crate::suggest::did_you_mean(label, labels())
             .map(|s| format!(" Did you mean `prompt.{s}`?"))
             .unwrap_or_default();
@@ -107,7 +107,7 @@ fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
     for import in &config.imports {
         let at = Some(config.range(&import.location));
         match config.prompt(&import.to) {
-            None => out.push(unknown(&import.to, "`import` names").range(at.clone())),
+            None => out.push(unknown(&import.to, "`import` names", "import.unknown").range(Some(config.range(&import.target)))),
             Some(p) if p.spec.id != import.id => out.push(
                 Diagnostic::error("import.id", format!("`import` of `{}` into `prompt.{}`, whose id is `{}`", import.id, import.to, p.spec.id))
                     .detail(format!("Set `id = \"{}\"` in the prompt block, so that assistform manages the prompt it imports.", import.id))
@@ -132,7 +132,7 @@ fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
     for moved in &config.moves {
         let at = Some(config.range(&moved.location));
         if config.prompt(&moved.to).is_none() {
-            out.push(unknown(&moved.to, "`moved` moves to").range(at.clone()));
+            out.push(unknown(&moved.to, "`moved` moves to", "moved.unknown").range(at.clone()));
         }
         if config.prompt(&moved.from).is_some() {
             out.push(

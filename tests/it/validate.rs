@@ -462,3 +462,9 @@ fn on_apply_hooks_need_one_target_and_a_safe_url() {
     let hooks = "on_apply \"both\" {\n  command = [\"./notify.sh\"]\n  webhook = \"https://hooks.example.com/x\"\n}\n\non_apply \"clear\" {\n  webhook = \"http://hooks.example.com/x\"\n}\n\non_apply \"ok\" {\n  command         = [\"./notify.sh\"]\n  timeout_seconds = 5\n}\n\n";
     insta::assert_snapshot!(validate(&format!("{hooks}{}", prompt("p", "Hi"))));
 }
+
+#[test]
+fn import_and_moved_blocks_name_prompts_of_the_configuration() {
+    let blocks = "import {\n  to = prompt.greting\n  id = \"g\"\n}\n\nimport {\n  to = prompt.p\n  id = \"other-id\"\n}\n\nmoved {\n  from = prompt.p\n  to   = prompt.q\n}\n\n";
+    insta::assert_snapshot!(validate(&format!("{blocks}{}", prompt("p", "Hi"))));
+}
