@@ -96,7 +96,7 @@ fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
             .map(|s| format!(" Did you mean `prompt.{s}`?"))
             .unwrap_or_default();
         Diagnostic::error(
-            "schema.depends_on",
+            code,
             format!("{what} `prompt.{label}`, which is not in the configuration"),
         )
         .detail(format!(

@@ -160,10 +160,12 @@ impl Decoder<'_> {
             return None;
         };
         let (id, _) = self.string(scope, file, attr, None)?;
+        let target = Self::located(file, fields.attrs.get("to").and_then(|a| a.value.span()));
         Some(Import {
             to,
             id,
             location: Self::located(file, attr.value.span()),
+            target,
         })
     }
 
