@@ -47,7 +47,9 @@ pub fn quote(value: &str) -> String {
 pub fn heredoc(value: &str, indent: &str) -> Option<String> {
     let body = value.strip_suffix('\n')?;
     if !body.contains('\n')
-        || value.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+        || value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
         || body.split('\n').any(|l| l.ends_with(char::is_whitespace))
         || !body
             .split('\n')
@@ -117,8 +119,8 @@ pub fn prompt_block(label: &str, spec: &PromptSpec, extras: &Extras) -> String {
         out.push_str("    }\n");
     }
     out.push_str("  }\n\n  display {\n");
-    let content = heredoc(&spec.display.content, "    ")
-        .unwrap_or_else(|| quote(&spec.display.content));
+    let content =
+        heredoc(&spec.display.content, "    ").unwrap_or_else(|| quote(&spec.display.content));
     let attrs = [
         ("type", quote(&spec.display.kind)),
         ("content", content),

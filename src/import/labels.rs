@@ -50,8 +50,7 @@ pub fn labels(ids: &[&str]) -> BTreeMap<String, String> {
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let mut out = BTreeMap::new();
     // Identity mappings first: two different ids cannot both be their own label.
-    let (identical, others): (Vec<&str>, Vec<&str>) =
-        ids.iter().partition(|id| bases[*id] == **id);
+    let (identical, others): (Vec<&str>, Vec<&str>) = ids.iter().partition(|id| bases[*id] == **id);
     for id in identical {
         taken.insert(id.to_owned());
         out.insert(id.to_owned(), id.to_owned());

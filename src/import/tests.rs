@@ -53,7 +53,11 @@ fn assert_round_trip(prompts: &[RemotePrompt]) {
     for p in prompts {
         assert_eq!(back.get(&p.spec.id), Some(&p.spec), "{text}");
     }
-    assert_eq!(crate::fmt::format(&text).expect("parses"), text, "formatted");
+    assert_eq!(
+        crate::fmt::format(&text).expect("parses"),
+        text,
+        "formatted"
+    );
 }
 
 #[test]
@@ -105,12 +109,22 @@ fn every_attribute_reads_back() {
 #[test]
 fn awkward_ids_get_valid_unique_labels_and_read_back() {
     let long = format!("7{}", "z".repeat(63));
-    let ids = ["assist-prompt-001", "9lives", "x-y", "x_y", "p_9lives", &long];
+    let ids = [
+        "assist-prompt-001",
+        "9lives",
+        "x-y",
+        "x_y",
+        "p_9lives",
+        &long,
+    ];
     let prompts: Vec<RemotePrompt> = ids.iter().map(|id| remote(id, "Hi")).collect();
     assert_round_trip(&prompts);
     let text = generate(&prompts);
     assert!(text.contains("prompt \"p_9lives_2\" {"), "{text}");
-    assert!(text.contains("to = prompt.p_9lives_2\n  id = \"9lives\""), "{text}");
+    assert!(
+        text.contains("to = prompt.p_9lives_2\n  id = \"9lives\""),
+        "{text}"
+    );
     assert!(text.contains(&format!("prompt \"p_{long}\" {{")), "{text}");
 }
 
@@ -171,10 +185,24 @@ fn problems_are_listed_masked_above_the_verbatim_content() {
         .filter(|l| l.starts_with('#'))
         .collect::<Vec<_>>()
         .join("\n");
-    assert!(comments.contains("error: display.content: content holds a payment card number (`**** **** **** 4242`)"), "{comments}");
-    assert!(comments.contains("unknown context variable `orderId`"), "{comments}");
-    assert!(comments.contains("validation { context_variables"), "{comments}");
-    assert!(!comments.contains(card) && !comments.contains("jane.doe@"), "{comments}");
+    assert!(
+        comments.contains(
+            "error: display.content: content holds a payment card number (`**** **** **** 4242`)"
+        ),
+        "{comments}"
+    );
+    assert!(
+        comments.contains("unknown context variable `orderId`"),
+        "{comments}"
+    );
+    assert!(
+        comments.contains("validation { context_variables"),
+        "{comments}"
+    );
+    assert!(
+        !comments.contains(card) && !comments.contains("jane.doe@"),
+        "{comments}"
+    );
     assert!(text.contains(&content), "content verbatim: {text}");
     assert_round_trip(&[remote("leaky", &content)]);
 }
@@ -191,15 +219,34 @@ fn a_comment_cannot_be_broken_out_of() {
 #[test]
 fn template_markers_at_a_line_start_stay_in_a_heredoc() {
     let text = generate(&[remote("a", "${x}\n%{ if }\nstarts lines\n")]);
-    assert!(text.contains("<<-EOT\n      $${x}\n      %%{ if }\n"), "{text}");
+    assert!(
+        text.contains("<<-EOT\n      $${x}\n      %%{ if }\n"),
+        "{text}"
+    );
 }
 
 #[test]
 fn random_strings_of_awkward_pieces_read_back_exactly() {
     use rand::{Rng, SeedableRng};
     const PIECES: &[&str] = &[
-        "$", "%", "{", "}", "${", "%{", "\\", "\"", "\n", "\t", " ", "a", "EOT", "\r", "\u{1}",
-        "é", "{{customerName}}", "  ",
+        "$",
+        "%",
+        "{",
+        "}",
+        "${",
+        "%{",
+        "\\",
+        "\"",
+        "\n",
+        "\t",
+        " ",
+        "a",
+        "EOT",
+        "\r",
+        "\u{1}",
+        "é",
+        "{{customerName}}",
+        "  ",
     ];
     let mut rng = rand::rngs::SmallRng::seed_from_u64(6);
     let prompts: Vec<RemotePrompt> = (0..300)
