@@ -254,3 +254,27 @@ async fn rm_and_mv_wait_for_the_lock() {
     let run = case.project.run(&["state", "rm", "prompt.a"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
 }
+
+#[test]
+fn import_and_every_state_command_have_help_with_an_example() {
+    for command in [
+        &["import"][..],
+        &["state"],
+        &["state", "list"],
+        &["state", "show"],
+        &["state", "rm"],
+        &["state", "mv"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let run = crate::support::Project::new().run(&args);
+        let name = command.join(" ");
+        assert_eq!(run.code, 0, "{name}: {}", run.transcript());
+        assert!(
+            run.stdout
+                .contains(&format!("Examples:\n  assistform {name}")),
+            "{name} --help:\n{}",
+            run.stdout
+        );
+    }
+}
