@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod emulator;
 pub mod fmt;
 pub mod graph;
+pub mod import;
 pub mod model;
 pub mod plan;
 pub mod remote;

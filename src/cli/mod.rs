@@ -6,10 +6,12 @@ mod audit;
 mod connect;
 mod emulator;
 mod fmt;
+mod import;
 mod output;
 mod plan;
 mod progress;
 mod show;
+mod state_cmd;
 mod validate;
 mod vars;
 
@@ -45,6 +47,8 @@ enum Command {
     Fmt(fmt::Args),
     Emulator(emulator::Args),
     Audit(audit::Args),
+    Import(import::Args),
+    State(state_cmd::Args),
 }
 
 /// Exit codes, as Terraform's.
@@ -78,6 +82,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
         Command::Fmt(args) => fmt::run(args, &mut out),
         Command::Emulator(args) => emulator::run(args, &mut out),
         Command::Audit(args) => audit::run(args, &mut out),
+        Command::Import(args) => import::run(args, &mut out),
+        Command::State(args) => state_cmd::run(args, &mut out),
     };
     match result {
         Ok(code) => code,
