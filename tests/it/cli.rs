@@ -4,7 +4,9 @@ use crate::support::Project;
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for command in ["validate", "fmt", "plan", "apply", "show", "audit", "emulator"] {
+    for command in [
+        "validate", "fmt", "plan", "apply", "show", "audit", "emulator",
+    ] {
         let run = Project::new().run(&[command, "--help"]);
         assert_eq!(run.code, 0, "{command}: {}", run.transcript());
         assert!(

@@ -229,29 +229,7 @@ async fn all_writes_formatted_valid_configuration_for_awkward_ids() {
 
     let fmt = case.project.run(&["fmt", "--check", "adopt"]);
     assert_eq!(fmt.code, 0, "{}", fmt.transcript());
-    // Until the configuration knows `import` blocks they are its only complaint...
-    let validate = case.project.run(&["validate", "adopt", "--json"]);
-    let report: Value = serde_json::from_str(&validate.stdout).expect("validate JSON");
-    for d in report["diagnostics"].as_array().expect("diagnostics") {
-        assert_eq!(d["code"], "schema.unknown", "{d}");
-        assert!(
-            d["summary"].as_str().expect("summary").contains("import"),
-            "{d}"
-        );
-    }
-    // ...and without them the prompt blocks are valid as they are.
-    let prompts_only: String = text
-        .split("\nimport {")
-        .enumerate()
-        .map(|(i, part)| {
-            if i == 0 {
-                part
-            } else {
-                part.split_once("}\n").map_or("", |(_, rest)| rest)
-            }
-        })
-        .collect();
-    std::fs::write(path, prompts_only).expect("write");
+    // The generated file, import blocks and all, is a valid configuration.
     let validate = case.project.run(&["validate", "adopt"]);
     assert_eq!(validate.code, 0, "{}", validate.transcript());
     assert!(
@@ -389,10 +367,7 @@ async fn filter_keeps_only_matching_ids() {
     assert!(!case.project.path().join("none.hcl").exists());
 }
 
-// Needs `import` blocks in the configuration (issue #6, part 1, another branch):
-// un-ignore once they are merged.
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs import blocks"]
 async fn generate_plan_apply_plan_round_trip() {
     let case = Case::new("").await;
     let ids = [
