@@ -252,7 +252,15 @@ fn plan_prompt(
         ));
         return Ok(change);
     }
-    let after = with_ignored(desired, &now.spec, &prompt.lifecycle.ignore_changes);
+    against_live(&mut change, prompt, now);
+    Ok(change)
+}
+
+/// `change` as a comparison of the configuration with the live prompt: an update
+/// when they differ (outside `ignore_changes`), a no-op otherwise, carrying the live
+/// version that apply will write with.
+fn against_live(change: &mut Change, prompt: &PromptConfig, now: &RemotePrompt) {
+    let after = with_ignored(&prompt.spec, &now.spec, &prompt.lifecycle.ignore_changes);
     change.action = if after == now.spec {
         Action::NoOp
     } else {
@@ -261,7 +269,6 @@ fn plan_prompt(
     change.before = Some(now.spec.clone());
     change.after = Some(after);
     change.live_version = Some(now.version);
-    Ok(change)
 }
 
 /// Adopting the live prompt `id` as `change`'s address: nothing to write when it
@@ -299,15 +306,7 @@ fn importing(
                 .range(at),
         ));
     };
-    let after = with_ignored(&prompt.spec, &now.spec, &prompt.lifecycle.ignore_changes);
-    change.action = if after == now.spec {
-        Action::NoOp
-    } else {
-        Action::Update
-    };
-    change.before = Some(now.spec.clone());
-    change.after = Some(after);
-    change.live_version = Some(now.version);
+    against_live(&mut change, prompt, now);
     change.importing = true;
     Ok(change)
 }
