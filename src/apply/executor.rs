@@ -7,11 +7,12 @@ use std::time::Instant;
 
 use tokio::task::JoinSet;
 
+use super::journal_entries;
 use super::{
     ChangeReport, Event, Report, Status, WriteError, WriteErrorKind, Writer, rollback, sha256_of,
 };
 use crate::plan::{Action, Change, Plan};
-use crate::state::journal::{Entry, Journal, WriteKind};
+use crate::state::journal::Journal;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
@@ -209,14 +210,7 @@ async fn put<W: Writer>(
     report: &mut ChangeReport,
 ) -> Result<(), String> {
     let after = change.after.as_ref().ok_or("a put without attributes")?;
-    let intent = Entry::Intent {
-        address: change.address.clone(),
-        id: after.id.clone(),
-        write: WriteKind::Put,
-        attributes: Some(after.to_values()),
-        prevent_destroy: change.prevent_destroy,
-        depends_on: change.depends_on.clone(),
-    };
+    let intent = journal_entries::put_intent(change, after);
     journal.append(&intent).await.map_err(|e| e.to_string())?;
     let landed = match writer.put(after, version).await {
         Ok(reply) => {
@@ -234,20 +228,14 @@ async fn put<W: Writer>(
         Err(e) => {
             note_error(report, &e);
             let _ = journal
-                .append(&Entry::Failed {
-                    address: change.address.clone(),
-                    id: after.id.clone(),
-                })
+                .append(&journal_entries::failed(change, &after.id))
                 .await;
             return Err(explain(change, &e));
         }
     };
     let Some(version) = landed else {
         let _ = journal
-            .append(&Entry::Failed {
-                address: change.address.clone(),
-                id: after.id.clone(),
-            })
+            .append(&journal_entries::failed(change, &after.id))
             .await;
         return Err(format!(
             "the write to `{}` got no answer and did not land; nothing changed",
@@ -256,14 +244,7 @@ async fn put<W: Writer>(
     };
     report.version = Some(version);
     journal
-        .append(&Entry::Done {
-            address: change.address.clone(),
-            id: after.id.clone(),
-            version: Some(version),
-            attributes: Some(after.to_values()),
-            prevent_destroy: change.prevent_destroy,
-            depends_on: change.depends_on.clone(),
-        })
+        .append(&journal_entries::put_done(change, after, version))
         .await
         .map_err(|e| e.to_string())
 }
@@ -278,14 +259,7 @@ async fn delete<W: Writer>(
         .before
         .as_ref()
         .ok_or("a delete without a live prompt")?;
-    let intent = Entry::Intent {
-        address: change.address.clone(),
-        id: before.id.clone(),
-        write: WriteKind::Delete,
-        attributes: None,
-        prevent_destroy: false,
-        depends_on: Vec::new(),
-    };
+    let intent = journal_entries::delete_intent(change, &before.id);
     journal.append(&intent).await.map_err(|e| e.to_string())?;
     let gone = match writer.delete(&before.id, change.live_version).await {
         Ok(reply) => {
@@ -299,20 +273,14 @@ async fn delete<W: Writer>(
         Err(e) => {
             note_error(report, &e);
             let _ = journal
-                .append(&Entry::Failed {
-                    address: change.address.clone(),
-                    id: before.id.clone(),
-                })
+                .append(&journal_entries::failed(change, &before.id))
                 .await;
             return Err(explain(change, &e));
         }
     };
     if !gone {
         let _ = journal
-            .append(&Entry::Failed {
-                address: change.address.clone(),
-                id: before.id.clone(),
-            })
+            .append(&journal_entries::failed(change, &before.id))
             .await;
         return Err(format!(
             "the delete of `{}` got no answer and did not land; nothing changed",
@@ -320,14 +288,7 @@ async fn delete<W: Writer>(
         ));
     }
     journal
-        .append(&Entry::Done {
-            address: change.address.clone(),
-            id: before.id.clone(),
-            version: None,
-            attributes: None,
-            prevent_destroy: false,
-            depends_on: Vec::new(),
-        })
+        .append(&journal_entries::delete_done(change, &before.id))
         .await
         .map_err(|e| e.to_string())
 }

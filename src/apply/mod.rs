@@ -4,6 +4,7 @@
 
 mod executor;
 pub mod hooks;
+mod journal_entries;
 pub mod metrics;
 mod rollback;
 

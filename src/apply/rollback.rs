@@ -1,9 +1,10 @@
 //! `--atomic`: undo, newest first, the changes a failed run made.
 
+use super::journal_entries;
 use super::{ChangeReport, Event, Rollback, Writer};
 use crate::model::PromptSpec;
 use crate::plan::{Action, Change};
-use crate::state::journal::{Entry, Journal, WriteKind};
+use crate::state::journal::Journal;
 
 /// Undoes each `(change, report)` in the order given (newest first): a create is
 /// deleted, an update is written back, a delete is created again.
@@ -62,28 +63,13 @@ async fn remove<W: Writer>(
     writer: &W,
     journal: &Journal,
 ) -> Result<(), String> {
-    let address = change.address.clone();
     journal
-        .append(&Entry::Intent {
-            address: address.clone(),
-            id: id.to_owned(),
-            write: WriteKind::Delete,
-            attributes: None,
-            prevent_destroy: false,
-            depends_on: Vec::new(),
-        })
+        .append(&journal_entries::delete_intent(change, id))
         .await
         .map_err(|e| e.to_string())?;
     writer.delete(id, version).await.map_err(|e| e.message)?;
     journal
-        .append(&Entry::Done {
-            address,
-            id: id.to_owned(),
-            version: None,
-            attributes: None,
-            prevent_destroy: false,
-            depends_on: Vec::new(),
-        })
+        .append(&journal_entries::delete_done(change, id))
         .await
         .map_err(|e| e.to_string())
 }
@@ -96,16 +82,8 @@ async fn restore<W: Writer>(
     journal: &Journal,
 ) -> Result<(), String> {
     let before = before.ok_or("nothing to restore")?;
-    let address = change.address.clone();
     journal
-        .append(&Entry::Intent {
-            address: address.clone(),
-            id: before.id.clone(),
-            write: WriteKind::Put,
-            attributes: Some(before.to_values()),
-            prevent_destroy: change.prevent_destroy,
-            depends_on: change.depends_on.clone(),
-        })
+        .append(&journal_entries::put_intent(change, before))
         .await
         .map_err(|e| e.to_string())?;
     let reply = writer.put(before, version).await.map_err(|e| e.message)?;
@@ -114,14 +92,7 @@ async fn restore<W: Writer>(
         .map(|p| p.version)
         .ok_or("the server returned no prompt")?;
     journal
-        .append(&Entry::Done {
-            address,
-            id: before.id.clone(),
-            version: Some(version),
-            attributes: Some(before.to_values()),
-            prevent_destroy: change.prevent_destroy,
-            depends_on: change.depends_on.clone(),
-        })
+        .append(&journal_entries::put_done(change, before, version))
         .await
         .map_err(|e| e.to_string())
 }

@@ -148,7 +148,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         let edited = state_edits(&plan, &mut state);
         if !edited.is_empty() {
             // Saved before any write, so a crash cannot leave a move half-recorded.
-            save(&args.state_dir, &mut state)?;
+            state::write(&args.state_dir, &mut state)?;
             audit.append(AuditEvent::StateEdit { command: "apply (moved, import)".into(), addresses: edited })?;
         }
         let report = execute(&plan, &client, &args, audit.clone(), out).await?;
@@ -211,7 +211,7 @@ fn refresh_only(
             }
         }
     }
-    save(&args.state_dir, state)?;
+    state::write(&args.state_dir, state)?;
     let run_id = uuid::Uuid::new_v4().to_string();
     let audit = AuditLog::open(&args.state_dir, &run_id)?;
     let env: Vec<(String, String)> = std::env::vars().collect();
@@ -278,7 +278,7 @@ fn recover(
     }
     let in_flight = journal::fold(state, &entries);
     let settled = journal::settle(state, &in_flight, live);
-    save(dir, state)?;
+    state::write(dir, state)?;
     journal::clear(dir)?;
     out.warning(&format!(
         "recovered {} journaled changes of an unfinished run ({} in flight, {} of them had landed)",
@@ -405,16 +405,8 @@ fn finish(dir: &Path, state: &mut State, _report: &Report, _plan: &Plan) -> Resu
         in_flight.is_empty(),
         "every write of a finished run is settled"
     );
-    save(dir, state)?;
-    journal::clear(dir)?;
-    Ok(())
-}
-
-fn save(dir: &Path, state: &mut State) -> Result<(), Error> {
-    if state.lineage.is_empty() {
-        state.lineage = uuid::Uuid::new_v4().to_string();
-    }
     state::write(dir, state)?;
+    journal::clear(dir)?;
     Ok(())
 }
 

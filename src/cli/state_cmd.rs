@@ -314,9 +314,6 @@ impl Edit {
         addresses: Vec<String>,
         client_id: Option<&str>,
     ) -> Result<(), Error> {
-        if self.state.lineage.is_empty() {
-            self.state.lineage = uuid::Uuid::new_v4().to_string();
-        }
         state::write(dir, &mut self.state)?;
         if self.journal {
             journal::clear(dir)?;

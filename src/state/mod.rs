@@ -144,7 +144,8 @@ pub fn read(dir: &Path) -> Result<Option<State>, StateError> {
 }
 
 /// Writes `state` to `dir` with its serial up by one, keeping the previous file as
-/// the backup.
+/// the backup. A state read from nowhere (no lineage yet) gets its lineage here, at
+/// its first write: a plan made before then has none to compare.
 ///
 /// # Errors
 ///
@@ -159,6 +160,9 @@ pub fn write(dir: &Path, state: &mut State) -> Result<(), StateError> {
         }
     };
     fs::create_dir_all(dir).map_err(io("create", dir))?;
+    if state.lineage.is_empty() {
+        state.lineage = uuid::Uuid::new_v4().to_string();
+    }
     state.serial += 1;
     state.format_version = FORMAT_VERSION;
     let mut text = serde_json::to_string_pretty(state).expect("state serialises");
