@@ -152,7 +152,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
             audit.append(AuditEvent::StateEdit { command: "apply (moved, import)".into(), addresses: edited })?;
         }
         let report = execute(&plan, &client, &args, audit.clone(), out).await?;
-        finish(&args.state_dir, &mut state, &report, &plan)?;
+        finish(&args.state_dir, &mut state)?;
         let metrics = client.metrics();
         let metrics = Metrics::new(&report, metrics.retries, metrics.throttled, started.elapsed());
         let outcome = match &report.rollback {
@@ -398,7 +398,7 @@ async fn execute(
 }
 
 /// Folds this run's journal into the state and writes it; the journal goes.
-fn finish(dir: &Path, state: &mut State, _report: &Report, _plan: &Plan) -> Result<(), Error> {
+fn finish(dir: &Path, state: &mut State) -> Result<(), Error> {
     let entries = journal::read(dir)?;
     let in_flight = journal::fold(state, &entries);
     debug_assert!(
