@@ -197,9 +197,38 @@ async fn run<W: Writer>(change: &Change, writer: &W, journal: &Journal) -> Chang
     report.latency = started.elapsed();
     report.status = match result {
         Ok(()) => Status::Done,
-        Err(message) => Status::Failed(message),
+        Err(Failure::Refused(message)) => Status::Failed(message),
+        Err(Failure::Unsettled(message)) => Status::Unknown(message),
     };
     report
+}
+
+/// Why a change did not end as done.
+enum Failure {
+    /// It did not land: nothing changed.
+    Refused(String),
+    /// It may have landed: nothing could tell.
+    Unsettled(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::Refused(message)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Failure {
+        Failure::Refused(message.to_owned())
+    }
+}
+
+/// The read-back after a lost answer failed too: the write stays in flight.
+fn unsettled(id: &str, lost: &WriteError, read: &WriteError) -> Failure {
+    Failure::Unsettled(format!(
+        "the write to `{id}` got no answer ({}) and reading it back failed too ({}); it may have landed: the next plan or apply settles it",
+        lost.message, read.message
+    ))
 }
 
 async fn put<W: Writer>(
@@ -208,10 +237,13 @@ async fn put<W: Writer>(
     writer: &W,
     journal: &Journal,
     report: &mut ChangeReport,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let after = change.after.as_ref().ok_or("a put without attributes")?;
     let intent = journal_entries::put_intent(change, after);
-    journal.append(&intent).await.map_err(|e| e.to_string())?;
+    journal
+        .append(&intent)
+        .await
+        .map_err(|e| Failure::Refused(e.to_string()))?;
     let landed = match writer.put(after, version).await {
         Ok(reply) => {
             note(report, reply.status, reply.attempts, reply.context_id);
@@ -219,10 +251,12 @@ async fn put<W: Writer>(
         }
         Err(e) if e.kind == WriteErrorKind::Ambiguous => {
             note_error(report, &e);
-            // Read back: if it holds what we sent, the put landed.
+            // Read back: if it holds what we sent, the put landed; if it cannot be
+            // read, nobody knows, and the intent stays in flight.
             match writer.get(&after.id).await {
                 Ok(Some(now)) if &now.spec == after => Some(now.version),
-                _ => None,
+                Ok(_) => None,
+                Err(read) => return Err(unsettled(&after.id, &e, &read)),
             }
         }
         Err(e) => {
@@ -230,7 +264,7 @@ async fn put<W: Writer>(
             let _ = journal
                 .append(&journal_entries::failed(change, &after.id))
                 .await;
-            return Err(explain(change, &e));
+            return Err(explain(change, &e).into());
         }
     };
     let Some(version) = landed else {
@@ -240,13 +274,14 @@ async fn put<W: Writer>(
         return Err(format!(
             "the write to `{}` got no answer and did not land; nothing changed",
             after.id
-        ));
+        )
+        .into());
     };
     report.version = Some(version);
     journal
         .append(&journal_entries::put_done(change, after, version))
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| Failure::Refused(e.to_string()))
 }
 
 async fn delete<W: Writer>(
@@ -254,13 +289,16 @@ async fn delete<W: Writer>(
     writer: &W,
     journal: &Journal,
     report: &mut ChangeReport,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let before = change
         .before
         .as_ref()
         .ok_or("a delete without a live prompt")?;
     let intent = journal_entries::delete_intent(change, &before.id);
-    journal.append(&intent).await.map_err(|e| e.to_string())?;
+    journal
+        .append(&intent)
+        .await
+        .map_err(|e| Failure::Refused(e.to_string()))?;
     let gone = match writer.delete(&before.id, change.live_version).await {
         Ok(reply) => {
             note(report, reply.status, reply.attempts, reply.context_id);
@@ -268,14 +306,17 @@ async fn delete<W: Writer>(
         }
         Err(e) if e.kind == WriteErrorKind::Ambiguous || e.kind == WriteErrorKind::NotFound => {
             note_error(report, &e);
-            matches!(writer.get(&before.id).await, Ok(None))
+            match writer.get(&before.id).await {
+                Ok(now) => now.is_none(),
+                Err(read) => return Err(unsettled(&before.id, &e, &read)),
+            }
         }
         Err(e) => {
             note_error(report, &e);
             let _ = journal
                 .append(&journal_entries::failed(change, &before.id))
                 .await;
-            return Err(explain(change, &e));
+            return Err(explain(change, &e).into());
         }
     };
     if !gone {
@@ -285,12 +326,13 @@ async fn delete<W: Writer>(
         return Err(format!(
             "the delete of `{}` got no answer and did not land; nothing changed",
             before.id
-        ));
+        )
+        .into());
     }
     journal
         .append(&journal_entries::delete_done(change, &before.id))
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| Failure::Refused(e.to_string()))
 }
 
 fn note(report: &mut ChangeReport, status: u16, attempts: u32, context_id: Option<String>) {

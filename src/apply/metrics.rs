@@ -11,6 +11,8 @@ pub struct Metrics {
     pub changed: usize,
     pub failed: usize,
     pub skipped: usize,
+    /// Sent, with an outcome nobody could tell: the next run settles them.
+    pub unknown: usize,
     /// Over the changes that were attempted (done or failed).
     pub latency_p50: Duration,
     pub latency_p95: Duration,
@@ -34,6 +36,7 @@ impl Metrics {
             changed: report.count(|s| *s == Status::Done),
             failed: report.count(|s| matches!(s, Status::Failed(_))),
             skipped: report.count(|s| matches!(s, Status::Skipped(_))),
+            unknown: report.count(|s| matches!(s, Status::Unknown(_))),
             latency_p50: percentile(&latencies, 50),
             latency_p95: percentile(&latencies, 95),
             latency_max: latencies.last().copied().unwrap_or_default(),
@@ -45,8 +48,16 @@ impl Metrics {
 
     /// The lines printed at the end of an apply.
     pub fn summary(&self) -> String {
+        let unknown = if self.unknown > 0 {
+            format!(
+                ", {} unknown (may have landed; the next plan or apply settles them)",
+                self.unknown
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "Apply complete: {} changed, {} failed, {} skipped in {:.1} s.\nWrite latency: p50 {} ms, p95 {} ms, max {} ms; {} retries, {} throttled (429).",
+            "Apply complete: {} changed, {} failed, {} skipped{unknown} in {:.1} s.\nWrite latency: p50 {} ms, p95 {} ms, max {} ms; {} retries, {} throttled (429).",
             self.changed,
             self.failed,
             self.skipped,
@@ -77,6 +88,7 @@ impl Metrics {
                 ("{outcome=\"changed\"}", self.changed as f64),
                 ("{outcome=\"failed\"}", self.failed as f64),
                 ("{outcome=\"skipped\"}", self.skipped as f64),
+                ("{outcome=\"unknown\"}", self.unknown as f64),
             ],
         );
         metric(

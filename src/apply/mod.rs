@@ -73,6 +73,19 @@ pub enum Status {
     Failed(String),
     /// Not attempted, because of the change named.
     Skipped(String),
+    /// Sent, but neither its answer nor a read-back said whether it landed. Its
+    /// journal intent stays in flight, for the next plan or apply to settle.
+    Unknown(String),
+}
+
+impl Status {
+    /// Why it is not done, when it is not.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Status::Done => None,
+            Status::Failed(why) | Status::Skipped(why) | Status::Unknown(why) => Some(why),
+        }
+    }
 }
 
 /// One change as it happened: what the audit record and the metrics are made of.

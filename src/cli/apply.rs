@@ -100,7 +100,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         let remote = connect(&args.connect, &genesys, &org, &args.state_dir).await?;
         let client = remote.client.clone();
         let live = client.list_prompts(&|_, _| {}).await?;
-        recover(&args.state_dir, &mut state, &live, out)?;
+        recover(&args.state_dir, &mut state, &live, client.connection().client_id(), out)?;
         let plan = match (saved, &config) {
             (Some(plan), _) => {
                 let reasons = plan::staleness(&plan, &state, &live);
@@ -270,6 +270,7 @@ fn recover(
     dir: &Path,
     state: &mut State,
     live: &[crate::model::RemotePrompt],
+    client_id: &str,
     out: &mut Output,
 ) -> Result<(), Error> {
     let entries = journal::read(dir)?;
@@ -277,7 +278,7 @@ fn recover(
         return Ok(());
     }
     let in_flight = journal::fold(state, &entries);
-    let settled = journal::settle(state, &in_flight, live);
+    let settled = journal::settle(state, &in_flight, live, client_id);
     state::write(dir, state)?;
     journal::clear(dir)?;
     out.warning(&format!(
@@ -397,16 +398,13 @@ async fn execute(
     Ok(report)
 }
 
-/// Folds this run's journal into the state and writes it; the journal goes.
+/// Folds this run's journal into the state and writes it. The journal goes, but
+/// for writes whose outcome nobody could tell: those stay for the next run.
 fn finish(dir: &Path, state: &mut State) -> Result<(), Error> {
     let entries = journal::read(dir)?;
     let in_flight = journal::fold(state, &entries);
-    debug_assert!(
-        in_flight.is_empty(),
-        "every write of a finished run is settled"
-    );
     state::write(dir, state)?;
-    journal::clear(dir)?;
+    journal::keep_in_flight(dir, &in_flight)?;
     Ok(())
 }
 

@@ -116,7 +116,12 @@ async fn one(args: &Args, address: &str, id: &str, out: &mut Output) -> Result<i
     let client = &remote.client;
     if !edit.in_flight.is_empty() {
         let live = client.list_prompts(&|_, _| {}).await?;
-        journal::settle(&mut edit.state, &edit.in_flight, &live);
+        journal::settle(
+            &mut edit.state,
+            &edit.in_flight,
+            &live,
+            client.connection().client_id(),
+        );
     }
     if let Some(there) = edit.state.resources.get(address) {
         return Err(format!(
@@ -194,7 +199,12 @@ async fn all(args: &Args, file: &Path, out: &mut Output) -> Result<i32, Error> {
     )
     .await?;
     let live = remote.client.list_prompts(&|_, _| {}).await?;
-    journal::settle(&mut state, &in_flight, &live);
+    journal::settle(
+        &mut state,
+        &in_flight,
+        &live,
+        remote.client.connection().client_id(),
+    );
 
     let (mut managed, mut filtered) = (0, 0);
     let adopt: Vec<RemotePrompt> = live

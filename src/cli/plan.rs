@@ -70,7 +70,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let live = runtime.block_on(async {
+    let (live, client_id) = runtime.block_on(async {
         let remote = connect(
             &args.connect,
             &config.genesys,
@@ -84,9 +84,10 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
             .list_prompts(&|done, total| progress.show(done, total))
             .await;
         progress.clear();
-        Ok::<_, Error>(live?)
+        let client_id = remote.client.connection().client_id().to_owned();
+        Ok::<_, Error>((live?, client_id))
     })?;
-    journal::settle(&mut state, &in_flight, &live);
+    journal::settle(&mut state, &in_flight, &live, &client_id);
     let plan = match plan::diff(&Inputs {
         config: &config,
         state: &state,

@@ -94,6 +94,11 @@ impl Progress {
                     paint("1", &r.address),
                     paint("33", "skipped")
                 ),
+                Status::Unknown(why) => format!(
+                    "{}: {} {why}",
+                    paint("1", &r.address),
+                    paint("33", "outcome unknown:")
+                ),
             },
             Event::Undone {
                 address,
@@ -122,7 +127,7 @@ fn json_line(event: &Event) -> String {
             "id": r.id,
             "action": r.action,
             "outcome": outcome(&r.status),
-            "detail": match &r.status { Status::Failed(w) | Status::Skipped(w) => Some(w.as_str()), Status::Done => None },
+            "detail": r.status.detail(),
             "http_status": r.http_status,
             "attempts": r.attempts,
             "latency_ms": r.latency.as_millis() as u64,
@@ -161,6 +166,7 @@ pub fn outcome(status: &Status) -> &'static str {
         Status::Done => "done",
         Status::Failed(_) => "failed",
         Status::Skipped(_) => "skipped",
+        Status::Unknown(_) => "unknown",
     }
 }
 
@@ -180,10 +186,7 @@ pub fn audit_change(r: &ChangeReport) -> AuditEvent {
         latency_ms: r.latency.as_millis() as u64,
         outcome: outcome(&r.status).into(),
         context_id: r.context_id.clone(),
-        detail: match &r.status {
-            Status::Failed(w) | Status::Skipped(w) => Some(w.clone()),
-            Status::Done => None,
-        },
+        detail: r.status.detail().map(str::to_owned),
     }
 }
 
@@ -195,6 +198,7 @@ pub fn summary(report: &Report, metrics: &Metrics, json: bool, out: &mut super::
             "changed": metrics.changed,
             "failed": metrics.failed,
             "skipped": metrics.skipped,
+            "unknown": metrics.unknown,
             "latency_ms": {"p50": metrics.latency_p50.as_millis() as u64, "p95": metrics.latency_p95.as_millis() as u64, "max": metrics.latency_max.as_millis() as u64},
             "retries": metrics.retries,
             "throttled": metrics.throttled,

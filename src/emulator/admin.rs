@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::body;
 use super::error::ApiError;
 use super::faults::FaultsPatch;
+use super::holds::{Arm, Verdict};
 use super::prompts::invalid_id;
 use super::state::Shared;
 use super::wire::PromptBody;
@@ -114,5 +115,65 @@ pub(crate) async fn faults(
         Err((field, reason)) => ApiError::bad_request(format!("`{field}` {reason}."))
             .param("field", field)
             .into_response(),
+    }
+}
+
+pub(crate) async fn holds(State(shared): State<Arc<Shared>>) -> Response {
+    body::respond(StatusCode::OK, &shared.holds.list())
+}
+
+pub(crate) async fn arm_hold(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    request_body: Body,
+) -> Response {
+    let armed = async {
+        let arm: Arm = body::json(&headers, request_body).await?;
+        shared.holds.arm(arm)
+    };
+    match armed.await {
+        Ok(hold) => body::respond(StatusCode::CREATED, &hold),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Answers when the hold has caught its request; `?timeout_ms=N` bounds the wait.
+pub(crate) async fn wait_hold(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<u64>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let timeout = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == "timeout_ms")
+        .and_then(|(_, value)| value.parse::<u64>().ok());
+    match shared.holds.wait(id, timeout).await {
+        Ok(hold) => body::respond(StatusCode::OK, &hold),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Lets the held request go: `{"then": "answer"}` (the default, also for an empty
+/// body), `{"then": "drop"}` or `{"then": "fail", "status": 503}`.
+pub(crate) async fn release_hold(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<u64>,
+    headers: HeaderMap,
+    request_body: Body,
+) -> Response {
+    let released = async {
+        let verdict: Verdict = body::json_or_default(&headers, request_body).await?;
+        if let Verdict::Fail { status } = verdict
+            && !(400..=599).contains(&status)
+        {
+            return Err(
+                ApiError::bad_request("`status` must be an error status, 400 to 599.")
+                    .param("field", "status"),
+            );
+        }
+        shared.holds.release(id, verdict)
+    };
+    match released.await {
+        Ok(hold) => body::respond(StatusCode::OK, &hold),
+        Err(e) => e.into_response(),
     }
 }

@@ -98,6 +98,22 @@ pub(crate) async fn json_up_to<T: DeserializeOwned>(
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("The request body is missing."));
     }
+    decode(headers, &bytes)
+}
+
+/// [`json`], where a missing body means `T::default()`.
+pub(crate) async fn json_or_default<T: DeserializeOwned + Default>(
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<T, ApiError> {
+    let bytes = read(headers, body).await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    decode(headers, &bytes)
+}
+
+fn decode<T: DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Result<T, ApiError> {
     if !is_json(headers) {
         let given = headers
             .get(header::CONTENT_TYPE)
@@ -108,7 +124,7 @@ pub(crate) async fn json_up_to<T: DeserializeOwned>(
         ))
         .param("contentType", given));
     }
-    serde_json::from_slice(&bytes)
+    serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request(format!("The request body is not valid: {e}.")))
 }
 

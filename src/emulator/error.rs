@@ -74,6 +74,12 @@ impl ApiError {
                 "The request body is larger than the limit of 1 MiB.",
             ),
             StatusCode::UNAUTHORIZED => ("bad.credentials", "Invalid login credentials."),
+            StatusCode::SERVICE_UNAVAILABLE => (
+                "service.unavailable",
+                "The service is temporarily unavailable; retry the request.",
+            ),
+            StatusCode::BAD_GATEWAY => ("bad.gateway", "The gateway got no valid answer."),
+            StatusCode::GATEWAY_TIMEOUT => ("gateway.timeout", "The gateway timed out."),
             s if s.is_client_error() => ("bad.request", "The request could not be understood."),
             _ => ("internal.server.error", "The server failed to answer."),
         };

@@ -129,11 +129,7 @@ impl Injector {
         } else if draw < fail_rate / 11.0 {
             Some(ApiError::internal("Relevance indexing timeout"))
         } else {
-            Some(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "service.unavailable",
-                "The service is temporarily unavailable; retry the request.",
-            ))
+            Some(ApiError::from_status(StatusCode::SERVICE_UNAVAILABLE))
         }
     }
 }

@@ -9,9 +9,11 @@ mod auth;
 mod body;
 mod error;
 mod faults;
+mod holds;
 mod limits;
 mod prompts;
 mod routes;
+mod serve;
 mod state;
 mod stats;
 mod store;
@@ -145,16 +147,7 @@ impl Emulator {
             })?;
         let (stop, stopped) = oneshot::channel::<()>();
         let app = routes::router(shared);
-        let task = tokio::spawn(async move {
-            // The server only ends on the stop signal; an accept error it cannot
-            // recover from has nobody to be reported to but the handle's owner,
-            // who notices the refused connections.
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let task = tokio::spawn(serve::serve(listener, app, stopped));
         Ok(Emulator {
             addr,
             stop: Some(stop),

@@ -12,7 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use super::error::ApiError;
+use super::holds::{self, Stage, Verdict};
 use super::prompts::Caller;
+use super::serve::DropConnection;
 use super::state::Shared;
 use super::store::PROMPTS_PATH;
 use super::{admin, auth, body, prompts};
@@ -40,6 +42,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/__emulator/prompts", post(admin::seed_prompts))
         .route("/__emulator/org", post(admin::org))
         .route("/__emulator/faults", post(admin::faults))
+        .route("/__emulator/holds", get(admin::holds).post(admin::arm_hold))
+        .route("/__emulator/holds/{id}/wait", post(admin::wait_hold))
+        .route("/__emulator/holds/{id}/release", post(admin::release_hold))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(middleware::from_fn_with_state(shared.clone(), gateway))
@@ -86,7 +91,7 @@ async fn api(shared: &Shared, mut request: Request, next: Next) -> Response {
     let mut response = match admitted {
         Ok(client) => {
             request.extensions_mut().insert(Caller(client));
-            explained(next.run(request).await)
+            processed(shared, request, next).await
         }
         Err(refusal) => {
             // Read what the client is still sending, so that it gets the answer.
@@ -97,6 +102,42 @@ async fn api(shared: &Shared, mut request: Request, next: Next) -> Response {
     verdict.headers(response.headers_mut());
     shared.stats.count(&method, response.status());
     response
+}
+
+/// Runs an admitted request, parking it where a test armed a hold.
+async fn processed(shared: &Shared, request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    if let Some(parked) = shared.holds.catch(&method, &path, Stage::Before) {
+        match holds::verdict(parked).await {
+            Verdict::Answer => {}
+            // Never processed: nothing of the request body is read either.
+            verdict => return unanswered(verdict),
+        }
+    }
+    let response = explained(next.run(request).await);
+    match shared.holds.catch(&method, &path, Stage::After) {
+        Some(parked) => match holds::verdict(parked).await {
+            Verdict::Answer => response,
+            verdict => unanswered(verdict),
+        },
+        None => response,
+    }
+}
+
+/// What a held request gets instead of its own answer.
+fn unanswered(verdict: Verdict) -> Response {
+    match verdict {
+        Verdict::Fail { status } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            ApiError::from_status(status).into_response()
+        }
+        Verdict::Drop | Verdict::Answer => {
+            let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            response.extensions_mut().insert(DropConnection);
+            response
+        }
+    }
 }
 
 /// Gives an error body to a bare error response that axum made on its own.

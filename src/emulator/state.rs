@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 use super::auth::Tokens;
 use super::error::ApiError;
 use super::faults::{Faults, Injector};
+use super::holds::Holds;
 use super::limits::RateLimiter;
 use super::stats::Stats;
 use super::store::{self, Org, Persister};
@@ -18,6 +19,7 @@ pub(crate) struct Shared {
     pub org: RwLock<Org>,
     pub settings: RwLock<Arc<OrgSettings>>,
     pub faults: Injector,
+    pub holds: Holds,
     pub tokens: Tokens,
     pub limits: RateLimiter,
     pub stats: Stats,
@@ -34,6 +36,7 @@ impl Shared {
             org: RwLock::new(org),
             settings: RwLock::new(Arc::new(start_settings(&options))),
             faults: Injector::new(Faults::from_options(&options), options.seed),
+            holds: Holds::default(),
             tokens: Tokens::default(),
             limits: RateLimiter::default(),
             stats: Stats::default(),
@@ -94,7 +97,7 @@ impl Shared {
         *self.settings.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(settings);
     }
 
-    /// `POST /__emulator/reset`: an empty org, zero counters, the start flags.
+    /// `POST /__emulator/reset`: an empty org, zero counters, the start flags, no holds.
     pub async fn reset(&self) -> Result<(), ApiError> {
         self.change(|org| {
             org.clear();
@@ -104,6 +107,7 @@ impl Shared {
         self.set_settings(start_settings(&self.options));
         self.faults
             .reset(Faults::from_options(&self.options), self.options.seed);
+        self.holds.clear();
         self.limits.clear();
         self.stats.reset();
         Ok(())

@@ -152,11 +152,19 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
     in_flight
 }
 
-/// Settles writes that were in flight by what Genesys holds now: a put whose prompt
-/// exists is adopted (a create always — the prompt is ours even if edited since; an
-/// update only if it holds what was sent), a delete whose prompt is gone is dropped.
-/// Returns the addresses adopted or dropped.
-pub fn settle(state: &mut State, in_flight: &[InFlight], live: &[RemotePrompt]) -> Vec<String> {
+/// Settles writes that were in flight by what Genesys holds now. An update is
+/// adopted when the prompt holds what was sent. A create is adopted only when the
+/// prompt is exactly what that create wrote — the attributes sent, at version 1,
+/// last modified by `client_id` (this run's own OAuth client): anything else is
+/// someone else's prompt, made after the create failed to land, and stays
+/// unmanaged. A delete whose prompt is gone is dropped. Returns the addresses
+/// adopted or dropped.
+pub fn settle(
+    state: &mut State,
+    in_flight: &[InFlight],
+    live: &[RemotePrompt],
+    client_id: &str,
+) -> Vec<String> {
     let mut settled = Vec::new();
     for f in in_flight {
         let now = live.iter().find(|p| p.spec.id == f.id);
@@ -166,8 +174,14 @@ pub fn settle(state: &mut State, in_flight: &[InFlight], live: &[RemotePrompt]) 
                     .attributes
                     .as_ref()
                     .and_then(|a| PromptSpec::from_values(a).ok());
-                let was_create = !state.resources.contains_key(&f.address);
-                if was_create || sent.as_ref() == Some(&now.spec) {
+                let holds_what_was_sent = sent.as_ref() == Some(&now.spec);
+                let ours = match state.resources.get(&f.address) {
+                    Some(_) => holds_what_was_sent,
+                    None => {
+                        holds_what_was_sent && now.version == 1 && now.modified_by.id == client_id
+                    }
+                };
+                if ours {
                     state.resources.insert(
                         f.address.clone(),
                         Resource {
@@ -188,6 +202,33 @@ pub fn settle(state: &mut State, in_flight: &[InFlight], live: &[RemotePrompt]) 
         }
     }
     settled
+}
+
+/// Leaves in the journal only the writes still in flight, once everything else it
+/// held is in the state file; with none in flight, removes it. The next plan or
+/// apply settles what is left.
+///
+/// # Errors
+///
+/// [`StateError::Io`] when it cannot be rewritten or removed.
+pub fn keep_in_flight(dir: &Path, in_flight: &[InFlight]) -> Result<(), StateError> {
+    if in_flight.is_empty() {
+        return clear(dir);
+    }
+    let mut bytes = Vec::new();
+    for f in in_flight {
+        let intent = Entry::Intent {
+            address: f.address.clone(),
+            id: f.id.clone(),
+            write: f.write,
+            attributes: f.attributes.clone(),
+            prevent_destroy: f.prevent_destroy,
+            depends_on: f.depends_on.clone(),
+        };
+        bytes.extend(serde_json::to_vec(&intent).expect("journal entries serialise"));
+        bytes.push(b'\n');
+    }
+    super::write_atomically(dir, &dir.join(JOURNAL_FILE), &bytes)
 }
 
 /// Removes the journal once its contents are in the state file.

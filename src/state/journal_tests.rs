@@ -1,6 +1,9 @@
 use super::*;
 use crate::model::ModifiedBy;
 
+/// The OAuth client of the runs in these tests.
+const US: &str = "our-client";
+
 fn spec(id: &str, name: &str) -> PromptSpec {
     serde_json::from_value(serde_json::json!({
         "id": id, "name": name, "description": "", "status": "active",
@@ -16,7 +19,7 @@ fn live(spec: PromptSpec, version: u64) -> RemotePrompt {
         spec,
         version,
         date_modified: String::new(),
-        modified_by: ModifiedBy { id: "x".into() },
+        modified_by: ModifiedBy { id: US.into() },
         self_uri: String::new(),
     }
 }
@@ -61,16 +64,69 @@ fn a_create_in_flight_is_adopted_when_the_prompt_exists() {
     );
     assert_eq!(in_flight.len(), 1);
     assert_eq!(
-        settle(&mut state, &in_flight, &[]),
+        settle(&mut state, &in_flight, &[], US),
         Vec::<String>::new(),
         "not landed: still to do"
     );
     assert!(state.resources.is_empty());
     assert_eq!(
-        settle(&mut state, &in_flight, &[live(a.clone(), 1)]),
+        settle(&mut state, &in_flight, &[live(a.clone(), 1)], US),
         vec!["prompt.a".to_owned()]
     );
     assert_eq!(state.resources["prompt.a"].spec().unwrap(), a);
+}
+
+#[test]
+fn a_create_in_flight_never_adopts_someone_elses_prompt() {
+    let a = spec("a", "A");
+    let in_flight = fold(
+        &mut State::default(),
+        &[intent("prompt.a", "a", WriteKind::Put, Some(&a))],
+    );
+    let by_someone = RemotePrompt {
+        modified_by: ModifiedBy {
+            id: "console-user".into(),
+        },
+        ..live(a.clone(), 1)
+    };
+    for (why, now) in [
+        ("made by another client", by_someone),
+        ("other attributes", live(spec("a", "Console"), 1)),
+        ("edited since (version 2)", live(a.clone(), 2)),
+    ] {
+        let mut state = State::default();
+        assert_eq!(
+            settle(&mut state, &in_flight, &[now], US),
+            Vec::<String>::new(),
+            "{why}"
+        );
+        assert!(state.resources.is_empty(), "{why}");
+    }
+}
+
+#[test]
+fn writes_in_flight_stay_in_the_journal_and_the_rest_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = spec("a", "A");
+    let b = spec("b", "B");
+    let entries = [
+        intent("prompt.a", "a", WriteKind::Put, Some(&a)),
+        intent("prompt.b", "b", WriteKind::Put, Some(&b)),
+        Entry::Done {
+            address: "prompt.b".into(),
+            id: "b".into(),
+            version: Some(1),
+            attributes: Some(b.to_values()),
+            prevent_destroy: false,
+            depends_on: Vec::new(),
+        },
+    ];
+    let mut state = State::default();
+    let in_flight = fold(&mut state, &entries);
+    keep_in_flight(dir.path(), &in_flight).unwrap();
+    assert_eq!(read(dir.path()).unwrap(), entries[..1].to_vec());
+    keep_in_flight(dir.path(), &[]).unwrap();
+    assert!(!dir.path().join(JOURNAL_FILE).exists());
 }
 
 #[test]
@@ -92,13 +148,13 @@ fn an_update_in_flight_is_adopted_only_if_it_landed() {
         &mut state,
         &[intent("prompt.a", "a", WriteKind::Put, Some(&new))],
     );
-    settle(&mut state, &in_flight, &[live(old.clone(), 1)]);
+    settle(&mut state, &in_flight, &[live(old.clone(), 1)], US);
     assert_eq!(
         state.resources["prompt.a"].spec().unwrap(),
         old,
         "not landed: the state keeps what was there"
     );
-    settle(&mut state, &in_flight, &[live(new.clone(), 2)]);
+    settle(&mut state, &in_flight, &[live(new.clone(), 2)], US);
     assert_eq!(state.resources["prompt.a"].version, 2);
 }
 
@@ -120,9 +176,9 @@ fn a_delete_in_flight_is_dropped_when_the_prompt_is_gone() {
         &mut state,
         &[intent("prompt.a", "a", WriteKind::Delete, None)],
     );
-    settle(&mut state, &in_flight, &[live(a, 1)]);
+    settle(&mut state, &in_flight, &[live(a, 1)], US);
     assert!(state.resources.contains_key("prompt.a"));
-    settle(&mut state, &in_flight, &[]);
+    settle(&mut state, &in_flight, &[], US);
     assert!(!state.resources.contains_key("prompt.a"));
 }
 

@@ -6,8 +6,11 @@ use std::time::Duration;
 use assistform::emulator::EmulatorOptions;
 use serde_json::{Value, json};
 
+use crate::hold::{Hold, Stage};
 use crate::org::{Case, live, with_version};
 use crate::support::prompt;
+
+const PROMPT_A: &str = "/api/v2/agent-assist/prompts/a";
 
 fn depending(label: &str, on: &str, content: &str) -> String {
     prompt(label, content).replace("  name ", &format!("  depends_on = [prompt.{on}]\n  name "))
@@ -171,24 +174,23 @@ async fn a_saved_plan_applies_despite_an_edit_to_a_prompt_it_does_not_touch() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_edit_landing_during_apply_gets_a_409_and_survives() {
-    let options = EmulatorOptions {
-        latency_ms: 600,
-        ..EmulatorOptions::default()
-    };
-    let case = Case::with_options(&prompt("a", "Desired"), options).await;
+    let case = Case::new(&prompt("a", "Desired")).await;
     let a = live("a", "Prompt a", "Old");
     case.seed(json!([with_version(a.clone(), 1)])).await;
     case.state(&[("prompt.a", &a, 1)], &[]);
-    // The refresh takes 600 ms and the PUT waits 600 ms before it is processed: the
-    // console edit lands in between.
+    // The PUT is parked after the refresh read version 1; the console edit lands
+    // before it is processed.
+    let base = case.emulator.base_url();
+    let hold = Hold::arm(&base, "PUT", PROMPT_A, Stage::Before).await;
     let apply = case.apply(&[]);
     let edit = async {
-        tokio::time::sleep(Duration::from_millis(900)).await;
+        hold.caught().await;
         case.seed(json!([with_version(
             live("a", "Prompt a", "Console edit"),
             2
         )]))
         .await;
+        hold.release().await;
     };
     let (run, ()) = tokio::join!(apply, edit);
     assert_eq!(run.code, 1, "{}", run.transcript());
@@ -380,54 +382,47 @@ async fn with_503s_and_a_low_rate_limit_every_change_lands_exactly_once() {
     );
 }
 
-/// Starts `apply` as a child process and SIGKILLs it after `after`.
-fn killed_apply(case: &Case, after: Duration) {
-    let mut child = std::process::Command::new(crate::support::binary())
-        .args([
-            "apply",
-            ".",
-            "--auto-approve",
-            "--parallelism",
-            "2",
-            "--api-url",
-            &case.emulator.base_url(),
-        ])
-        .current_dir(case.project.path())
-        .env("GENESYSCLOUD_OAUTHCLIENT_ID", crate::org::ID)
-        .env("GENESYSCLOUD_OAUTHCLIENT_SECRET", crate::org::SECRET)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("apply starts");
-    std::thread::sleep(after);
-    child.kill().expect("SIGKILL");
-    child.wait().expect("reaped");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_killed_apply_loses_nothing_and_the_next_one_finishes_the_job() {
     const N: usize = 30;
     let config: String = (0..N)
         .map(|i| prompt(&format!("p{i:02}"), "Hello {{customerName}}"))
         .collect();
-    // 30 creates, two at a time, 100 ms each: about 1.6 s; kill at the start, in the
-    // middle and near the end.
-    let mut partial = Vec::new();
-    for kill_at in [150, 700, 1300] {
-        let options = EmulatorOptions {
-            latency_ms: 100,
-            ..EmulatorOptions::default()
-        };
-        let case = Case::with_options(&config, options).await;
-        tokio::task::block_in_place(|| killed_apply(&case, Duration::from_millis(kill_at)));
+    // 30 creates, two at a time, in label order. The run is killed while one of them
+    // is parked: at the first create, unprocessed; in the middle, unprocessed (so
+    // the kill lands mid-way: the creates before it are done, it is not); and at
+    // the last, processed but unanswered (the answer dies with the process).
+    for (label, stage, at_least_live) in [
+        ("p00", Stage::Before, 0),
+        ("p15", Stage::Before, 14),
+        ("p29", Stage::After, 28),
+    ] {
+        let case = Case::new(&config).await;
+        let path = format!("/api/v2/agent-assist/prompts/{label}");
+        let hold = Hold::arm(&case.emulator.base_url(), "PUT", &path, stage).await;
+        let mut child = case.spawn_apply(&["--parallelism", "2"]);
+        hold.caught().await;
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+        hold.drop_connection().await;
 
         let state_dir = case.project.path().join("state");
         assistform::state::read(&state_dir)
-            .unwrap_or_else(|e| panic!("kill at {kill_at} ms: the state parses: {e}"));
+            .unwrap_or_else(|e| panic!("killed at {label}: the state parses: {e}"));
         let live = case.prompts().await;
-        partial.push(live.len());
+        // The other slot goes on creating until the kill: only a floor is known.
+        assert!(
+            live.len() >= at_least_live,
+            "killed at {label}: {} live",
+            live.len()
+        );
+        assert_eq!(
+            live.contains_key(label),
+            stage == Stage::After,
+            "killed at {label}: a held create landed only if it was processed"
+        );
         let plan = case.plan(&["--json"]).await;
-        assert_eq!(plan.code, 0, "kill at {kill_at} ms: {}", plan.transcript());
+        assert_eq!(plan.code, 0, "killed at {label}: {}", plan.transcript());
         let plan: Value = serde_json::from_str(&plan.stdout).expect("plan JSON");
         let creates: Vec<&str> = plan["resource_changes"]
             .as_array()
@@ -439,32 +434,23 @@ async fn a_killed_apply_loses_nothing_and_the_next_one_finishes_the_job() {
         assert_eq!(
             creates.len() + live.len(),
             N,
-            "kill at {kill_at} ms: every prompt is live or still planned"
+            "killed at {label}: every prompt is live or still planned"
         );
         assert!(
             creates.iter().all(|c| !live.contains_key(*c)),
-            "kill at {kill_at} ms: nothing live is planned again"
+            "killed at {label}: nothing live is planned again"
         );
 
         let finish = case.apply(&[]).await;
-        assert_eq!(
-            finish.code,
-            0,
-            "kill at {kill_at} ms: {}",
-            finish.transcript()
-        );
+        assert_eq!(finish.code, 0, "killed at {label}: {}", finish.transcript());
         let live = case.prompts().await;
         assert_eq!(live.len(), N);
         assert!(
             live.values().all(|p| p["version"] == 1),
-            "kill at {kill_at} ms: no change made twice"
+            "killed at {label}: no change made twice"
         );
         assert_eq!(case.plan(&[]).await.stdout, "No changes.\n");
     }
-    assert!(
-        partial.iter().any(|&n| n > 0 && n < N),
-        "some kill landed mid-way: {partial:?} of {N} live"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -116,6 +116,29 @@ impl Case {
         .expect("plan ran")
     }
 
+    /// Starts `assistform apply . --auto-approve EXTRA` against this org as a child
+    /// process, for a test that kills it or reads its output later.
+    pub fn spawn_apply(&self, extra: &[&str]) -> std::process::Child {
+        let mut command = std::process::Command::new(crate::support::binary());
+        command
+            .args([
+                "apply",
+                ".",
+                "--auto-approve",
+                "--api-url",
+                &self.emulator.base_url(),
+            ])
+            .args(extra)
+            .current_dir(self.project.path())
+            .env("NO_COLOR", "1")
+            .env("GENESYSCLOUD_OAUTHCLIENT_ID", ID)
+            .env("GENESYSCLOUD_OAUTHCLIENT_SECRET", SECRET)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        command.spawn().expect("apply starts")
+    }
+
     /// The plan as text, markdown and JSON, for one snapshot.
     pub async fn all_formats(&self) -> String {
         let text = self.plan(&[]).await;

@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod errors;
 mod faults;
+mod holds;
 mod limits;
 mod paging;
 mod persistence;

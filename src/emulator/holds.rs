@@ -1,0 +1,222 @@
+//! Request holds: a test parks one API request at an exact point — before the
+//! emulator processes it, or after it has been processed but before it is answered
+//! — and decides later what happens to it. This is how tests place a console edit,
+//! a kill or a lost answer between two requests without sleeping.
+//!
+//! `POST /__emulator/holds` arms a hold for the next request matching a method and
+//! a path (a trailing `*` matches any rest); `POST /__emulator/holds/{id}/wait`
+//! answers once the hold has caught its request; `POST /__emulator/holds/{id}/release`
+//! lets it go on, drops its connection unanswered, or answers it with an error.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{oneshot, watch};
+
+use super::error::ApiError;
+
+/// How long `wait` waits when the request does not say.
+const DEFAULT_WAIT: Duration = Duration::from_secs(30);
+/// The longest `wait` a request may ask for.
+const MAX_WAIT: Duration = Duration::from_secs(600);
+
+/// Where in a request's life a hold parks it.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Stage {
+    /// Admitted (authenticated, within the rate limit) but not yet processed.
+    Before,
+    /// Processed, with its answer ready but not yet sent.
+    After,
+}
+
+/// What happens to a held request when it is let go.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, Serialize)]
+#[serde(tag = "then", rename_all = "lowercase")]
+pub(crate) enum Verdict {
+    /// It goes on as if never held.
+    #[default]
+    Answer,
+    /// Its connection is closed without an answer.
+    Drop,
+    /// It is answered with this status and the Genesys error body instead; at the
+    /// `after` stage the change it made stays made.
+    Fail { status: u16 },
+}
+
+/// `POST /__emulator/holds`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Arm {
+    method: String,
+    path: String,
+    stage: Stage,
+}
+
+/// A hold as `GET /__emulator/holds` and `wait` show it.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct HoldView {
+    pub id: u64,
+    pub method: String,
+    pub path: String,
+    pub stage: Stage,
+    /// The path of the request it caught, once it has caught one.
+    pub caught: Option<String>,
+}
+
+#[derive(Debug)]
+struct Hold {
+    view: HoldView,
+    method: Method,
+    /// Set once a request is parked; taken when it is let go.
+    release: Option<oneshot::Sender<Verdict>>,
+    caught: watch::Sender<bool>,
+}
+
+impl Hold {
+    fn matches(&self, method: &Method, path: &str, stage: Stage) -> bool {
+        let pattern = &self.view.path;
+        self.view.stage == stage
+            && self.view.caught.is_none()
+            && self.method == method
+            && match pattern.strip_suffix('*') {
+                Some(prefix) => path.starts_with(prefix),
+                None => path == pattern,
+            }
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Holds {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    next_id: u64,
+    holds: BTreeMap<u64, Hold>,
+}
+
+impl Holds {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn arm(&self, arm: Arm) -> Result<HoldView, ApiError> {
+        let method =
+            Method::from_bytes(arm.method.to_ascii_uppercase().as_bytes()).map_err(|_| {
+                ApiError::bad_request("`method` is not an HTTP method.").param("field", "method")
+            })?;
+        if !arm.path.starts_with('/') {
+            return Err(ApiError::bad_request("`path` must start with `/`.").param("field", "path"));
+        }
+        let mut inner = self.lock();
+        inner.next_id = inner.next_id.saturating_add(1);
+        let view = HoldView {
+            id: inner.next_id,
+            method: method.to_string(),
+            path: arm.path,
+            stage: arm.stage,
+            caught: None,
+        };
+        let (caught, _) = watch::channel(false);
+        inner.holds.insert(
+            view.id,
+            Hold {
+                view: view.clone(),
+                method,
+                release: None,
+                caught,
+            },
+        );
+        Ok(view)
+    }
+
+    pub fn list(&self) -> Vec<HoldView> {
+        self.lock().holds.values().map(|h| h.view.clone()).collect()
+    }
+
+    /// Parks the request when an armed hold matches it: the future ends with the
+    /// verdict. `None` when no hold matches, which is every request in normal use.
+    pub fn catch(
+        &self,
+        method: &Method,
+        path: &str,
+        stage: Stage,
+    ) -> Option<oneshot::Receiver<Verdict>> {
+        let mut inner = self.lock();
+        let hold = inner
+            .holds
+            .values_mut()
+            .find(|h| h.matches(method, path, stage))?;
+        let (release, verdict) = oneshot::channel();
+        hold.view.caught = Some(path.to_owned());
+        hold.release = Some(release);
+        hold.caught.send_replace(true);
+        Some(verdict)
+    }
+
+    /// Answers once hold `id` has caught its request, or with 408 after `wait`.
+    pub async fn wait(&self, id: u64, wait: Option<u64>) -> Result<HoldView, ApiError> {
+        let mut caught = {
+            let inner = self.lock();
+            let hold = inner.holds.get(&id).ok_or_else(|| unknown(id))?;
+            hold.caught.subscribe()
+        };
+        let limit = wait
+            .map_or(DEFAULT_WAIT, Duration::from_millis)
+            .min(MAX_WAIT);
+        let seen = tokio::time::timeout(limit, caught.wait_for(|c| *c)).await;
+        match seen {
+            Ok(Ok(_)) => self
+                .lock()
+                .holds
+                .get(&id)
+                .map(|h| h.view.clone())
+                .ok_or_else(|| unknown(id)),
+            Ok(Err(_)) => Err(unknown(id)),
+            Err(_) => Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "hold.not.caught",
+                format!(
+                    "Hold {id} caught no request within {} ms.",
+                    limit.as_millis()
+                ),
+            )),
+        }
+    }
+
+    /// Lets the held request go with `verdict` and removes the hold; a hold that
+    /// caught nothing yet is only disarmed.
+    pub fn release(&self, id: u64, verdict: Verdict) -> Result<HoldView, ApiError> {
+        let mut hold = self.lock().holds.remove(&id).ok_or_else(|| unknown(id))?;
+        if let Some(release) = hold.release.take() {
+            // The request may be gone already: its client closed the connection.
+            let _ = release.send(verdict);
+        }
+        Ok(hold.view)
+    }
+
+    /// Lets every held request go on and forgets every hold.
+    pub fn clear(&self) {
+        let holds = std::mem::take(&mut self.lock().holds);
+        for (_, mut hold) in holds {
+            if let Some(release) = hold.release.take() {
+                let _ = release.send(Verdict::Answer);
+            }
+        }
+    }
+}
+
+fn unknown(id: u64) -> ApiError {
+    ApiError::not_found(format!("There is no hold {id}.")).param("hold", id)
+}
+
+/// Waits for a parked request's verdict. A hold released by a reset, or dropped
+/// with the emulator, lets the request go on.
+pub(crate) async fn verdict(parked: oneshot::Receiver<Verdict>) -> Verdict {
+    parked.await.unwrap_or(Verdict::Answer)
+}
