@@ -83,6 +83,14 @@ pub struct ModifiedBy {
     pub id: String,
 }
 
+/// An org, as `GET /api/v2/organizations/me` names it: its `id` tells two orgs of
+/// one region apart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+}
+
 /// Whether `id` is a valid prompt id: 1–64 characters of `[A-Za-z0-9_-]`.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()

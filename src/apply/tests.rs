@@ -176,6 +176,9 @@ fn plan(changes: Vec<Change>) -> Plan {
         context_variables: Vec::new(),
         genesys: Default::default(),
         hooks: Vec::new(),
+        org: None,
+        emulator: false,
+        config: None,
     }
 }
 

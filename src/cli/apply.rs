@@ -57,6 +57,10 @@ pub struct Args {
     /// Also write the run's metrics here, in the Prometheus text format.
     #[arg(long, value_name = "PATH")]
     metrics_file: Option<PathBuf>,
+    /// The state manages this configuration under another path, from which it was
+    /// moved: apply it anyway, and record the new path in the state.
+    #[arg(long)]
+    config_moved: bool,
     #[command(flatten)]
     connect: ConnectArgs,
 }
@@ -70,8 +74,10 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         ));
     }
     let from_file = args.target.is_file();
+    let env: Vec<(String, String)> = std::env::vars().collect();
     let (config, saved) = if from_file {
-        (None, Some(plan::file::load(&args.target)?))
+        let key = plan::file::PlanKey::from_env(&env);
+        (None, Some(plan::file::load(&args.target, key.as_ref())?))
     } else {
         match load_valid(&args.target, &args.vars, out)? {
             Some(config) => (Some(config), None),
@@ -93,16 +99,51 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         lineage: String::new(),
         ..State::default()
     });
+    let identity = match (&saved, &config) {
+        (Some(plan), _) => plan.config.clone(),
+        (None, _) => {
+            let identity = state::managed::config_identity(&args.target, &args.state_dir)?;
+            state::managed::check(&state, &args.state_dir, &identity, args.config_moved)?;
+            Some(identity)
+        }
+    };
+    // Recorded by the run's state write; a run with nothing to write still records
+    // a configuration that moved.
+    let config_moved = identity.is_some() && state.config != identity;
+    if identity.is_some() {
+        state.config = identity;
+    }
+    let connect_args = match &saved {
+        Some(plan) => args.connect.or_emulator(plan.emulator),
+        None => args.connect.clone(),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let remote = connect(&args.connect, &genesys, &org, &args.state_dir).await?;
+        let remote = connect(&connect_args, &genesys, &org, &args.state_dir).await?;
         let client = remote.client.clone();
-        let live = client.list_prompts(&|_, _| {}).await?;
+        let live = match saved.as_ref().and_then(|p| p.org.as_ref()) {
+            Some(planned) => {
+                let (live, reached) = tokio::join!(client.list_prompts(&|_, _| {}), client.organization());
+                let reached = reached?;
+                if reached.id != planned.id {
+                    return Err(format!(
+                        "the plan was made for the org `{}` (id `{}`), but this run reaches the org `{}` (id `{}`) at {}. Nothing was changed: apply the plan where it was made, or run `assistform plan` against this org",
+                        planned.name, planned.id, reached.name, reached.id, client.connection().describe()
+                    ).into());
+                }
+                live?
+            }
+            None => client.list_prompts(&|_, _| {}).await?,
+        };
         recover(&args.state_dir, &mut state, &live, client.connection().client_id(), out)?;
         let plan = match (saved, &config) {
             (Some(plan), _) => {
+                let foreign = plan::foreign_targets(&plan, &state);
+                if !foreign.is_empty() {
+                    return Err(format!("Saved plan does not match the state: {}. Nothing was changed; run `assistform plan` again.", foreign.join("; ")).into());
+                }
                 let reasons = plan::staleness(&plan, &state, &live);
                 if !reasons.is_empty() {
                     return Err(format!("Saved plan is stale: {}. Nothing was changed; run `assistform plan` again.", reasons.join("; ")).into());
@@ -125,6 +166,9 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
             return refresh_only(&plan, &live, &mut state, &args, from_file, &client, out);
         }
         if !plan.has_changes() {
+            if config_moved && !state.resources.is_empty() {
+                state::write(&args.state_dir, &mut state)?;
+            }
             if !args.json {
                 out.stdout("No changes. The org's prompts match the configuration.\n");
             }
@@ -139,7 +183,6 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         }
         let run_id = uuid::Uuid::new_v4().to_string();
         let audit = Arc::new(AuditLog::open(&args.state_dir, &run_id)?);
-        let env: Vec<(String, String)> = std::env::vars().collect();
         audit.append(AuditEvent::RunStarted {
             command: "apply".into(),
             actor: audit::actor(Some(client.connection().client_id()), &env),

@@ -23,6 +23,22 @@ pub struct ConnectArgs {
     emulator: bool,
 }
 
+impl ConnectArgs {
+    pub fn emulator(&self) -> bool {
+        self.emulator
+    }
+
+    /// These flags, or, when they name no place at all, the built-in emulator if a
+    /// saved plan was made with it: `apply PLANFILE` goes where the plan went.
+    pub fn or_emulator(&self, saved_with_emulator: bool) -> ConnectArgs {
+        let named = self.emulator || self.region.is_some() || self.api_url.is_some();
+        ConnectArgs {
+            emulator: self.emulator || (!named && saved_with_emulator),
+            ..self.clone()
+        }
+    }
+}
+
 pub const EMULATOR_ORG: &str = "emulator-org.json";
 
 /// A client, and the emulator it talks to when there is one (stopped when dropped).

@@ -53,6 +53,12 @@ pub struct Args {
     /// Strings the org allows in prompt content although they look like PII.
     #[arg(long, value_name = "VALUES", value_delimiter = ',')]
     pii_allow: Vec<String>,
+    /// The org id that `GET /api/v2/organizations/me` answers; plans name their org by it.
+    #[arg(long, value_name = "ID", default_value = crate::emulator::DEFAULT_ORG_ID)]
+    org_id: String,
+    /// The org's name.
+    #[arg(long, value_name = "NAME", default_value = crate::emulator::DEFAULT_ORG_NAME)]
+    org_name: String,
 }
 
 fn fail_rate(s: &str) -> Result<f64, String> {
@@ -78,6 +84,8 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         token_ttl_secs: args.token_ttl,
         context_variables: args.context_variables,
         pii_allow: args.pii_allow,
+        org_id: args.org_id,
+        org_name: args.org_name,
     };
     let client_id = options.client_id.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -106,6 +106,9 @@ async fn one(args: &Args, address: &str, id: &str, out: &mut Output) -> Result<i
     }
     let lock = StateLock::acquire(&args.state_dir, "import", args.lock_timeout)?;
     let mut edit = Edit::begin_unsettled(&args.state_dir)?;
+    let identity = state::managed::config_identity(&dir, &args.state_dir)?;
+    state::managed::check(&edit.state, &args.state_dir, &identity, false)?;
+    edit.state.config = Some(identity);
     let remote = connect(
         &args.connect,
         &config.genesys,

@@ -52,6 +52,10 @@ pub struct Args {
     /// Where the state lives.
     #[arg(long, default_value = "state")]
     state_dir: PathBuf,
+    /// The state manages this configuration under another path, from which it was
+    /// moved: plan it anyway (the state records the new path at the next apply).
+    #[arg(long)]
+    config_moved: bool,
     #[command(flatten)]
     connect: ConnectArgs,
 }
@@ -65,12 +69,14 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         lineage: String::new(),
         ..State::default()
     });
+    let identity = state::managed::config_identity(&args.dir, &args.state_dir)?;
+    state::managed::check(&state, &args.state_dir, &identity, args.config_moved)?;
     // An apply that died left its writes in the journal: count those that landed.
     let in_flight = journal::fold(&mut state, &journal::read(&args.state_dir)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let (live, client_id) = runtime.block_on(async {
+    let (live, client_id, org, place) = runtime.block_on(async {
         let remote = connect(
             &args.connect,
             &config.genesys,
@@ -79,16 +85,22 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         )
         .await?;
         let progress = super::progress::Refresh::new();
-        let live = remote
-            .client
-            .list_prompts(&|done, total| progress.show(done, total))
-            .await;
+        let show = |done, total| progress.show(done, total);
+        let (live, org) = tokio::join!(
+            remote.client.list_prompts(&show),
+            remote.client.organization()
+        );
         progress.clear();
-        let client_id = remote.client.connection().client_id().to_owned();
-        Ok::<_, Error>((live?, client_id))
+        let connection = remote.client.connection();
+        Ok::<_, Error>((
+            live?,
+            connection.client_id().to_owned(),
+            org?,
+            connection.place().clone(),
+        ))
     })?;
     journal::settle(&mut state, &in_flight, &live, &client_id);
-    let plan = match plan::diff(&Inputs {
+    let mut plan = match plan::diff(&Inputs {
         config: &config,
         state: &state,
         live: &live,
@@ -102,8 +114,13 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
             return Ok(exit::ERROR);
         }
     };
+    plan.org = Some(org);
+    plan.emulator = args.connect.emulator();
+    plan.genesys = place;
+    plan.config = Some(identity);
     if let Some(path) = &args.out {
-        plan::file::save(path, &plan)?;
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        plan::file::save(path, &plan, plan::file::PlanKey::from_env(&env).as_ref())?;
     }
     print(&plan, format, out);
     if let (Some(path), Format::Text) = (&args.out, format) {

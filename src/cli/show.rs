@@ -19,7 +19,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
-    let plan = crate::plan::file::load(&args.file)?;
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let key = crate::plan::file::PlanKey::from_env(&env);
+    let plan = crate::plan::file::load(&args.file, key.as_ref())?;
     print(
         &plan,
         if args.json {

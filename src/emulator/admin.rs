@@ -79,6 +79,8 @@ pub(crate) async fn seed_prompts(
 struct OrgPatch {
     context_variables: Option<Vec<String>>,
     pii_allow: Option<Vec<String>>,
+    org_id: Option<String>,
+    org_name: Option<String>,
 }
 
 pub(crate) async fn org(
@@ -98,7 +100,25 @@ pub(crate) async fn org(
         pii_allow: patch.pii_allow.unwrap_or_else(|| current.pii_allow.clone()),
     };
     shared.set_settings(settings.clone());
-    body::respond(StatusCode::OK, &settings)
+    let identity = {
+        let mut identity = shared.identity.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(id) = patch.org_id {
+            identity.id = id;
+        }
+        if let Some(name) = patch.org_name {
+            identity.name = name;
+        }
+        identity.clone()
+    };
+    body::respond(
+        StatusCode::OK,
+        &serde_json::json!({
+            "context_variables": settings.context_variables,
+            "pii_allow": settings.pii_allow,
+            "org_id": identity.id,
+            "org_name": identity.name,
+        }),
+    )
 }
 
 pub(crate) async fn faults(

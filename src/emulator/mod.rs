@@ -11,6 +11,7 @@ mod error;
 mod faults;
 mod holds;
 mod limits;
+mod organization;
 mod prompts;
 mod routes;
 mod serve;
@@ -56,7 +57,15 @@ pub struct EmulatorOptions {
     pub context_variables: Vec<String>,
     /// Strings the org allows in content although they look like PII.
     pub pii_allow: Vec<String>,
+    /// What `GET /api/v2/organizations/me` answers: the org's id and name.
+    pub org_id: String,
+    pub org_name: String,
 }
+
+/// The org id an emulator has unless told otherwise: the same in every process, so
+/// a plan made with `--emulator` applies with `--emulator`.
+pub const DEFAULT_ORG_ID: &str = "emulator-org";
+pub const DEFAULT_ORG_NAME: &str = "Emulated org";
 
 impl Default for EmulatorOptions {
     fn default() -> EmulatorOptions {
@@ -73,6 +82,8 @@ impl Default for EmulatorOptions {
             token_ttl_secs: 86_400,
             context_variables: Vec::new(),
             pii_allow: Vec::new(),
+            org_id: DEFAULT_ORG_ID.into(),
+            org_name: DEFAULT_ORG_NAME.into(),
         }
     }
 }

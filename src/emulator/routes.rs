@@ -17,7 +17,7 @@ use super::prompts::Caller;
 use super::serve::DropConnection;
 use super::state::Shared;
 use super::store::PROMPTS_PATH;
-use super::{admin, auth, body, prompts};
+use super::{admin, auth, body, organization, prompts};
 
 const TOKEN_PATH: &str = "/oauth/token";
 const API_PREFIX: &str = "/api/v2";
@@ -31,6 +31,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(TOKEN_PATH, post(auth::token))
         .route(PROMPTS_PATH, get(prompts::list))
+        .route(organization::PATH, get(organization::me))
         .route(
             "/api/v2/agent-assist/prompts/{id}",
             get(prompts::get_one)

@@ -18,6 +18,8 @@ pub(crate) struct Shared {
     pub options: EmulatorOptions,
     pub org: RwLock<Org>,
     pub settings: RwLock<Arc<OrgSettings>>,
+    /// The org's id and name, as `/api/v2/organizations/me` answers them.
+    pub identity: RwLock<Identity>,
     pub faults: Injector,
     pub holds: Holds,
     pub tokens: Tokens,
@@ -35,6 +37,7 @@ impl Shared {
         Ok(Shared {
             org: RwLock::new(org),
             settings: RwLock::new(Arc::new(start_settings(&options))),
+            identity: RwLock::new(Identity::from_options(&options)),
             faults: Injector::new(Faults::from_options(&options), options.seed),
             holds: Holds::default(),
             tokens: Tokens::default(),
@@ -105,12 +108,39 @@ impl Shared {
         })
         .await?;
         self.set_settings(start_settings(&self.options));
+        *self.identity.write().unwrap_or_else(|e| e.into_inner()) =
+            Identity::from_options(&self.options);
         self.faults
             .reset(Faults::from_options(&self.options), self.options.seed);
         self.holds.clear();
         self.limits.clear();
         self.stats.reset();
         Ok(())
+    }
+}
+
+/// Which org this is.
+#[derive(Clone, Debug, serde::Serialize)]
+pub(crate) struct Identity {
+    pub id: String,
+    pub name: String,
+}
+
+impl Identity {
+    fn from_options(options: &EmulatorOptions) -> Identity {
+        Identity {
+            id: options.org_id.clone(),
+            name: options.org_name.clone(),
+        }
+    }
+}
+
+impl Shared {
+    pub fn identity(&self) -> Identity {
+        self.identity
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 

@@ -163,6 +163,9 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         context_variables: config.validation.context_variables.clone(),
         genesys: config.genesys.clone(),
         hooks: config.hooks.clone(),
+        org: None,
+        emulator: false,
+        config: None,
     })
 }
 

@@ -1,20 +1,122 @@
 //! Saved plans (`plan --out FILE`): read back by `show` and `apply`.
+//!
+//! A plan file carries a digest of the plan it holds, checked on every load, so a
+//! plan edited by hand after review is refused rather than carried out. Without a
+//! key the digest is a SHA-256, which catches edits but not someone who recomputes
+//! it; with `ASSISTFORM_PLAN_KEY` it is an HMAC, which nobody without the key can
+//! forge.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::Plan;
 
 const KIND: &str = "assistform-plan";
-const FORMAT_VERSION: u32 = 1;
+/// 2: the digest, and the org the plan was read from.
+const FORMAT_VERSION: u32 = 2;
+const SHA256: &str = "sha256:";
+const HMAC_SHA256: &str = "hmac-sha256:";
 
 #[derive(Serialize, Deserialize)]
 struct Envelope {
     kind: String,
     format_version: u32,
     assistform_version: String,
+    /// `sha256:<hex>` or `hmac-sha256:<hex>` of the plan.
+    digest: String,
     plan: Plan,
+}
+
+/// The key that signs and checks plan files. Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct PlanKey(Vec<u8>);
+
+impl PlanKey {
+    /// The environment variable the key comes from.
+    pub const VARIABLE: &'static str = "ASSISTFORM_PLAN_KEY";
+
+    /// The key in `env`, if it is set and not empty.
+    pub fn from_env(env: &[(String, String)]) -> Option<PlanKey> {
+        env.iter()
+            .find(|(k, v)| k == Self::VARIABLE && !v.is_empty())
+            .map(|(_, v)| PlanKey(v.as_bytes().to_vec()))
+    }
+
+    fn mac(&self) -> Hmac<Sha256> {
+        // HMAC takes a key of any length.
+        Hmac::<Sha256>::new_from_slice(&self.0).expect("any key length")
+    }
+}
+
+impl fmt::Debug for PlanKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PlanKey(***)")
+    }
+}
+
+/// The digest of `plan`, as its JSON value (whatever the file's spacing).
+fn digest(plan: &serde_json::Value, key: Option<&PlanKey>) -> String {
+    let bytes = serde_json::to_vec(plan).expect("a JSON value serialises");
+    match key {
+        Some(key) => {
+            let mut mac = key.mac();
+            mac.update(&bytes);
+            format!("{HMAC_SHA256}{:x}", mac.finalize().into_bytes())
+        }
+        None => format!("{SHA256}{:x}", Sha256::digest(&bytes)),
+    }
+}
+
+/// Whether `recorded` is the digest of `plan` under `key`.
+fn verify(
+    path: &Path,
+    plan: &serde_json::Value,
+    recorded: &str,
+    key: Option<&PlanKey>,
+) -> Result<(), PlanFileError> {
+    let signed = recorded.starts_with(HMAC_SHA256);
+    match key {
+        Some(_) if !signed => {
+            return Err(PlanFileError::Unsigned {
+                path: path.to_path_buf(),
+            });
+        }
+        None if signed => {
+            return Err(PlanFileError::NoKey {
+                path: path.to_path_buf(),
+            });
+        }
+        _ => {}
+    }
+    let matches = match (key, recorded.strip_prefix(HMAC_SHA256)) {
+        (Some(key), Some(hex)) => {
+            let mut mac = key.mac();
+            mac.update(&serde_json::to_vec(plan).expect("a JSON value serialises"));
+            decode_hex(hex).is_some_and(|tag| mac.verify_slice(&tag).is_ok())
+        }
+        _ => digest(plan, None) == recorded,
+    };
+    if matches {
+        Ok(())
+    } else {
+        Err(PlanFileError::Tampered {
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+fn decode_hex(hex: &str) -> Option<Vec<u8>> {
+    if !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,18 +132,29 @@ pub enum PlanFileError {
     Invalid { path: PathBuf, message: String },
     #[error("plan file `{}` has format version {found}, newer than this assistform reads ({FORMAT_VERSION})", path.display())]
     Newer { path: PathBuf, found: u32 },
+    #[error("plan file `{}` was written by an older assistform (format version {found}), without a digest; run `assistform plan --out` again", path.display())]
+    Older { path: PathBuf, found: u64 },
+    #[error("plan file `{}` was changed after `assistform plan --out` wrote it: its digest does not match its content, so it is refused. Run `assistform plan --out` again and review that plan", path.display())]
+    Tampered { path: PathBuf },
+    #[error("plan file `{}` is not signed, but {} is set: only a plan signed with that key is accepted. Run `assistform plan --out` again with the key set", path.display(), PlanKey::VARIABLE)]
+    Unsigned { path: PathBuf },
+    #[error("plan file `{}` is signed: set {} to the key it was signed with", path.display(), PlanKey::VARIABLE)]
+    NoKey { path: PathBuf },
 }
 
 /// Writes `plan` to `path`, readable only by its owner: it holds prompt content.
+/// It carries the plan's digest: an HMAC with `key`, a SHA-256 without.
 ///
 /// # Errors
 ///
 /// [`PlanFileError::Io`] when the file cannot be written.
-pub fn save(path: &Path, plan: &Plan) -> Result<(), PlanFileError> {
+pub fn save(path: &Path, plan: &Plan, key: Option<&PlanKey>) -> Result<(), PlanFileError> {
+    let value = serde_json::to_value(plan).expect("plans serialise");
     let envelope = Envelope {
         kind: KIND.into(),
         format_version: FORMAT_VERSION,
         assistform_version: env!("CARGO_PKG_VERSION").into(),
+        digest: digest(&value, key),
         plan: plan.clone(),
     };
     let text = serde_json::to_vec_pretty(&envelope).expect("plans serialise");
@@ -56,12 +169,13 @@ pub fn save(path: &Path, plan: &Plan) -> Result<(), PlanFileError> {
     })
 }
 
-/// Reads a plan saved by [`save`].
+/// Reads a plan saved by [`save`], checking its digest (an HMAC when `key` is given).
 ///
 /// # Errors
 ///
-/// [`PlanFileError`] when the file is missing, not a plan, or from a newer assistform.
-pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
+/// [`PlanFileError`] when the file is missing, not a plan, from another version of
+/// assistform, or edited since it was written (or not signed with `key`).
+pub fn load(path: &Path, key: Option<&PlanKey>) -> Result<Plan, PlanFileError> {
     let bytes = std::fs::read(path).map_err(|source| PlanFileError::Io {
         action: "read",
         path: path.to_path_buf(),
@@ -88,6 +202,20 @@ pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
             found: u32::try_from(found).unwrap_or(u32::MAX),
         });
     }
+    if found < u64::from(FORMAT_VERSION) {
+        return Err(PlanFileError::Older {
+            path: path.to_path_buf(),
+            found,
+        });
+    }
+    let recorded = value
+        .get("digest")
+        .and_then(|d| d.as_str())
+        .ok_or_else(|| invalid("it has no digest".into()))?;
+    let plan = value
+        .get("plan")
+        .ok_or_else(|| invalid("it holds no plan".into()))?;
+    verify(path, plan, recorded, key)?;
     let envelope: Envelope = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
     Ok(envelope.plan)
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::PromptSpec;
 
 pub use diff::{Inputs, diff};
-pub use stale::staleness;
+pub use stale::{foreign_targets, staleness};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -93,6 +93,16 @@ pub struct Plan {
     /// The `on_apply` hooks, so a saved plan applies with the configuration's hooks.
     #[serde(default)]
     pub hooks: Vec<crate::config::Hook>,
+    /// The org the plan was read from: a saved plan applies to it and no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<crate::model::Organization>,
+    /// Read from the built-in emulator (`--emulator`): a saved plan applies there.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub emulator: bool,
+    /// The configuration the plan was made from, as the state records it
+    /// (`state::managed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
 }
 
 /// Counts for the summary line.

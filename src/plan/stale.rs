@@ -58,3 +58,57 @@ fn shown(lineage: &str) -> &str {
         lineage
     }
 }
+
+/// Every change of a saved plan that would write to a prompt the state does not
+/// hold for its address: an update, replace or delete reaches only the id the state
+/// holds there; a create or an import only an id no address manages. A plan that
+/// `plan` made always passes; one whose ids were edited does not.
+pub fn foreign_targets(plan: &Plan, state: &State) -> Vec<String> {
+    let mut reasons = Vec::new();
+    for change in &plan.changes {
+        let at = change.moved_from.as_deref().unwrap_or(&change.address);
+        let held = state.resources.get(at).map(|r| r.id.as_str());
+        let before = change.before.as_ref().map(|b| b.id.as_str());
+        let after = change.after.as_ref().map(|a| a.id.as_str());
+        let mut refuse = |id: &str, what: &str| {
+            let there = held.map_or_else(|| "no prompt".to_owned(), |h| format!("prompt `{h}`"));
+            reasons.push(format!(
+                "`{}` would {what} prompt `{id}`, but the state holds {there} there",
+                change.address
+            ));
+        };
+        let unmanaged = |id: &str| state.address_of(id).is_none_or(|a| a == at);
+        match change.action {
+            Action::Create => {
+                if let Some(id) = after.filter(|id| held.is_some() || !unmanaged(id)) {
+                    refuse(id, "create");
+                }
+            }
+            _ if change.importing => {
+                if let Some(id) = before.filter(|id| held.is_some() || !unmanaged(id)) {
+                    refuse(id, "import");
+                }
+            }
+            Action::Update | Action::Delete | Action::Replace => {
+                let verb = match change.action {
+                    Action::Update => "update",
+                    Action::Delete => "delete",
+                    _ => "replace",
+                };
+                if let Some(id) = before.filter(|id| Some(*id) != held) {
+                    refuse(id, verb);
+                } else if let (Action::Update, Some(id)) = (change.action, after)
+                    && Some(id) != held
+                {
+                    refuse(id, "write");
+                } else if let (Action::Replace, Some(id)) = (change.action, after)
+                    && !unmanaged(id)
+                {
+                    refuse(id, "create");
+                }
+            }
+            Action::NoOp => {}
+        }
+    }
+    reasons
+}

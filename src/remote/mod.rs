@@ -21,6 +21,7 @@ pub fn install_crypto_provider() {
 mod auth;
 mod client;
 mod error;
+mod organization;
 mod pacing;
 mod prompts;
 mod refresh;

@@ -46,6 +46,8 @@ pub struct Connection {
     pub(crate) login: Url,
     pub(crate) client_id: String,
     pub(crate) client_secret: Secret,
+    /// The region or API URL that decided the hosts, wherever it came from.
+    pub(crate) place: GenesysSettings,
 }
 
 impl fmt::Debug for Connection {
@@ -130,14 +132,25 @@ impl Connection {
         .into_iter()
         .flatten()
         .next();
-        let (api, login) = match place {
+        let (api, login, decided) = match place {
             Some(Place::Url { raw, source }) => {
                 let base = base_url(raw).map_err(|problem| RemoteError::Config {
                     message: format!("invalid API URL from {source}: {problem}"),
                 })?;
-                (base.clone(), base)
+                let decided = GenesysSettings {
+                    region: None,
+                    api_url: Some(origin(&base)),
+                };
+                (base.clone(), base, decided)
             }
-            Some(Place::Region(name)) => region_hosts(name)?,
+            Some(Place::Region(name)) => {
+                let (api, login) = region_hosts(name)?;
+                let decided = GenesysSettings {
+                    region: Some(name.to_owned()),
+                    api_url: None,
+                };
+                (api, login, decided)
+            }
             None => {
                 return Err(RemoteError::Config {
                     message: format!(
@@ -152,6 +165,7 @@ impl Connection {
             login,
             client_id: client_id.to_owned(),
             client_secret: Secret::new(client_secret),
+            place: decided,
         })
     }
 
@@ -168,6 +182,10 @@ impl Connection {
     ) -> Result<Connection, RemoteError> {
         let base = base_url_checked(base_url)?;
         Ok(Connection {
+            place: GenesysSettings {
+                region: None,
+                api_url: Some(origin(&base)),
+            },
             api: base.clone(),
             login: base,
             client_id: client_id.to_owned(),
@@ -177,6 +195,12 @@ impl Connection {
 
     pub fn client_id(&self) -> &str {
         &self.client_id
+    }
+
+    /// The region or API URL that decided where this connects, as a `genesys` block
+    /// would say it: a saved plan keeps it, so that apply goes where plan went.
+    pub fn place(&self) -> &GenesysSettings {
+        &self.place
     }
 
     /// The API host, for messages, e.g. `https://api.mypurecloud.ie`.

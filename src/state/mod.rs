@@ -16,6 +16,7 @@ use crate::model::PromptSpec;
 
 pub mod journal;
 pub mod lock;
+pub mod managed;
 
 pub use lock::{LockError, LockInfo, StateLock};
 
@@ -34,6 +35,10 @@ pub struct State {
     pub lineage: String,
     /// By address, `prompt.<label>`.
     pub resources: BTreeMap<String, Resource>,
+    /// The configuration this state manages (see [`managed`]); recorded by the first
+    /// write after a plan or apply of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -71,6 +76,7 @@ impl Default for State {
             serial: 0,
             lineage: uuid::Uuid::new_v4().to_string(),
             resources: BTreeMap::new(),
+            config: None,
         }
     }
 }
@@ -103,6 +109,12 @@ pub enum StateError {
     },
     #[error("`{}` has format version {found}, newer than this assistform reads ({FORMAT_VERSION}); upgrade assistform. The file was left untouched", path.display())]
     NewerFormat { path: PathBuf, found: u32 },
+    #[error("the state in `{}` manages the configuration `{recorded}`, not `{given}`: planning this one against it would destroy the other's prompts. Give this configuration a state of its own (`--state-dir`), or, if the configuration was moved from `{recorded}` to `{given}`, pass `--config-moved`", state_dir.display())]
+    OtherConfiguration {
+        state_dir: PathBuf,
+        recorded: String,
+        given: String,
+    },
 }
 
 /// Reads the state in `dir`; `None` when there is none yet.

@@ -96,24 +96,30 @@ impl Case {
 
     /// `assistform ARGS --api-url <this org>` in the project, with its credentials.
     pub async fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[]).await
+    }
+
+    /// [`Case::run`] with more environment variables.
+    pub async fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let base = self.emulator.base_url();
         let mut args = args.to_vec();
         args.extend(["--api-url", &base]);
         let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        let mut env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        env.push(("GENESYSCLOUD_OAUTHCLIENT_ID".into(), ID.into()));
+        env.push(("GENESYSCLOUD_OAUTHCLIENT_SECRET".into(), SECRET.into()));
         let dir = self.project.path().to_path_buf();
         tokio::task::spawn_blocking(move || {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            crate::support::run_in(
-                &dir,
-                &args,
-                &[
-                    ("GENESYSCLOUD_OAUTHCLIENT_ID", ID),
-                    ("GENESYSCLOUD_OAUTHCLIENT_SECRET", SECRET),
-                ],
-            )
+            let env: Vec<(&str, &str)> =
+                env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            crate::support::run_in(&dir, &args, &env)
         })
         .await
-        .expect("plan ran")
+        .expect("assistform ran")
     }
 
     /// Starts `assistform apply . --auto-approve EXTRA` against this org as a child

@@ -9,8 +9,18 @@ pub const MAX_COMMENT: usize = 65_000;
 
 pub fn render(plan: &Plan) -> String {
     let summary = plan.summary().line();
-    let body = diff_lines(&text(plan, Style::default()));
-    let head = format!("#### assistform plan\n\n**{summary}**\n\n");
+    // The org is named once, above the fold.
+    let unnamed = Plan {
+        org: None,
+        ..plan.clone()
+    };
+    let body = diff_lines(&text(&unnamed, Style::default()));
+    let org = plan
+        .org
+        .as_ref()
+        .map(|o| format!("Genesys Cloud org **{}** (`{}`)\n\n", o.name, o.id))
+        .unwrap_or_default();
+    let head = format!("#### assistform plan\n\n{org}**{summary}**\n\n");
     let open = "<details><summary>Show plan</summary>\n\n```diff\n";
     let close = "```\n\n</details>\n";
     let budget = MAX_COMMENT - head.len() - open.len() - close.len() - 200;
@@ -106,6 +116,9 @@ mod tests {
             context_variables: Vec::new(),
             genesys: Default::default(),
             hooks: Vec::new(),
+            org: None,
+            emulator: false,
+            config: None,
         }
     }
 

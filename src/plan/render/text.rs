@@ -68,6 +68,9 @@ pub fn render(plan: &Plan, style: Style) -> String {
         .filter(|c| c.action != Action::NoOp || c.importing || c.moved_from.is_some())
         .collect();
     if !shown.is_empty() {
+        if let Some(org) = &plan.org {
+            let _ = writeln!(out, "Genesys Cloud org: {} (id {})\n", org.name, org.id);
+        }
         out.push_str("assistform will perform the following actions:\n\n");
         for c in shown {
             change(&mut out, c, plan, style);

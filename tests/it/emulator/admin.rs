@@ -131,17 +131,57 @@ async fn org_settings_change_at_once() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         response.json::<Value>().await.unwrap(),
-        json!({"context_variables": ["planName"], "pii_allow": []})
+        json!({"context_variables": ["planName"], "pii_allow": [], "org_id": "emulator-org", "org_name": "Emulated org"})
     );
     let response = emu
         .admin("/__emulator/org", &json!({"pii_allow": ["x@example.com"]}))
         .await;
     assert_eq!(
         response.json::<Value>().await.unwrap(),
-        json!({"context_variables": ["planName"], "pii_allow": ["x@example.com"]})
+        json!({"context_variables": ["planName"], "pii_allow": ["x@example.com"], "org_id": "emulator-org", "org_name": "Emulated org"})
     );
     let response = emu.admin("/__emulator/org", &json!({"pii": []})).await;
     error_body(response, 400, "bad.request").await;
+}
+
+#[tokio::test]
+async fn organizations_me_names_the_org_and_its_id_can_be_set() {
+    let emu = Emu::start().await;
+    let me: Value = emu
+        .get("/api/v2/organizations/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&me["id"], &me["name"]),
+        (&json!("emulator-org"), &json!("Emulated org"))
+    );
+    assert_eq!(me["selfUri"], "/api/v2/organizations/emulator-org");
+    let response = emu
+        .admin(
+            "/__emulator/org",
+            &json!({"org_id": "org-b", "org_name": "Billing"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let me: Value = emu
+        .get("/api/v2/organizations/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&me["id"], &me["name"]),
+        (&json!("org-b"), &json!("Billing"))
+    );
+    let anonymous = emu
+        .http
+        .get(emu.url("/api/v2/organizations/me"))
+        .send()
+        .await
+        .unwrap();
+    error_body(anonymous, 401, "bad.credentials").await;
 }
 
 #[tokio::test]
