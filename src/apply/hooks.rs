@@ -37,7 +37,8 @@ pub async fn run(hooks: &[Hook], event: &HookEvent) -> Vec<HookOutcome> {
             HookTarget::Webhook(url) => webhook::post(url, &body, timeout).await.map(|_| ()),
             HookTarget::Command(argv) => {
                 let (argv, input) = (argv.clone(), body.to_string());
-                tokio::task::spawn_blocking(move || command(&argv, &input, timeout))
+                let env = environment(hook, event, std::env::vars());
+                tokio::task::spawn_blocking(move || command(&argv, &env, &input, timeout))
                     .await
                     .unwrap_or_else(|e| Err(format!("the hook's task failed: {e}")))
             }
@@ -50,10 +51,50 @@ pub async fn run(hooks: &[Hook], event: &HookEvent) -> Vec<HookOutcome> {
     outcomes
 }
 
-fn command(argv: &[String], input: &str, timeout: Duration) -> Result<(), String> {
+/// The variables of this process a hook may see: nothing else reaches it.
+const INHERITED: &[&str] = &["PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR"];
+
+/// A command hook's whole environment: [`INHERITED`] and the locale (`LC_*`) from
+/// `ours`, the names its block lists, and the event as `ASSISTFORM_HOOK_*`. Built
+/// from an allow-list, so no credential of this process — the OAuth secret, a plan
+/// or audit key, a database password — can reach a hook, whatever it is named.
+fn environment(
+    hook: &Hook,
+    event: &HookEvent,
+    ours: impl Iterator<Item = (String, String)>,
+) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = ours
+        .filter(|(name, _)| {
+            INHERITED.contains(&name.as_str())
+                || name.starts_with("LC_")
+                || (hook.env.contains(name) && !crate::config::is_credential(name))
+        })
+        .collect();
+    env.extend([
+        ("ASSISTFORM_HOOK_NAME".to_owned(), hook.name.clone()),
+        ("ASSISTFORM_HOOK_ADDRESS".to_owned(), event.address.clone()),
+        ("ASSISTFORM_HOOK_ID".to_owned(), event.id.clone()),
+        ("ASSISTFORM_HOOK_ACTION".to_owned(), event.action.clone()),
+        (
+            "ASSISTFORM_HOOK_VERSION".to_owned(),
+            event.version.map(|v| v.to_string()).unwrap_or_default(),
+        ),
+        ("ASSISTFORM_HOOK_TIME".to_owned(), event.time.clone()),
+    ]);
+    env
+}
+
+fn command(
+    argv: &[String],
+    env: &[(String, String)],
+    input: &str,
+    timeout: Duration,
+) -> Result<(), String> {
     let program = argv.first().ok_or("an empty command")?;
     let mut child = Command::new(program)
         .args(&argv[1..])
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -106,6 +147,7 @@ mod tests {
             name: "h".into(),
             target: HookTarget::Command(argv.iter().map(|s| (*s).to_owned()).collect()),
             timeout_seconds,
+            env: Vec::new(),
         }
     }
 
@@ -147,6 +189,46 @@ mod tests {
                 .clone()
                 .unwrap_err()
                 .contains("did not finish within 1 s")
+        );
+    }
+
+    #[test]
+    fn a_hook_sees_the_allow_list_and_what_its_block_names_never_a_credential() {
+        let ours = [
+            ("PATH", "/usr/bin"),
+            ("HOME", "/home/ci"),
+            ("LC_ALL", "C.UTF-8"),
+            ("GENESYSCLOUD_OAUTHCLIENT_SECRET", "s3cret"),
+            ("GENESYS_CLIENT_SECRET", "s3cret"),
+            ("ASSISTFORM_PLAN_KEY", "k"),
+            ("PGPASSWORD", "pw"),
+            ("SOME_FUTURE_TOKEN", "t"),
+            ("SLACK_CHANNEL", "#deploys"),
+            ("UNRELATED", "x"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let mut h = hook(&["true"], 1);
+        h.env = vec!["SLACK_CHANNEL".into(), "SOME_FUTURE_TOKEN".into()];
+        let env = environment(&h, &event(), ours.into_iter());
+        let names: Vec<&str> = env.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "PATH",
+                "HOME",
+                "LC_ALL",
+                "SLACK_CHANNEL",
+                "ASSISTFORM_HOOK_NAME",
+                "ASSISTFORM_HOOK_ADDRESS",
+                "ASSISTFORM_HOOK_ID",
+                "ASSISTFORM_HOOK_ACTION",
+                "ASSISTFORM_HOOK_VERSION",
+                "ASSISTFORM_HOOK_TIME",
+            ]
+        );
+        assert!(
+            env.iter()
+                .all(|(_, v)| v != "s3cret" && v != "pw" && v != "k")
         );
     }
 }

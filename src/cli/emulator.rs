@@ -10,7 +10,7 @@ use crate::emulator::{Emulator, EmulatorOptions};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   assistform emulator --listen 127.0.0.1:8080 --client-id demo --client-secret demo
-  assistform emulator --client-id demo --client-secret demo --data org.json --latency-ms 20 \\
+  ASSISTFORM_EMULATOR_CLIENT_SECRET=demo assistform emulator --client-id demo --data org.json --latency-ms 20 \\
       --fail-rate 0.05 --seed 42 --context-variables orderId,planName
 
 Point a configuration at it with `genesys { api_url = \"http://127.0.0.1:8080\" }`.
@@ -22,9 +22,13 @@ pub struct Args {
     /// The OAuth client id the emulator accepts.
     #[arg(long, value_name = "ID")]
     client_id: String,
-    /// The OAuth client secret the emulator accepts.
-    #[arg(long, value_name = "SECRET", hide_env_values = true)]
-    client_secret: String,
+    /// The OAuth client secret the emulator accepts. On the command line it shows in
+    /// `ps`: prefer ASSISTFORM_EMULATOR_CLIENT_SECRET or --client-secret-file.
+    #[arg(long, value_name = "SECRET", env = SECRET_VARIABLE, hide_env_values = true)]
+    client_secret: Option<String>,
+    /// Read the client secret from FILE (its first line).
+    #[arg(long, value_name = "FILE")]
+    client_secret_file: Option<PathBuf>,
     /// Load the org from FILE at start and save it there after every change.
     #[arg(long, value_name = "FILE")]
     data: Option<PathBuf>,
@@ -61,6 +65,33 @@ pub struct Args {
     org_name: String,
 }
 
+/// Where the emulator's client secret may come from, out of sight of `ps`.
+const SECRET_VARIABLE: &str = "ASSISTFORM_EMULATOR_CLIENT_SECRET";
+
+/// The secret from the file, the flag or the environment, in that order.
+fn client_secret(args: &Args) -> Result<String, Error> {
+    if let Some(path) = &args.client_secret_file {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            format!(
+                "cannot read the client secret from `{}`: {e}",
+                path.display()
+            )
+        })?;
+        let secret = text.lines().next().unwrap_or("").trim();
+        if secret.is_empty() {
+            return Err(format!("`{}` holds no client secret", path.display()).into());
+        }
+        return Ok(secret.to_owned());
+    }
+    match &args.client_secret {
+        Some(secret) if !secret.is_empty() => Ok(secret.clone()),
+        _ => Err(format!(
+            "the emulator needs a client secret: set {SECRET_VARIABLE}, or pass --client-secret-file FILE (or --client-secret, which other users can see in `ps`)"
+        )
+        .into()),
+    }
+}
+
 fn fail_rate(s: &str) -> Result<f64, String> {
     let rate: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
     if (0.0..=1.0).contains(&rate) {
@@ -71,10 +102,11 @@ fn fail_rate(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
+    let client_secret = client_secret(&args)?;
     let options = EmulatorOptions {
         listen: args.listen,
         client_id: args.client_id,
-        client_secret: args.client_secret,
+        client_secret,
         data: args.data,
         latency_ms: args.latency_ms,
         rate_limit: args.rate_limit,

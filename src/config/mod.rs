@@ -55,6 +55,41 @@ pub struct Hook {
     pub name: String,
     pub target: HookTarget,
     pub timeout_seconds: u64,
+    /// Environment variables a command hook is given beyond the allow-list
+    /// (`PATH`, `HOME`, the locale, `ASSISTFORM_HOOK_*`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<String>,
+}
+
+/// Whether the environment variable `name` holds, or may hold, a credential: the
+/// OAuth client, a plan or audit key, a database password or connection string, or
+/// anything named like a secret. Such a variable is never handed to a hook.
+pub fn is_credential(name: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "GENESYSCLOUD_OAUTHCLIENT_SECRET",
+        "GENESYS_CLIENT_SECRET",
+        "GENESYSCLOUD_OAUTHCLIENT_ID",
+        "GENESYS_CLIENT_ID",
+        "ASSISTFORM_PLAN_KEY",
+        "ASSISTFORM_AUDIT_KEY",
+        "PG_CONN_STR",
+        "PGPASSWORD",
+        "PGPASSFILE",
+        "DATABASE_URL",
+    ];
+    let upper = name.to_ascii_uppercase();
+    EXACT.contains(&upper.as_str())
+        || [
+            "SECRET",
+            "PASSWORD",
+            "PASSWD",
+            "TOKEN",
+            "CREDENTIAL",
+            "PRIVATE",
+        ]
+        .iter()
+        .any(|word| upper.contains(word))
+        || upper.ends_with("_KEY")
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -6,6 +6,7 @@ mod audit;
 mod cli;
 mod emulator;
 mod fmt;
+mod history;
 mod hold;
 mod import;
 mod managed;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use hcl_edit::Span;
-use hcl_edit::structure::Block;
+use hcl_edit::structure::{Attribute, Block};
 
 use super::{Decoder, Fields, Schema};
 use crate::config::eval::Scope;
@@ -40,7 +40,7 @@ const MOVED: Schema = Schema {
 };
 const ON_APPLY: Schema = Schema {
     what: "an `on_apply` block",
-    attrs: &["command", "webhook", "timeout_seconds"],
+    attrs: &["command", "webhook", "timeout_seconds", "env"],
     blocks: &[],
 };
 
@@ -277,11 +277,52 @@ impl Decoder<'_> {
                 return None;
             }
         };
+        let env = match fields.attrs.get("env") {
+            Some(attr) => self.hook_env(scope, file, attr)?,
+            None => Vec::new(),
+        };
         Some(Hook {
             name,
             target,
             timeout_seconds,
+            env,
         })
+    }
+
+    /// The names an `on_apply` block passes to its command: variable names, none of
+    /// them a credential.
+    fn hook_env(&mut self, scope: &Scope, file: usize, attr: &Attribute) -> Option<Vec<String>> {
+        let (names, _) = self.strings(scope, file, attr, None)?;
+        let valid = |n: &str| {
+            !n.is_empty()
+                && !n.starts_with(|c: char| c.is_ascii_digit())
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        let at = Self::located(file, attr.value.span());
+        let mut ok = true;
+        for name in &names {
+            if !valid(name) {
+                self.report(
+                    Diagnostic::error(
+                        "hook.env",
+                        format!("`{name}` is not an environment variable name"),
+                    )
+                    .detail("Names are letters, digits and `_`, not starting with a digit."),
+                    &at,
+                    None,
+                );
+                ok = false;
+            } else if crate::config::is_credential(name) {
+                self.report(
+                    Diagnostic::error("hook.env_secret", format!("`{name}` may hold a credential and is never passed to a hook"))
+                        .detail("Hooks run other people's programs; assistform keeps its credentials, keys and passwords, and anything named like a secret, out of their environment. Give the hook its own credential (a file it reads, say) instead."),
+                    &at,
+                    None,
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(names)
     }
 
     fn genesys(&mut self, file: usize, block: &Block, scope: &Scope) -> GenesysSettings {

@@ -137,3 +137,69 @@ fn help_shows_every_flag_and_an_example() {
         assert!(help.contains(flag), "no {flag} in\n{help}");
     }
 }
+
+/// Starts the binary with the secret given by `how`, and asks it for a token with
+/// `secret`: whether the emulator took that secret.
+async fn token_status(how: impl FnOnce(&mut Command), secret: &str) -> StatusCode {
+    let mut command = Command::new(BIN);
+    command
+        .args(["emulator", "--listen", "127.0.0.1:0", "--client-id", "demo"])
+        .env_remove("ASSISTFORM_EMULATOR_CLIENT_SECRET")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    how(&mut command);
+    let mut child = command.spawn().expect("the binary starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    let status = client()
+        .post(format!("{base}/oauth/token"))
+        .basic_auth("demo", Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .status();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    status
+}
+
+#[tokio::test]
+async fn the_secret_can_come_from_the_environment_or_a_file_out_of_sight_of_ps() {
+    let from_env = |c: &mut Command| {
+        c.env("ASSISTFORM_EMULATOR_CLIENT_SECRET", "env-secret");
+    };
+    assert_eq!(token_status(from_env, "env-secret").await, StatusCode::OK);
+    assert_eq!(
+        token_status(from_env, "other").await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("secret");
+    std::fs::write(&file, "file-secret\n").unwrap();
+    let from_file = |c: &mut Command| {
+        c.arg("--client-secret-file").arg(&file);
+    };
+    assert_eq!(token_status(from_file, "file-secret").await, StatusCode::OK);
+
+    let none = Command::new(BIN)
+        .args(["emulator", "--client-id", "demo"])
+        .env_remove("ASSISTFORM_EMULATOR_CLIENT_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(none.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&none.stderr)
+            .contains("the emulator needs a client secret: set ASSISTFORM_EMULATOR_CLIENT_SECRET"),
+        "{}",
+        String::from_utf8_lossy(&none.stderr)
+    );
+}
