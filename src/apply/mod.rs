@@ -6,6 +6,7 @@ mod executor;
 pub mod hooks;
 mod journal_entries;
 pub mod metrics;
+pub mod recovery;
 mod rollback;
 
 use std::future::Future;

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::SystemTime;
 
-use super::{AUDIT_FILE, AuditError, Event, GENESIS, Record, redact, sha256_hex};
+use super::{AUDIT_FILE, AuditError, AuditKey, Event, GENESIS, Record, link, redact, sha256_hex};
+use crate::state::AuditAnchor;
 
 /// The open audit record of one run. `Send + Sync`: concurrent changes share one.
 pub struct AuditLog {
@@ -15,6 +16,7 @@ pub struct AuditLog {
     file: File,
     run_id: String,
     clock: Box<dyn Fn() -> SystemTime + Send + Sync>,
+    key: Option<AuditKey>,
     chain: Mutex<Chain>,
 }
 
@@ -57,6 +59,39 @@ impl AuditLog {
         AuditLog::open_with_clock(state_dir, run_id, SystemTime::now)
     }
 
+    /// [`AuditLog::open`], chaining the lines this run writes with HMACs of `key`.
+    ///
+    /// # Errors
+    ///
+    /// As [`AuditLog::open`].
+    pub fn open_keyed(
+        state_dir: &Path,
+        run_id: &str,
+        key: Option<AuditKey>,
+    ) -> Result<AuditLog, AuditError> {
+        let mut log = AuditLog::open_with_clock(state_dir, run_id, SystemTime::now)?;
+        if key.is_some() {
+            // The chain's head is re-linked with the key: the next line's `prev` is
+            // the HMAC of the last one.
+            log.key = key;
+            if let Some(last) = log.last_line()? {
+                let seq = log.lock().seq;
+                log.set_chain(seq, &last);
+            }
+        }
+        Ok(log)
+    }
+
+    /// Where the record ends now: what a state write records.
+    pub fn head(&self) -> AuditAnchor {
+        let chain = self.lock();
+        AuditAnchor {
+            seq: chain.seq,
+            hash: chain.prev.clone(),
+            keyed: self.key.is_some(),
+        }
+    }
+
     /// [`AuditLog::open`] with the records' times taken from `clock`: for tests that
     /// need times they can predict.
     #[doc(hidden)]
@@ -89,11 +124,14 @@ impl AuditLog {
             Err(TryLockError::Error(source)) => return Err(io("lock")(source)),
         }
         let tail = Tail::read(&mut file).map_err(io("read"))?;
+        // `file` is read again by `last_line`: opened for appending, writes still
+        // land at the end.
         let log = AuditLog {
             path: path.clone(),
             file,
             run_id: run_id.to_owned(),
             clock: Box::new(clock),
+            key: None,
             chain: Mutex::new(Chain {
                 seq: 0,
                 prev: GENESIS.to_owned(),
@@ -160,7 +198,17 @@ impl AuditLog {
     fn set_chain(&self, seq: u64, line: &[u8]) {
         let mut chain = self.lock();
         chain.seq = seq;
-        chain.prev = sha256_hex(line);
+        chain.prev = link(line, self.key.as_ref());
+    }
+
+    /// The last whole line of the file, if it has one.
+    fn last_line(&self) -> Result<Option<Vec<u8>>, AuditError> {
+        let tail = Tail::read(&mut &self.file).map_err(|source| AuditError::Io {
+            action: "read",
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok(tail.last)
     }
 
     fn lock(&self) -> MutexGuard<'_, Chain> {
@@ -188,10 +236,11 @@ impl AuditLog {
             });
         }
         let record = Record {
-            seq: chain.seq + 1,
+            seq: chain.seq.saturating_add(1),
             time: humantime::format_rfc3339_millis((self.clock)()).to_string(),
             run_id: self.run_id.clone(),
             prev: chain.prev.clone(),
+            keyed: self.key.is_some(),
             event,
         };
         let line = serde_json::to_string(&record).expect("an audit record serialises");
@@ -204,7 +253,7 @@ impl AuditLog {
             return Err(io("append to")(e));
         }
         chain.seq = record.seq;
-        chain.prev = sha256_hex(line.as_bytes());
+        chain.prev = link(line.as_bytes(), self.key.as_ref());
         drop(chain);
         // Outside the lock, so that concurrent appenders queue their writes behind
         // one fsync instead of one fsync each: a sync covers every write before it.
@@ -251,13 +300,13 @@ pub(super) struct Tail {
 }
 
 impl Tail {
-    fn read(file: &mut File) -> std::io::Result<Tail> {
+    fn read(mut file: impl Read + Seek) -> std::io::Result<Tail> {
         let len = file.seek(SeekFrom::End(0))?;
         let mut window = len.min(8 * 1024);
         loop {
             file.seek(SeekFrom::Start(len - window))?;
             let mut buf = Vec::with_capacity(window as usize);
-            (&*file).take(window).read_to_end(&mut buf)?;
+            (&mut file).take(window).read_to_end(&mut buf)?;
             if let Some(tail) = Tail::parse(&buf, window == len) {
                 return Ok(tail);
             }

@@ -6,10 +6,17 @@
 //! torn, and the next [`AuditLog::open`] seals it with a [`Event::Sealed`] record so
 //! that [`verify`] reports a crash rather than tampering.
 //!
+//! With `ASSISTFORM_AUDIT_KEY` set ([`AuditKey`]), `prev` is an HMAC of the previous
+//! line instead (the record is then marked `keyed`): nobody without the key can
+//! re-chain an edited line. Every state write records the record's head — its last
+//! seq and that line's hash ([`crate::state::AuditAnchor`]) — so that removing lines
+//! from the end, or truncating the file, is caught too.
+//!
 //! Nothing secret and no raw PII goes in: changes are recorded by the digests of
 //! their payloads ([`sha256_hex`]), and free text is masked on the way in.
 
 mod log;
+mod recovery;
 mod redact;
 mod verify;
 
@@ -22,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use log::AuditLog;
+pub use recovery::owed;
 pub use verify::{Broken, Verification, read, verify};
 
 pub const AUDIT_FILE: &str = "audit.jsonl";
@@ -39,9 +47,12 @@ pub struct Record {
     /// RFC 3339, UTC, milliseconds.
     pub time: String,
     pub run_id: String,
-    /// The hex SHA-256 of the previous line's bytes (without its newline);
-    /// [`GENESIS`] for the first line.
+    /// The hex SHA-256 of the previous line's bytes (without its newline), or its
+    /// HMAC when `keyed`; [`GENESIS`] for the first line.
     pub prev: String,
+    /// `prev` is an HMAC with the audit key.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keyed: bool,
     #[serde(flatten)]
     pub event: Event,
 }
@@ -76,6 +87,10 @@ pub enum Event {
         context_id: Option<String>,
         /// Masked on the way in.
         detail: Option<String>,
+        /// The run it belonged to, when a later run recorded it on recovery: that
+        /// run was cut off before it could.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recovered_from: Option<String>,
     },
     /// A command that edits the state by hand (`state rm`, `state mv`, …).
     StateEdit {
@@ -156,6 +171,55 @@ pub enum AuditError {
     /// not write after; the next run seals it.
     #[error("an earlier write to `{}` failed; no more records are written by this run", path.display())]
     Poisoned { path: PathBuf },
+}
+
+/// The key of an HMAC-chained audit record. Its `Debug` never shows it.
+#[derive(Clone)]
+pub struct AuditKey(Vec<u8>);
+
+impl AuditKey {
+    /// The environment variable the key comes from.
+    pub const VARIABLE: &'static str = "ASSISTFORM_AUDIT_KEY";
+
+    /// The key in `env`, if it is set and not empty.
+    pub fn from_env(env: &[(String, String)]) -> Option<AuditKey> {
+        env.iter()
+            .find(|(k, v)| k == Self::VARIABLE && !v.is_empty())
+            .map(|(_, v)| AuditKey(v.as_bytes().to_vec()))
+    }
+
+    #[doc(hidden)]
+    pub fn new(key: &[u8]) -> AuditKey {
+        AuditKey(key.to_vec())
+    }
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(***)")
+    }
+}
+
+/// What the next line's `prev` holds for `line`: its HMAC with `key`, else its
+/// SHA-256.
+pub(crate) fn link(line: &[u8], key: Option<&AuditKey>) -> String {
+    use hmac::{Hmac, Mac};
+    use std::fmt::Write;
+    match key {
+        Some(key) => {
+            let mut mac =
+                Hmac::<Sha256>::new_from_slice(&key.0).expect("HMAC takes a key of any length");
+            mac.update(line);
+            mac.finalize()
+                .into_bytes()
+                .iter()
+                .fold(String::with_capacity(64), |mut s, b| {
+                    let _ = write!(s, "{b:02x}");
+                    s
+                })
+        }
+        None => sha256_hex(line),
+    }
 }
 
 /// The lowercase hex SHA-256 of `bytes`.

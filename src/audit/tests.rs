@@ -33,6 +33,7 @@ fn change(detail: &str) -> Event {
         outcome: "success".into(),
         context_id: Some("ctx-1".into()),
         detail: Some(detail.into()),
+        recovered_from: None,
     }
 }
 
@@ -97,7 +98,7 @@ fn every_line_chains_to_the_one_before_and_reopening_continues() {
     assert_eq!(first.prev, GENESIS);
     assert_eq!(second.prev, sha256_hex(lines[0].as_bytes()));
     assert_eq!(third.prev, sha256_hex(lines[1].as_bytes()));
-    let found = verify(dir.path()).unwrap();
+    let found = verify(dir.path(), None, None).unwrap();
     assert_eq!((found.lines, found.records, found.broken), (3, 3, None));
 }
 
@@ -132,7 +133,7 @@ fn a_whole_record_missing_only_its_newline_is_kept() {
     let whole = text(dir.path());
     fs::write(&path, whole.trim_end()).unwrap();
     open(dir.path()).append(edit("prompt.b")).unwrap();
-    let found = verify(dir.path()).unwrap();
+    let found = verify(dir.path(), None, None).unwrap();
     assert_eq!(
         (found.records, found.crashes, found.broken),
         (2, vec![], None)
@@ -156,7 +157,7 @@ fn a_torn_line_is_sealed_whether_or_not_it_ends_in_a_newline() {
         assert!(note.contains("torn"), "{note}");
         assert_eq!(records[1].prev, sha256_hex(before.trim_end().as_bytes()));
         assert_eq!(records.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2, 3]);
-        let found = verify(dir.path()).unwrap();
+        let found = verify(dir.path(), None, None).unwrap();
         assert_eq!(found.crashes, vec![3], "{found:?}");
         assert_eq!((found.lines, found.records, found.broken), (4, 3, None));
     }
@@ -168,7 +169,7 @@ fn a_torn_first_line_is_sealed_from_genesis() {
     fs::write(dir.path().join(AUDIT_FILE), "{\"se").unwrap();
     let sealed = open(dir.path()).append(edit("prompt.a")).unwrap();
     assert_eq!(sealed.seq, 2);
-    let found = verify(dir.path()).unwrap();
+    let found = verify(dir.path(), None, None).unwrap();
     assert_eq!((found.crashes, found.broken), (vec![2], None));
 }
 
@@ -178,7 +179,7 @@ fn an_unsealed_torn_last_line_is_a_crash_not_a_break() {
     open(dir.path()).append(edit("prompt.a")).unwrap();
     let path = dir.path().join(AUDIT_FILE);
     fs::write(&path, format!("{}{{\"seq\":2", text(dir.path()))).unwrap();
-    let found = verify(dir.path()).unwrap();
+    let found = verify(dir.path(), None, None).unwrap();
     assert_eq!((found.torn_tail, found.broken), (Some(2), None));
     assert_eq!(read(dir.path()).unwrap().len(), 1);
 }
@@ -204,7 +205,7 @@ fn a_seal_with_no_torn_line_above_is_a_break() {
         note: "made up".into(),
     })
     .unwrap();
-    let broken = verify(dir.path()).unwrap().broken.unwrap();
+    let broken = verify(dir.path(), None, None).unwrap().broken.unwrap();
     assert_eq!(broken.line, 2);
     assert!(broken.reason.contains("line above is whole"), "{broken:?}");
 }
@@ -218,7 +219,7 @@ fn a_repeated_line_is_reported_as_out_of_order() {
     let text = text(dir.path());
     let first = text.lines().next().unwrap();
     fs::write(dir.path().join(AUDIT_FILE), format!("{text}{first}\n")).unwrap();
-    let broken = verify(dir.path()).unwrap().broken.unwrap();
+    let broken = verify(dir.path(), None, None).unwrap().broken.unwrap();
     assert_eq!(broken.line, 3);
     assert!(broken.reason.starts_with("seq 1 repeats"), "{broken:?}");
 }
@@ -233,7 +234,7 @@ fn a_long_last_line_is_found_by_reading_further_back() {
     drop(log);
     let next = open(dir.path()).append(edit("prompt.a")).unwrap();
     assert_eq!(next.seq, 3);
-    assert!(verify(dir.path()).unwrap().is_intact());
+    assert!(verify(dir.path(), None, None).unwrap().is_intact());
 }
 
 #[test]
@@ -272,7 +273,7 @@ fn a_second_writer_is_refused_while_the_first_is_open() {
 fn a_missing_record_is_an_error_for_readers() {
     let dir = tempfile::tempdir().unwrap();
     assert!(matches!(
-        verify(dir.path()),
+        verify(dir.path(), None, None),
         Err(AuditError::Missing { .. })
     ));
     assert!(matches!(read(dir.path()), Err(AuditError::Missing { .. })));

@@ -3,7 +3,8 @@
 use std::fs;
 use std::path::Path;
 
-use super::{AUDIT_FILE, AuditError, Event, GENESIS, Record, sha256_hex};
+use super::{AUDIT_FILE, AuditError, AuditKey, Event, GENESIS, Record, link};
+use crate::state::AuditAnchor;
 
 /// What [`verify`] found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -20,6 +21,10 @@ pub struct Verification {
     pub torn_tail: Option<u64>,
     /// The first line where the chain breaks.
     pub broken: Option<Broken>,
+    /// The seq the state anchored, when it anchors one and the record reaches it.
+    pub anchored: Option<u64>,
+    /// Whether the chain was checked with the audit key (its last record is keyed).
+    pub keyed: bool,
 }
 
 impl Verification {
@@ -38,26 +43,40 @@ pub struct Broken {
 /// Walks the chain in `state_dir`'s audit record and reports the first broken line:
 /// one that is not a record (and not a torn line a crash left), a seq out of
 /// order (a line deleted or inserted), or a `prev` that is not the hash of the line
-/// before it (that line altered).
+/// before it (that line altered). Then checks the record reaches `anchor`, the head
+/// the state recorded at its last write: lines removed from the end, or a truncated
+/// file, fall short of it; an altered anchored line no longer hashes to it.
 ///
-/// An altered last line cannot be told: no line after it carries its hash.
+/// With `key`, the HMAC links are checked too, and the record must end keyed: an
+/// edited line cannot be re-chained without the key. Without a key, a keyed record
+/// cannot be checked and is reported so.
+///
+/// What cannot be told: lines written after the state's last write (a run that
+/// stopped before writing the state), and — without a key — a record re-chained
+/// and re-anchored by someone who rewrote the state file to match.
 ///
 /// # Errors
 ///
 /// [`AuditError::Missing`] when there is no record; [`AuditError::Io`] when it
 /// cannot be read.
-pub fn verify(state_dir: &Path) -> Result<Verification, AuditError> {
+pub fn verify(
+    state_dir: &Path,
+    key: Option<&AuditKey>,
+    anchor: Option<&AuditAnchor>,
+) -> Result<Verification, AuditError> {
     let bytes = load(state_dir)?;
     let lines = split(&bytes);
     let mut found = Verification {
         lines: lines.len() as u64,
         ..Verification::default()
     };
-    let mut expected_seq = 1;
-    let mut prev = GENESIS.to_owned();
-    // The line `prev` hashes, and the torn line just skipped, if any.
-    let mut prev_line = None;
+    let mut expected_seq: u64 = 1;
+    // The line `prev` hashes, its number, and the torn line just skipped, if any.
+    let mut prev_line: Option<(&[u8], u64)> = None;
     let mut torn = None;
+    let mut keyed_at: Option<u64> = None;
+    let mut last_keyed = false;
+    let mut anchored_line: Option<(&[u8], u64)> = None;
     for (i, line) in lines.iter().enumerate() {
         let number = i as u64 + 1;
         let broken = |reason: String| {
@@ -85,9 +104,26 @@ pub fn verify(state_dir: &Path) -> Result<Verification, AuditError> {
             found.broken = broken(seq_reason(expected_seq, record.seq));
             break;
         }
-        if record.prev != prev {
+        if record.keyed && key.is_none() {
+            found.broken = broken(format!(
+                "this record and those after it are HMAC-chained: set {} to verify them",
+                AuditKey::VARIABLE
+            ));
+            break;
+        }
+        if let (Some(at), false, Some(_)) = (keyed_at, record.keyed, key) {
+            found.broken = broken(format!(
+                "this record is not keyed although line {at} before it is: the record was rewritten without the key"
+            ));
+            break;
+        }
+        let expected_prev = match prev_line {
+            Some((line, _)) => link(line, key.filter(|_| record.keyed)),
+            None => GENESIS.to_owned(),
+        };
+        if record.prev != expected_prev {
             found.broken = broken(match prev_line {
-                Some(p) => format!(
+                Some((_, p)) => format!(
                     "`prev` is not the hash of line {p}: line {p} was altered (or this line's `prev` was)"
                 ),
                 None => "`prev` of the first record is not the genesis value".to_owned(),
@@ -104,12 +140,79 @@ pub fn verify(state_dir: &Path) -> Result<Verification, AuditError> {
             }
             _ => {}
         }
+        if record.keyed && keyed_at.is_none() {
+            keyed_at = Some(number);
+        }
+        last_keyed = record.keyed;
+        if anchor.is_some_and(|a| a.seq == record.seq) {
+            anchored_line = Some((line, number));
+        }
         found.records += 1;
         expected_seq += 1;
-        prev = sha256_hex(line);
-        prev_line = Some(number);
+        prev_line = Some((line, number));
+    }
+    if found.broken.is_some() {
+        return Ok(found);
+    }
+    if let Some(line) = prev_line
+        .map(|(_, n)| n)
+        .filter(|_| key.is_some() && !last_keyed)
+    {
+        found.broken = Some(Broken {
+            line,
+            reason: format!(
+                "{} is set, but the last record is not keyed: no run has written the record with the key yet, or it was rewritten without it",
+                AuditKey::VARIABLE
+            ),
+        });
+        return Ok(found);
+    }
+    found.keyed = key.is_some() && last_keyed;
+    if let Some(anchor) = anchor.filter(|a| a.seq > 0) {
+        found.broken = check_anchor(anchor, anchored_line, &found, key);
+        if found.broken.is_none() {
+            found.anchored = Some(anchor.seq);
+        }
     }
     Ok(found)
+}
+
+/// Whether the record reaches the state's anchor, and the anchored line is the one
+/// the state saw.
+fn check_anchor(
+    anchor: &AuditAnchor,
+    line: Option<(&[u8], u64)>,
+    found: &Verification,
+    key: Option<&AuditKey>,
+) -> Option<Broken> {
+    let Some((line, number)) = line else {
+        let last = found.records;
+        let missing = anchor.seq.saturating_sub(last);
+        let s = if missing == 1 { "" } else { "s" };
+        return Some(Broken {
+            line: found.lines.saturating_add(1),
+            reason: format!(
+                "the record ends at seq {last}, but the state's last write anchored seq {}: {missing} record{s} removed from its end, or the file was truncated",
+                anchor.seq
+            ),
+        });
+    };
+    if anchor.keyed && key.is_none() {
+        return Some(Broken {
+            line: number,
+            reason: format!(
+                "the state anchors this line with an HMAC: set {} to verify it",
+                AuditKey::VARIABLE
+            ),
+        });
+    }
+    (link(line, key.filter(|_| anchor.keyed)) != anchor.hash).then(|| Broken {
+        line: number,
+        reason: format!(
+            "this is not the line of seq {} that the state's last write anchored: it was altered or replaced",
+            anchor.seq
+        ),
+    })
 }
 
 fn seq_reason(expected: u64, found: u64) -> String {

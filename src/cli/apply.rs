@@ -11,8 +11,8 @@ use super::progress::Progress;
 use super::vars::VarArgs;
 use super::{Error, Output, exit};
 use crate::apply::metrics::Metrics;
-use crate::apply::{self, Options, Report, Status};
-use crate::audit::{self, AuditLog, Event as AuditEvent, Totals};
+use crate::apply::{self, Options, Report, Status, recovery};
+use crate::audit::{self, AuditKey, AuditLog, Event as AuditEvent, Totals};
 use crate::plan::{self, Inputs, Plan};
 use crate::state::{self, State, StateLock, journal};
 use crate::validate::OrgSettings;
@@ -137,7 +137,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
             }
             None => client.list_prompts(&|_, _| {}).await?,
         };
-        recover(&args.state_dir, &mut state, &live, client.connection().client_id(), out)?;
+        recover(&args.state_dir, &mut state, &live, client.connection().client_id(), &env, out)?;
         let plan = match (saved, &config) {
             (Some(plan), _) => {
                 let foreign = plan::foreign_targets(&plan, &state);
@@ -163,7 +163,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
             (None, None) => unreachable!("one of them is loaded"),
         };
         if plan.refresh_only {
-            return refresh_only(&plan, &live, &mut state, &args, from_file, &client, out);
+            return refresh_only(&plan, &live, &mut state, &args, &client, &env, out);
         }
         if !plan.has_changes() {
             if config_moved && !state.resources.is_empty() {
@@ -182,7 +182,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
             return Ok(exit::ERROR);
         }
         let run_id = uuid::Uuid::new_v4().to_string();
-        let audit = Arc::new(AuditLog::open(&args.state_dir, &run_id)?);
+        let audit = Arc::new(AuditLog::open_keyed(&args.state_dir, &run_id, AuditKey::from_env(&env))?);
         audit.append(AuditEvent::RunStarted {
             command: "apply".into(),
             actor: audit::actor(Some(client.connection().client_id()), &env),
@@ -190,12 +190,13 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         })?;
         let edited = state_edits(&plan, &mut state);
         if !edited.is_empty() {
-            // Saved before any write, so a crash cannot leave a move half-recorded.
-            state::write(&args.state_dir, &mut state)?;
+            // Saved before any write, so a crash cannot leave a move half-recorded;
+            // its audit line first, so that the state anchors it.
             audit.append(AuditEvent::StateEdit { command: "apply (moved, import)".into(), addresses: edited })?;
+            state.audit = Some(audit.head());
+            state::write(&args.state_dir, &mut state)?;
         }
-        let report = execute(&plan, &client, &args, audit.clone(), out).await?;
-        finish(&args.state_dir, &mut state)?;
+        let report = execute(&plan, &client, &args, audit.clone(), &run_id, out).await?;
         let metrics = client.metrics();
         let metrics = Metrics::new(&report, metrics.retries, metrics.throttled, started.elapsed());
         let outcome = match &report.rollback {
@@ -208,6 +209,9 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
             outcome: outcome.into(),
             totals: Totals { changed: metrics.changed as u64, failed: metrics.failed as u64, skipped: metrics.skipped as u64 },
         })?;
+        // The run's last line is in: the state written now anchors the whole run.
+        state.audit = Some(audit.head());
+        finish(&args.state_dir, &mut state)?;
         if let Some(path) = &args.metrics_file {
             std::fs::write(path, metrics.prometheus()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
         }
@@ -224,10 +228,11 @@ fn refresh_only(
     live: &[crate::model::RemotePrompt],
     state: &mut State,
     args: &Args,
-    from_file: bool,
     client: &crate::remote::Client,
+    env: &[(String, String)],
     out: &mut Output,
 ) -> Result<i32, Error> {
+    let from_file = args.target.is_file();
     if plan.drift.is_empty() {
         out.stdout("No changes. The state matches what Genesys holds.\n");
         return Ok(exit::OK);
@@ -254,19 +259,24 @@ fn refresh_only(
             }
         }
     }
-    state::write(&args.state_dir, state)?;
     let run_id = uuid::Uuid::new_v4().to_string();
-    let audit = AuditLog::open(&args.state_dir, &run_id)?;
-    let env: Vec<(String, String)> = std::env::vars().collect();
+    let audit = AuditLog::open_keyed(&args.state_dir, &run_id, AuditKey::from_env(env))?;
     audit.append(AuditEvent::RunStarted {
         command: "apply --refresh-only".into(),
-        actor: audit::actor(Some(client.connection().client_id()), &env),
+        actor: audit::actor(Some(client.connection().client_id()), env),
         plan_digest: Some(plan.config_digest.clone()),
     })?;
     audit.append(AuditEvent::StateEdit {
         command: "apply --refresh-only".into(),
         addresses: plan.drift.iter().map(|d| d.address.clone()).collect(),
     })?;
+    audit.append(AuditEvent::RunFinished {
+        command: "apply --refresh-only".into(),
+        outcome: "success".into(),
+        totals: Totals::default(),
+    })?;
+    state.audit = Some(audit.head());
+    state::write(&args.state_dir, state)?;
     out.stdout(&format!(
         "Recorded the drift of {} prompts in the state; nothing was written to Genesys.\n",
         plan.drift.len()
@@ -308,29 +318,40 @@ fn state_edits(plan: &Plan, state: &mut State) -> Vec<String> {
 }
 
 /// Folds a previous run's journal into the state, settling writes that were in flight
-/// by what Genesys holds, and writes the state.
+/// by what Genesys holds, records every change of it that landed without an audit
+/// line, and writes the state.
 fn recover(
     dir: &Path,
     state: &mut State,
     live: &[crate::model::RemotePrompt],
     client_id: &str,
+    env: &[(String, String)],
     out: &mut Output,
 ) -> Result<(), Error> {
     let entries = journal::read(dir)?;
     if entries.is_empty() {
         return Ok(());
     }
-    let in_flight = journal::fold(state, &entries);
-    let settled = journal::settle(state, &in_flight, live, client_id);
-    state::write(dir, state)?;
-    journal::clear(dir)?;
+    let recovered = recovery::recover(dir, state, &entries, live, client_id, env)?;
     out.warning(&format!(
-        "recovered {} journaled changes of an unfinished run ({} in flight, {} of them had landed)",
-        entries.len(),
-        in_flight.len(),
-        settled.len()
+        "recovered {} of an unfinished run ({} in flight, {} of them had landed){}",
+        plural(recovered.journaled, "journaled change"),
+        recovered.in_flight,
+        recovered.settled,
+        match recovered.audited {
+            0 => String::new(),
+            n => format!("; {} recorded in the audit record", plural(n, "change")),
+        }
     ));
     Ok(())
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Runs the executor, reporting progress and auditing every change.
@@ -339,9 +360,10 @@ async fn execute(
     client: &crate::remote::Client,
     args: &Args,
     audit: Arc<AuditLog>,
+    run_id: &str,
     out: &mut Output,
 ) -> Result<Report, Error> {
-    let journal = Arc::new(journal::Journal::open(&args.state_dir)?);
+    let journal = Arc::new(journal::Journal::open(&args.state_dir, run_id)?);
     let total = plan
         .changes
         .iter()
@@ -371,6 +393,7 @@ async fn execute(
                 },
                 context_id: None,
                 detail: result.err().map(str::to_owned),
+                recovered_from: None,
             }),
             apply::Event::Started { .. } => None,
         };

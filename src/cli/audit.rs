@@ -72,7 +72,10 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
 }
 
 fn verify(state_dir: &Path, out: &mut Output) -> Result<i32, Error> {
-    let found = audit::verify(state_dir)?;
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let key = audit::AuditKey::from_env(&env);
+    let anchor = crate::state::read(state_dir)?.and_then(|s| s.audit);
+    let found = audit::verify(state_dir, key.as_ref(), anchor.as_ref())?;
     let path = state_dir.join(AUDIT_FILE);
     if let Some(broken) = &found.broken {
         out.error(&format!(
@@ -104,6 +107,17 @@ fn summary(found: &Verification) -> String {
             format!("audit log OK: {records} ({crashes} sealed at {noun} {at})\n")
         }
     };
+    text.push_str(&match (found.anchored, found.keyed) {
+        (Some(seq), true) => format!(
+            "HMAC-chained with {}, and reaches seq {seq}, where the state's last write anchored it: any edit, deletion or truncation would show\n",
+            audit::AuditKey::VARIABLE
+        ),
+        (Some(seq), false) => format!(
+            "reaches seq {seq}, where the state's last write anchored it: an edit, deletion or truncation would show, unless the state was rewritten to match (set {} for an HMAC chain that cannot be)\n",
+            audit::AuditKey::VARIABLE
+        ),
+        (None, _) => "note: the state anchors no line of it (no state write recorded its head yet), so lines removed from its end would not show\n".to_owned(),
+    });
     if let Some(line) = found.torn_tail {
         text.push_str(&format!(
             "note: line {line}, the last, was torn by a crash; the next run seals it\n"
@@ -121,8 +135,9 @@ fn plural(n: u64, noun: &str) -> String {
 }
 
 fn show(args: ShowArgs, out: &mut Output) -> Result<i32, Error> {
-    let records: Vec<Record> = audit::read(&args.state_dir)?
-        .into_iter()
+    let all = audit::read(&args.state_dir)?;
+    let records: Vec<&Record> = all
+        .iter()
         .filter(|r| {
             args.since
                 .is_none_or(|since| time(r).is_some_and(|t| t >= since))
@@ -139,7 +154,20 @@ fn show(args: ShowArgs, out: &mut Output) -> Result<i32, Error> {
     } else if records.is_empty() {
         out.stdout("no audit records match\n");
     } else {
-        let mut table = Table::new(records.iter().map(Row::from));
+        // A run with a start and no finish was cut off: killed, or its machine died.
+        let finished: std::collections::HashSet<&str> = all
+            .iter()
+            .filter(|r| matches!(r.event, Event::RunFinished { .. }))
+            .map(|r| r.run_id.as_str())
+            .collect();
+        let mut table = Table::new(records.iter().map(|r| {
+            let mut row = Row::from(*r);
+            if matches!(r.event, Event::RunStarted { .. }) && !finished.contains(r.run_id.as_str())
+            {
+                row.outcome.push_str(" (cut off: the run did not finish)");
+            }
+            row
+        }));
         table.with(Style::sharp());
         out.stdout(&format!("{table}\n"));
     }
@@ -217,6 +245,7 @@ impl From<&Record> for Row {
                 http_status,
                 latency_ms,
                 outcome,
+                recovered_from,
                 ..
             } => {
                 row.address = address.clone();
@@ -224,6 +253,12 @@ impl From<&Record> for Row {
                 row.outcome = outcome.clone();
                 row.status = http_status.map(|s| s.to_string()).unwrap_or_default();
                 row.latency = format!("{latency_ms} ms");
+                if let Some(run) = recovered_from {
+                    row.outcome = format!(
+                        "{outcome} (recovered from run {})",
+                        run.chars().take(8).collect::<String>()
+                    );
+                }
             }
             Event::StateEdit { command, addresses } => {
                 row.address = addresses.join(", ");

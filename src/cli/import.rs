@@ -119,12 +119,7 @@ async fn one(args: &Args, address: &str, id: &str, out: &mut Output) -> Result<i
     let client = &remote.client;
     if !edit.in_flight.is_empty() {
         let live = client.list_prompts(&|_, _| {}).await?;
-        journal::settle(
-            &mut edit.state,
-            &edit.in_flight,
-            &live,
-            client.connection().client_id(),
-        );
+        edit.settle(&live, client.connection().client_id());
     }
     if let Some(there) = edit.state.resources.get(address) {
         return Err(format!(

@@ -187,6 +187,7 @@ pub fn audit_change(r: &ChangeReport) -> AuditEvent {
         outcome: outcome(&r.status).into(),
         context_id: r.context_id.clone(),
         detail: r.status.detail().map(str::to_owned),
+        recovered_from: None,
     }
 }
 

@@ -273,12 +273,16 @@ fn current(dir: &Path) -> Result<State, Error> {
 pub(super) struct Edit {
     pub state: State,
     pub in_flight: Vec<journal::InFlight>,
-    journal: bool,
+    entries: Vec<journal::Entry>,
+    /// The addresses the state held before the journal was folded in.
+    existed: Vec<String>,
+    /// The addresses of writes in flight that [`Edit::settle`] settled.
+    settled: Vec<String>,
 }
 
 impl Edit {
     /// Reads the state; refuses when an apply left writes whose outcome only Genesys
-    /// knows, unless the caller settles them (see [`journal::settle`]).
+    /// knows, unless the caller settles them (see [`Edit::settle`]).
     pub fn begin(dir: &Path) -> Result<Edit, Error> {
         let edit = Edit::begin_unsettled(dir)?;
         if let Some(first) = edit.in_flight.first() {
@@ -296,17 +300,28 @@ impl Edit {
             lineage: String::new(),
             ..State::default()
         });
+        let existed = state.resources.keys().cloned().collect();
         let entries = journal::read(dir)?;
         let in_flight = journal::fold(&mut state, &entries);
         Ok(Edit {
             state,
             in_flight,
-            journal: !entries.is_empty(),
+            entries,
+            existed,
+            settled: Vec::new(),
         })
     }
 
-    /// Writes the state (atomically, the previous one kept as the backup), clears the
-    /// journal folded into it, and records the edit in the audit log.
+    /// Settles the writes in flight by `live`, what Genesys holds (see
+    /// [`journal::settle`]).
+    pub fn settle(&mut self, live: &[crate::model::RemotePrompt], client_id: &str) {
+        self.settled = journal::settle(&mut self.state, &self.in_flight, live, client_id);
+    }
+
+    /// Records the edit in the audit log — and any change of the folded journal
+    /// that landed without a line of its own — then writes the state (atomically,
+    /// the previous one kept as the backup, anchored to the record) and clears the
+    /// journal folded into it.
     pub fn commit(
         mut self,
         dir: &Path,
@@ -314,21 +329,50 @@ impl Edit {
         addresses: Vec<String>,
         client_id: Option<&str>,
     ) -> Result<(), Error> {
-        state::write(dir, &mut self.state)?;
-        if self.journal {
-            journal::clear(dir)?;
-        }
-        let log = AuditLog::open(dir, &uuid::Uuid::new_v4().to_string())?;
         let env: Vec<(String, String)> = std::env::vars().collect();
+        let settled: Vec<&journal::InFlight> = self
+            .in_flight
+            .iter()
+            .filter(|f| self.settled.contains(&f.address))
+            .collect();
+        let records = match audit::read(dir) {
+            Ok(records) => records,
+            Err(audit::AuditError::Missing { .. }) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
+        let owed = audit::owed(
+            &journal::landed(&self.entries),
+            &settled,
+            &|a| self.existed.iter().any(|e| e == a),
+            &records,
+        );
+        let log = AuditLog::open_keyed(
+            dir,
+            &uuid::Uuid::new_v4().to_string(),
+            audit::AuditKey::from_env(&env),
+        )?;
         log.append(Event::RunStarted {
             command: command.to_owned(),
             actor: audit::actor(client_id, &env),
             plan_digest: None,
         })?;
+        for event in owed {
+            log.append(event)?;
+        }
         log.append(Event::StateEdit {
             command: command.to_owned(),
             addresses,
         })?;
+        log.append(Event::RunFinished {
+            command: command.to_owned(),
+            outcome: "success".into(),
+            totals: audit::Totals::default(),
+        })?;
+        self.state.audit = Some(log.head());
+        state::write(dir, &mut self.state)?;
+        if !self.entries.is_empty() {
+            journal::clear(dir)?;
+        }
         Ok(())
     }
 }

@@ -28,6 +28,9 @@ pub enum WriteKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Entry {
+    /// The entries after it are the run `run_id`'s: recovery audits a change under
+    /// the run it belonged to.
+    Run { run_id: String },
     /// About to send this write.
     Intent {
         address: String,
@@ -59,18 +62,55 @@ pub enum Entry {
 }
 
 impl Entry {
-    fn address(&self) -> &str {
+    fn address(&self) -> Option<&str> {
         match self {
             Entry::Intent { address, .. }
             | Entry::Done { address, .. }
-            | Entry::Failed { address, .. } => address,
+            | Entry::Failed { address, .. } => Some(address),
+            Entry::Run { .. } => None,
         }
     }
+}
+
+/// A write the journal records as landed, with the run that made it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Landed {
+    pub run: String,
+    pub address: String,
+    pub id: String,
+    /// A delete (no version), else a put.
+    pub deleted: bool,
+}
+
+/// Every landed write in `entries`, in order.
+pub fn landed(entries: &[Entry]) -> Vec<Landed> {
+    let mut run = String::new();
+    let mut out = Vec::new();
+    for entry in entries {
+        match entry {
+            Entry::Run { run_id } => run.clone_from(run_id),
+            Entry::Done {
+                address,
+                id,
+                version,
+                ..
+            } => out.push(Landed {
+                run: run.clone(),
+                address: address.clone(),
+                id: id.clone(),
+                deleted: version.is_none(),
+            }),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A write whose outcome the journal does not know.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InFlight {
+    /// The run that sent it.
+    pub run: String,
     pub address: String,
     pub id: String,
     pub write: WriteKind,
@@ -106,9 +146,13 @@ pub fn read(dir: &Path) -> Result<Vec<Entry>, StateError> {
 /// Applies the journal's landed writes to `state`; returns the writes in flight.
 pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
     let mut in_flight: Vec<InFlight> = Vec::new();
+    let mut run = String::new();
     for entry in entries {
-        in_flight.retain(|f| f.address != entry.address());
+        if let Some(address) = entry.address() {
+            in_flight.retain(|f| f.address != address);
+        }
         match entry {
+            Entry::Run { run_id } => run.clone_from(run_id),
             Entry::Intent {
                 address,
                 id,
@@ -117,6 +161,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                 prevent_destroy,
                 depends_on,
             } => in_flight.push(InFlight {
+                run: run.clone(),
                 address: address.clone(),
                 id: id.clone(),
                 write: *write,
@@ -216,7 +261,16 @@ pub fn keep_in_flight(dir: &Path, in_flight: &[InFlight]) -> Result<(), StateErr
         return clear(dir);
     }
     let mut bytes = Vec::new();
+    let mut run = None;
     for f in in_flight {
+        if run != Some(&f.run) {
+            let header = Entry::Run {
+                run_id: f.run.clone(),
+            };
+            bytes.extend(serde_json::to_vec(&header).expect("journal entries serialise"));
+            bytes.push(b'\n');
+            run = Some(&f.run);
+        }
         let intent = Entry::Intent {
             address: f.address.clone(),
             id: f.id.clone(),
@@ -258,12 +312,13 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Opens the journal in `dir` for appending, creating it (mode 0600).
+    /// Opens the journal in `dir` for appending, creating it (mode 0600), and marks
+    /// what follows as the run `run_id`'s.
     ///
     /// # Errors
     ///
     /// [`StateError::Io`] when it cannot be opened.
-    pub fn open(dir: &Path) -> Result<Journal, StateError> {
+    pub fn open(dir: &Path, run_id: &str) -> Result<Journal, StateError> {
         let path = dir.join(JOURNAL_FILE);
         let mut options = OpenOptions::new();
         options.append(true).create(true);
@@ -274,6 +329,18 @@ impl Journal {
             path: path.clone(),
             source,
         })?;
+        let mut header = serde_json::to_vec(&Entry::Run {
+            run_id: run_id.to_owned(),
+        })
+        .expect("journal entries serialise");
+        header.push(b'\n');
+        file.write_all(&header)
+            .and_then(|()| file.sync_data())
+            .map_err(|source| StateError::Io {
+                action: "append to",
+                path: path.clone(),
+                source,
+            })?;
         let (queue, rx) = mpsc::channel::<(Vec<u8>, Reply)>();
         std::thread::spawn(move || {
             while let Ok(first) = rx.recv() {

@@ -110,6 +110,9 @@ fn writes_in_flight_stay_in_the_journal_and_the_rest_goes() {
     let a = spec("a", "A");
     let b = spec("b", "B");
     let entries = [
+        Entry::Run {
+            run_id: "run-1".into(),
+        },
         intent("prompt.a", "a", WriteKind::Put, Some(&a)),
         intent("prompt.b", "b", WriteKind::Put, Some(&b)),
         Entry::Done {
@@ -124,7 +127,12 @@ fn writes_in_flight_stay_in_the_journal_and_the_rest_goes() {
     let mut state = State::default();
     let in_flight = fold(&mut state, &entries);
     keep_in_flight(dir.path(), &in_flight).unwrap();
-    assert_eq!(read(dir.path()).unwrap(), entries[..1].to_vec());
+    assert_eq!(
+        read(dir.path()).unwrap(),
+        entries[..2].to_vec(),
+        "the run header and the intent in flight"
+    );
+    assert_eq!(landed(&entries)[0].run, "run-1");
     keep_in_flight(dir.path(), &[]).unwrap();
     assert!(!dir.path().join(JOURNAL_FILE).exists());
 }
@@ -185,7 +193,7 @@ fn a_delete_in_flight_is_dropped_when_the_prompt_is_gone() {
 #[tokio::test]
 async fn concurrent_appends_all_reach_the_file_and_a_torn_line_is_ignored() {
     let dir = tempfile::tempdir().unwrap();
-    let journal = std::sync::Arc::new(Journal::open(dir.path()).unwrap());
+    let journal = std::sync::Arc::new(Journal::open(dir.path(), "run-1").unwrap());
     let mut tasks = Vec::new();
     for i in 0..50 {
         let journal = journal.clone();
@@ -206,7 +214,14 @@ async fn concurrent_appends_all_reach_the_file_and_a_torn_line_is_ignored() {
         .open(dir.path().join(JOURNAL_FILE))
         .unwrap();
     file.write_all(b"{\"kind\":\"intent\",\"addr").unwrap();
-    assert_eq!(read(dir.path()).unwrap().len(), 50);
+    let entries = read(dir.path()).unwrap();
+    assert_eq!(
+        entries[0],
+        Entry::Run {
+            run_id: "run-1".into()
+        }
+    );
+    assert_eq!(entries.len(), 51, "the header and every append");
     clear(dir.path()).unwrap();
     assert!(read(dir.path()).unwrap().is_empty());
 }

@@ -39,6 +39,20 @@ pub struct State {
     /// write after a plan or apply of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
+    /// The audit record's head when this state was written: `audit verify` checks
+    /// the record still reaches it, so lines cut from its end are caught.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditAnchor>,
+}
+
+/// Where the audit record ended at a state write: the last line's seq and its hash
+/// (an HMAC when `keyed`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditAnchor {
+    pub seq: u64,
+    pub hash: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keyed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -77,6 +91,7 @@ impl Default for State {
             lineage: uuid::Uuid::new_v4().to_string(),
             resources: BTreeMap::new(),
             config: None,
+            audit: None,
         }
     }
 }

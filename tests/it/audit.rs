@@ -47,6 +47,7 @@ fn change(address: &str, action: &str, status: u16, outcome: &str) -> Event {
         outcome: outcome.into(),
         context_id: Some(format!("ctx-{address}")),
         detail: None,
+        recovered_from: None,
     }
 }
 
@@ -117,7 +118,7 @@ fn verify_passes_on_a_good_log() {
     let run = project.run(&["audit", "verify"]);
     assert_eq!(
         run.transcript(),
-        "exit: 0\n--- stdout\naudit log OK: 7 records\n--- stderr\n"
+        "exit: 0\n--- stdout\naudit log OK: 7 records\nnote: the state anchors no line of it (no state write recorded its head yet), so lines removed from its end would not show\n--- stderr\n"
     );
 }
 
@@ -172,7 +173,7 @@ fn a_line_torn_by_a_crash_is_sealed_by_the_next_run_and_reported_as_a_crash() {
     let run = project.run(&["audit", "verify"]);
     assert_eq!(
         run.transcript(),
-        "exit: 0\n--- stdout\naudit log OK: 6 records\nnote: line 7, the last, was torn by a \
+        "exit: 0\n--- stdout\naudit log OK: 6 records\nnote: the state anchors no line of it (no state write recorded its head yet), so lines removed from its end would not show\nnote: line 7, the last, was torn by a \
          crash; the next run seals it\n--- stderr\n"
     );
 
@@ -187,7 +188,7 @@ fn a_line_torn_by_a_crash_is_sealed_by_the_next_run_and_reported_as_a_crash() {
     let run = project.run(&["audit", "verify"]);
     assert_eq!(
         run.transcript(),
-        "exit: 0\n--- stdout\naudit log OK: 8 records (1 crash sealed at line 8)\n--- stderr\n"
+        "exit: 0\n--- stdout\naudit log OK: 8 records (1 crash sealed at line 8)\nnote: the state anchors no line of it (no state write recorded its head yet), so lines removed from its end would not show\n--- stderr\n"
     );
     let records = audit::read(&state(&project)).unwrap();
     let sealed = &records[6];
@@ -219,7 +220,7 @@ fn concurrent_appends_keep_the_chain_intact() {
         thread.join().unwrap();
     }
     drop(log);
-    let found = audit::verify(&state(&project)).unwrap();
+    let found = audit::verify(&state(&project), None, None).unwrap();
     assert_eq!((found.lines, found.records, found.broken), (800, 800, None));
     let seqs: Vec<u64> = audit::read(&state(&project))
         .unwrap()
@@ -230,7 +231,7 @@ fn concurrent_appends_keep_the_chain_intact() {
     let run = project.run(&["audit", "verify"]);
     assert_eq!(
         run.stdout,
-        "audit log OK: 800 records\n",
+        "audit log OK: 800 records\nnote: the state anchors no line of it (no state write recorded its head yet), so lines removed from its end would not show\n",
         "{}",
         run.transcript()
     );

@@ -1,0 +1,108 @@
+//! Recovering what an apply that did not finish left in its journal: the writes it
+//! journaled as landed go into the state, the writes it had in flight are settled
+//! by what Genesys holds, and every change of it that landed but has no audit line
+//! — the run was cut off between the write and the line — is recorded now, marked
+//! with the run it belonged to.
+
+use std::path::Path;
+
+use crate::audit::{self, AuditError, AuditKey, AuditLog, Event, Totals};
+use crate::model::RemotePrompt;
+use crate::state::journal::{self, Entry};
+use crate::state::{self, State, StateError};
+
+/// What a recovery found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Recovered {
+    /// Intents and results in the journal.
+    pub journaled: usize,
+    /// Writes whose outcome the journal did not know.
+    pub in_flight: usize,
+    /// Of those, the ones Genesys showed had landed (or, for deletes, were gone).
+    pub settled: usize,
+    /// Changes recorded in the audit record now, for want of a line of their own.
+    pub audited: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecoveryError {
+    #[error(transparent)]
+    State(#[from] StateError),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+}
+
+/// Recovers the journal `entries` of the state in `dir` (read by the caller, under
+/// the lock) against `live`, what Genesys holds now; `client_id` is this run's
+/// OAuth client (see [`journal::settle`]) and `env` the process environment (who
+/// runs it, and the audit key). Writes the state, anchored to the audit record, and
+/// removes the journal.
+///
+/// # Errors
+///
+/// When the audit record or the state cannot be written; the journal is then kept,
+/// and the next run recovers it again.
+pub fn recover(
+    dir: &Path,
+    state: &mut State,
+    entries: &[Entry],
+    live: &[RemotePrompt],
+    client_id: &str,
+    env: &[(String, String)],
+) -> Result<Recovered, RecoveryError> {
+    let existed: Vec<String> = state.resources.keys().cloned().collect();
+    let in_flight = journal::fold(state, entries);
+    let settled_addresses = journal::settle(state, &in_flight, live, client_id);
+    let settled: Vec<&journal::InFlight> = in_flight
+        .iter()
+        .filter(|f| settled_addresses.contains(&f.address))
+        .collect();
+    let records = match audit::read(dir) {
+        Ok(records) => records,
+        Err(AuditError::Missing { .. }) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let owed = audit::owed(
+        &journal::landed(entries),
+        &settled,
+        &|address| existed.iter().any(|a| a == address),
+        &records,
+    );
+    let audited = owed.len();
+    if !owed.is_empty() {
+        let log = AuditLog::open_keyed(
+            dir,
+            &uuid::Uuid::new_v4().to_string(),
+            AuditKey::from_env(env),
+        )?;
+        log.append(Event::RunStarted {
+            command: "recover".into(),
+            actor: audit::actor(Some(client_id), env),
+            plan_digest: None,
+        })?;
+        for event in owed {
+            log.append(event)?;
+        }
+        log.append(Event::RunFinished {
+            command: "recover".into(),
+            outcome: "recovered".into(),
+            totals: Totals {
+                changed: audited as u64,
+                ..Totals::default()
+            },
+        })?;
+        state.audit = Some(log.head());
+    }
+    state::write(dir, state)?;
+    journal::clear(dir)?;
+    Ok(Recovered {
+        journaled: entries
+            .iter()
+            .filter(|e| !matches!(e, Entry::Run { .. }))
+            .count(),
+        in_flight: in_flight.len(),
+        settled: settled.len(),
+        audited,
+    })
+}
