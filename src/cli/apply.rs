@@ -256,6 +256,7 @@ fn state_edits(plan: &Plan, state: &mut State) -> Vec<String> {
                     attributes: live.to_values(),
                     prevent_destroy: change.prevent_destroy,
                     depends_on: change.depends_on.clone(),
+                    sensitive: change.sensitive.clone(),
                 },
             );
             edited.push(change.address.clone());

@@ -147,6 +147,7 @@ async fn one(args: &Args, address: &str, id: &str, out: &mut Output) -> Result<i
                 .iter()
                 .map(|d| format!("prompt.{}", d.label))
                 .collect(),
+            sensitive: block.sensitive.iter().map(|f| f.hcl_path()).collect(),
         },
     );
     let client_id = client.connection().client_id().to_owned();

@@ -128,7 +128,7 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             after: None,
             live_version: now.map(|p| p.version),
             depends_on: resource.depends_on.clone(),
-            sensitive: Vec::new(),
+            sensitive: resource.sensitive.clone(),
             prevent_destroy: false,
             importing: false,
             moved_from: None,

@@ -40,6 +40,8 @@ pub enum Entry {
         prevent_destroy: bool,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         depends_on: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sensitive: Vec<String>,
     },
     /// The write landed; for a put, the version Genesys gave the prompt.
     Done {
@@ -53,6 +55,8 @@ pub enum Entry {
         prevent_destroy: bool,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         depends_on: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sensitive: Vec<String>,
     },
     /// The server refused the write: nothing changed.
     Failed { address: String, id: String },
@@ -77,6 +81,7 @@ pub struct InFlight {
     pub attributes: Option<serde_json::Value>,
     pub prevent_destroy: bool,
     pub depends_on: Vec<String>,
+    pub sensitive: Vec<String>,
 }
 
 /// The journal's entries; a torn last line (a crash mid-write) is left out.
@@ -116,6 +121,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                 attributes,
                 prevent_destroy,
                 depends_on,
+                sensitive,
             } => in_flight.push(InFlight {
                 address: address.clone(),
                 id: id.clone(),
@@ -123,6 +129,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                 attributes: attributes.clone(),
                 prevent_destroy: *prevent_destroy,
                 depends_on: depends_on.clone(),
+                sensitive: sensitive.clone(),
             }),
             Entry::Done {
                 address,
@@ -131,6 +138,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                 attributes: Some(attributes),
                 prevent_destroy,
                 depends_on,
+                sensitive,
             } => {
                 state.resources.insert(
                     address.clone(),
@@ -140,6 +148,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                         attributes: attributes.clone(),
                         prevent_destroy: *prevent_destroy,
                         depends_on: depends_on.clone(),
+                        sensitive: sensitive.clone(),
                     },
                 );
             }
@@ -176,6 +185,7 @@ pub fn settle(state: &mut State, in_flight: &[InFlight], live: &[RemotePrompt]) 
                             attributes: now.spec.to_values(),
                             prevent_destroy: f.prevent_destroy,
                             depends_on: f.depends_on.clone(),
+                            sensitive: f.sensitive.clone(),
                         },
                     );
                     settled.push(f.address.clone());
