@@ -307,19 +307,50 @@ pub fn check_content(content: &str, org: &OrgSettings) -> Vec<Finding> {
             .within(range),
         );
     }
-    for found in pii::scan(content, &org.pii_allow) {
-        let masked = found.masked(content);
-        out.push(
-            Finding::error(
-                found.kind.code(),
-                Field::DisplayContent,
-                format!("content holds {} (`{masked}`)", with_article(found.kind.describe())),
-                "Prompts are shown to every agent: never put customer data in them. Use a context variable, or add the exact string to `validation { pii_allow = [...] }` if it is not personal data.".into(),
-            )
-            .within(found.range),
-        );
+    out.extend(pii_findings(content, Field::DisplayContent, "content", org));
+    out
+}
+
+/// Rules for a prompt as a configuration writes it, beyond the server's
+/// ([`check_prompt`], which the emulator runs as its validation): the API checks
+/// only `display.content` for PII, but a name, description or condition is shown to
+/// agents and admins too.
+pub fn check_authored(spec: &PromptSpec, org: &OrgSettings) -> Vec<Finding> {
+    let mut out = Vec::new();
+    out.extend(pii_findings(&spec.name, Field::Name, "`name`", org));
+    out.extend(pii_findings(
+        &spec.description,
+        Field::Description,
+        "`description`",
+        org,
+    ));
+    for (i, condition) in spec.trigger.conditions.iter().enumerate() {
+        for (text, field) in [
+            (&condition.field, Field::ConditionField(i)),
+            (&condition.value, Field::ConditionValue(i)),
+        ] {
+            let what = format!("`{}`", field.hcl_path());
+            out.extend(pii_findings(text, field, &what, org));
+        }
     }
     out
+}
+
+/// The PII in `text`, the value of `field`, called `what` in messages.
+fn pii_findings(text: &str, field: Field, what: &str, org: &OrgSettings) -> Vec<Finding> {
+    pii::scan(text, &org.pii_allow)
+        .into_iter()
+        .map(|found| {
+            let masked = found.masked(text);
+            Finding::error(
+                found.kind.code(),
+                field,
+                format!("{what} holds {} (`{masked}`)", with_article(found.kind.describe())),
+                "Prompts are shown to every agent: never put customer data in them. Use a context variable, or add the exact string to `validation { pii_allow = [...] }` if it is not personal data.".into(),
+            )
+            .within(found.range)
+        })
+        .collect()
 }
 
 /// The `{{name}}` references in `content`: the trimmed name and the byte range of the

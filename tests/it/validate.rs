@@ -282,6 +282,23 @@ fn pii_of_every_kind_masked_in_source_lines() {
 }
 
 #[test]
+fn pii_in_every_free_text_attribute_points_inside_its_string() {
+    let p = prompt("p", "Hi")
+        .replace(
+            "  name              = \"Prompt p\"",
+            "  name              = \"Escalate to jane.doe@example.com\"\n  description       = \"Caller SSN 078051120\"",
+        )
+        .replace("\"accountStatus\"", "\"note 4111 1111 1111 1111\"")
+        .replace("\"on_hold\"", "\"078-05-1120\"");
+    let run = Project::new().file("main.hcl", p).run(&["validate", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for leak in ["jane.doe", "078051120", "078-05", "4111 1111"] {
+        assert!(!run.stderr.contains(leak), "{leak}:\n{}", run.stderr);
+    }
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
 fn pii_allow_list() {
     let run = Project::new()
         .file("main.hcl", with_content("Write to support@example.com"))
