@@ -4,6 +4,7 @@
 mod apply;
 mod audit;
 mod connect;
+mod duration;
 mod emulator;
 mod fmt;
 mod import;

@@ -84,7 +84,7 @@ struct Dir {
 #[derive(Debug, clap::Args)]
 struct Lock {
     /// How long to wait for another run's lock, e.g. `30s` (default: fail at once).
-    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = super::duration::parse)]
     lock_timeout: Duration,
 }
 

@@ -68,7 +68,7 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
         }
     }
     out.extend(check_imports_and_moves(config));
-    if let Err(cycle) = dependency_graph(config).topological_order() {
+    for cycle in dependency_graph(config).cycles() {
         let path: Vec<String> = cycle.iter().map(|&i| config.prompts[i].address()).collect();
         let first = &config.prompts[cycle[0]];
         let at = first

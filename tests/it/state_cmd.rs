@@ -253,6 +253,32 @@ async fn mv_then_plan_shows_no_change_for_the_new_address() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn plan_after_mv_without_renaming_the_block_says_what_to_do() {
+    let case = managed().await;
+    let run = case
+        .project
+        .run(&["state", "mv", "prompt.a", "prompt.renamed"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let plan = case.plan(&[]).await;
+    assert_eq!(plan.code, 1, "{}", plan.transcript());
+    assert!(!plan.stderr.contains("outside"), "{}", plan.stderr);
+    insta::assert_snapshot!(plan.stderr);
+}
+
+#[test]
+fn a_lock_timeout_that_is_not_a_duration() {
+    let run =
+        crate::support::Project::new().run(&["state", "rm", "prompt.a", "--lock-timeout", "abc"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        !run.stderr.contains("expected number at 0"),
+        "{}",
+        run.stderr
+    );
+    insta::assert_snapshot!(run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn mv_errors() {
     let case = managed().await;
     let run = case.project.run(&["state", "mv", "prompt.a", "prompt.b"]);
