@@ -3,11 +3,13 @@
 
 mod apply;
 mod audit;
+mod completions;
 mod connect;
 mod duration;
 mod emulator;
 mod fmt;
 mod import;
+mod man;
 mod output;
 mod plan;
 mod progress;
@@ -20,7 +22,7 @@ mod vars;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 pub use output::Output;
 
@@ -56,6 +58,14 @@ enum Command {
     Audit(audit::Args),
     Import(import::Args),
     State(state_cmd::Args),
+    Completions(completions::Args),
+    Man(man::Args),
+}
+
+/// The command line's definition: what `--help`, completions and the manual page
+/// are made from.
+pub fn command() -> clap::Command {
+    Cli::command()
 }
 
 /// Exit codes, as Terraform's.
@@ -101,6 +111,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
         Command::Audit(args) => audit::run(args, &mut out),
         Command::Import(args) => import::run(args, &mut out),
         Command::State(args) => state_cmd::run(args, &mut out),
+        Command::Completions(args) => completions::run(args, &mut out),
+        Command::Man(args) => man::run(args, &mut out),
     };
     match result {
         Ok(code) => code,

@@ -2,24 +2,106 @@
 
 use crate::support::{Project, prompt};
 
+/// Every command and subcommand by its words (`["state", "mv"]`), from clap's
+/// definition itself, so that a new command cannot be left out.
+fn commands() -> Vec<Vec<String>> {
+    fn walk(command: &clap::Command, path: &[String], into: &mut Vec<Vec<String>>) {
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut words = path.to_vec();
+            words.push(sub.get_name().to_owned());
+            into.push(words.clone());
+            walk(sub, &words, into);
+        }
+    }
+    let mut all = Vec::new();
+    walk(&assistform::cli::command(), &[], &mut all);
+    all
+}
+
 #[test]
 fn every_command_has_help_with_an_example() {
-    for command in [
-        "validate", "fmt", "plan", "apply", "show", "audit", "emulator",
-    ] {
-        let run = Project::new().run(&[command, "--help"]);
-        assert_eq!(run.code, 0, "{command}: {}", run.transcript());
+    let commands = commands();
+    assert!(commands.len() >= 11, "{commands:?}");
+    for words in commands {
+        let name = words.join(" ");
+        let mut args: Vec<&str> = words.iter().map(String::as_str).collect();
+        args.push("--help");
+        let run = Project::new().run(&args);
+        assert_eq!(run.code, 0, "{name}: {}", run.transcript());
         assert!(
             run.stdout.contains("Examples:"),
-            "{command} --help:\n{}",
+            "{name} --help:\n{}",
             run.stdout
         );
         assert!(
-            run.stdout.contains(&format!("assistform {command}")),
-            "{}",
+            run.stdout.contains(&format!("assistform {name}")),
+            "{name} --help:\n{}",
             run.stdout
         );
     }
+}
+
+#[test]
+fn completions_for_every_shell() {
+    let bash = Project::new().run(&["completions", "bash"]);
+    assert_eq!(bash.code, 0, "{}", bash.transcript());
+    for words in commands() {
+        let name = words.last().expect("a word");
+        assert!(
+            bash.stdout.contains(name.as_str()),
+            "`{name}` in:\n{}",
+            bash.stdout
+        );
+    }
+    assert!(
+        bash.stdout.contains("--detailed-exitcode"),
+        "{}",
+        bash.stdout
+    );
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let run = Project::new().run(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.transcript());
+        assert!(run.stdout.contains("validate"), "{shell}:\n{}", run.stdout);
+    }
+    let unknown = Project::new().run(&["completions", "tcsh"]);
+    assert_eq!(unknown.code, 1, "{}", unknown.transcript());
+}
+
+#[test]
+fn man_pages_in_roff() {
+    let page = Project::new().run(&["man"]);
+    assert_eq!(page.code, 0, "{}", page.transcript());
+    assert!(
+        page.stdout.starts_with(".TH assistform 1 "),
+        "{}",
+        page.stdout
+    );
+    assert!(
+        page.stdout.contains("assistform\\-plan(1)"),
+        "{}",
+        page.stdout
+    );
+    let plan = Project::new().run(&["man", "plan"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert!(
+        plan.stdout.starts_with(".TH assistform-plan 1 "),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("detailed\\-exitcode"),
+        "{}",
+        plan.stdout
+    );
+    let unknown = Project::new().run(&["man", "deploy"]);
+    assert_eq!(unknown.code, 1, "{}", unknown.transcript());
+    assert!(
+        unknown
+            .stderr
+            .starts_with("error: `deploy` is not an assistform command"),
+        "{}",
+        unknown.stderr
+    );
 }
 
 #[test]
