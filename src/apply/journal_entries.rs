@@ -14,6 +14,7 @@ pub(super) fn put_intent(change: &Change, spec: &PromptSpec) -> Entry {
         attributes: Some(spec.to_values()),
         prevent_destroy: change.prevent_destroy,
         depends_on: change.depends_on.clone(),
+        sensitive: change.sensitive.clone(),
     }
 }
 
@@ -26,6 +27,7 @@ pub(super) fn put_done(change: &Change, spec: &PromptSpec, version: u64) -> Entr
         attributes: Some(spec.to_values()),
         prevent_destroy: change.prevent_destroy,
         depends_on: change.depends_on.clone(),
+        sensitive: change.sensitive.clone(),
     }
 }
 
@@ -38,6 +40,7 @@ pub(super) fn delete_intent(change: &Change, id: &str) -> Entry {
         attributes: None,
         prevent_destroy: false,
         depends_on: Vec::new(),
+        sensitive: Vec::new(),
     }
 }
 
@@ -50,6 +53,7 @@ pub(super) fn delete_done(change: &Change, id: &str) -> Entry {
         attributes: None,
         prevent_destroy: false,
         depends_on: Vec::new(),
+        sensitive: Vec::new(),
     }
 }
 

@@ -48,7 +48,7 @@ pub struct Args {
     #[arg(long, default_value = "state")]
     state_dir: PathBuf,
     /// How long to wait for another run's lock, e.g. `30s` (default: fail at once).
-    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = super::duration::parse)]
     lock_timeout: Duration,
     /// Only record in the state what changed in Genesys outside assistform (the
     /// drift); write nothing to Genesys.
@@ -309,6 +309,7 @@ fn state_edits(plan: &Plan, state: &mut State) -> Vec<String> {
                     attributes: live.to_values(),
                     prevent_destroy: change.prevent_destroy,
                     depends_on: change.depends_on.clone(),
+                    sensitive: change.sensitive.clone(),
                 },
             );
             edited.push(change.address.clone());

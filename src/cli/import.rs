@@ -61,7 +61,7 @@ pub struct Args {
     #[arg(long, default_value = "state")]
     state_dir: PathBuf,
     /// How long to wait for another run's lock, e.g. `30s` (default: fail at once).
-    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = super::duration::parse)]
     lock_timeout: Duration,
     #[command(flatten)]
     connect: ConnectArgs,
@@ -150,6 +150,7 @@ async fn one(args: &Args, address: &str, id: &str, out: &mut Output) -> Result<i
                 .iter()
                 .map(|d| format!("prompt.{}", d.label))
                 .collect(),
+            sensitive: block.sensitive.iter().map(|f| f.hcl_path()).collect(),
         },
     );
     let client_id = client.connection().client_id().to_owned();

@@ -3,21 +3,26 @@
 
 mod apply;
 mod audit;
+mod completions;
 mod connect;
+mod duration;
 mod emulator;
 mod fmt;
 mod import;
+mod man;
 mod output;
 mod plan;
 mod progress;
 mod show;
+mod single_dash;
 mod state_cmd;
 mod validate;
 mod vars;
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 pub use output::Output;
 
@@ -27,13 +32,17 @@ pub use output::Output;
     name = "assistform",
     version,
     about = "Genesys Cloud Agent Assist prompts as code: validate, plan and apply HCL configurations",
-    after_help = "Examples:\n  assistform validate examples/quickstart\n  assistform fmt --check .",
+    after_help = "Examples:\n  assistform validate examples/quickstart\n  assistform fmt --check .\n  assistform -chdir=infra/prompts plan -out=tfplan   # Terraform's spellings work too",
     propagate_version = true
 )]
 struct Cli {
     /// Print no colour (also when NO_COLOR is set, or output is not a terminal).
     #[arg(long, global = true)]
     no_color: bool,
+    /// Switch to DIR before anything else, as Terraform's `-chdir=DIR`: every path,
+    /// `./state` included, is then relative to DIR.
+    #[arg(long, value_name = "DIR")]
+    chdir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,6 +58,14 @@ enum Command {
     Audit(audit::Args),
     Import(import::Args),
     State(state_cmd::Args),
+    Completions(completions::Args),
+    Man(man::Args),
+}
+
+/// The command line's definition: what `--help`, completions and the manual page
+/// are made from.
+pub fn command() -> clap::Command {
+    Cli::command()
 }
 
 /// Exit codes, as Terraform's.
@@ -62,6 +79,7 @@ pub mod exit {
 
 /// Runs the command line `args` (program name first) and returns the exit code.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
+    let args = single_dash::rewrite(args.into_iter().map(Into::into));
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
@@ -74,6 +92,15 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
         }
     };
     let mut out = Output::new(cli.no_color);
+    if let Some(dir) = &cli.chdir
+        && let Err(err) = std::env::set_current_dir(dir)
+    {
+        out.error(&format!(
+            "cannot change directory to `{}`: {err}",
+            dir.display()
+        ));
+        return exit::ERROR;
+    }
     let result = match cli.command {
         Command::Validate(args) => validate::run(args, &mut out),
         Command::Plan(args) => plan::run(args, &mut out),
@@ -84,6 +111,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
         Command::Audit(args) => audit::run(args, &mut out),
         Command::Import(args) => import::run(args, &mut out),
         Command::State(args) => state_cmd::run(args, &mut out),
+        Command::Completions(args) => completions::run(args, &mut out),
+        Command::Man(args) => man::run(args, &mut out),
     };
     match result {
         Ok(code) => code,

@@ -38,7 +38,8 @@ enum StateCommand {
         #[command(flatten)]
         dir: Dir,
     },
-    /// The attributes last applied to one prompt, with its id and version (PII masked).
+    /// The attributes last applied to one prompt, with its id and version (PII masked,
+    /// values from sensitive variables hidden).
     #[command(after_help = "Examples:\n  assistform state show prompt.account_hold")]
     Show {
         /// The address, `prompt.<label>`.
@@ -83,7 +84,7 @@ struct Dir {
 #[derive(Debug, clap::Args)]
 struct Lock {
     /// How long to wait for another run's lock, e.g. `30s` (default: fail at once).
-    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = super::duration::parse)]
     lock_timeout: Duration,
 }
 
@@ -136,8 +137,8 @@ fn show(dir: &Path, address: &str, out: &mut Output) -> Result<i32, Error> {
     let mut spec = resource
         .spec()
         .map_err(|e| format!("the state entry for `{address}` cannot be read: {e}"))?;
-    // The state does not record which values came from sensitive variables, so PII
-    // is what is masked: the one kind of value no output may show.
+    // PII is masked as well: values typed into the configuration, or recorded from
+    // the console by `apply --refresh-only`, come from no sensitive variable.
     for text in [
         &mut spec.name,
         &mut spec.description,
@@ -151,6 +152,7 @@ fn show(dir: &Path, address: &str, out: &mut Output) -> Result<i32, Error> {
     let extras = Extras {
         depends_on: &resource.depends_on,
         prevent_destroy: resource.prevent_destroy,
+        sensitive: &resource.sensitive,
     };
     let block = prompt_block(label, &spec, &extras);
     let block = crate::fmt::format(&block).unwrap_or(block);

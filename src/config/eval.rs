@@ -151,11 +151,22 @@ impl Scope {
 
     fn undefined(&self, r: &Reference, file: usize, sources: &[SourceFile]) -> Diagnostic {
         let (kind, code, declare, names): (_, _, _, Vec<&str>) = if r.root == "var" {
+            // Declared variables whose value is missing or bad are still the names a
+            // typo was meant to be.
+            let unknown = self
+                .poisoned
+                .iter()
+                .filter(|(root, _)| root == "var")
+                .map(|(_, name)| name.as_str());
             (
                 "variable",
                 "var.undefined",
                 format!("Declare it with `variable \"{}\" {{}}`.", r.name),
-                self.vars.keys().map(String::as_str).collect(),
+                self.vars
+                    .keys()
+                    .map(String::as_str)
+                    .chain(unknown)
+                    .collect(),
             )
         } else {
             (

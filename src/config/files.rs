@@ -7,6 +7,7 @@ use hcl_edit::structure::Body;
 
 use super::{LoadError, Located};
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::fmt::lexer::UnclosedBracket;
 
 /// One parsed file: its index in the source list and its syntax tree.
 pub(super) struct Parsed {
@@ -124,11 +125,24 @@ pub(super) fn read(
             let line_end = source.text[offset..]
                 .find('\n')
                 .map_or(source.text.len(), |i| offset + i + 1);
-            let diagnostic = match unterminated_string(&source.text[..line_end]) {
-                Some(quote) => Diagnostic::error("syntax", "unterminated string")
+            let unclosed = unclosed_bracket(&source.text, offset);
+            let diagnostic = match (unterminated_string(&source.text[..line_end]), unclosed) {
+                (Some(quote), _) => Diagnostic::error("syntax", "unterminated string")
                     .detail("This string has no closing `\"` on its line; strings cannot span lines (use a heredoc, `<<-EOT … EOT`, for text over several lines).")
                     .range(Some(Located { file, bytes: quote..quote + 1 }.range(sources))),
-                None => Diagnostic::error("syntax", format!("invalid HCL: {}", err.message()))
+                // The parser stops where it can go no further, often the end of the
+                // file; the bracket left open is where the fix goes.
+                (None, Some(bracket)) => {
+                    let opener = &source.text[bracket.open..=bracket.open];
+                    let gave_up = source.pos(offset);
+                    Diagnostic::error("syntax", format!("unclosed `{opener}`"))
+                        .detail(format!(
+                            "Nothing closes this `{opener}`: parsing gave up at {}:{}:{} ({}). Add the `{}` where it should end.",
+                            source.name, gave_up.line, gave_up.column, err.message(), bracket.closer
+                        ))
+                        .range(Some(Located { file, bytes: bracket.open..bracket.open + 1 }.range(sources)))
+                }
+                (None, None) => Diagnostic::error("syntax", format!("invalid HCL: {}", err.message()))
                     .detail("The file could not be parsed; fix the syntax at the marked position.")
                     .range(Some(Located { file, bytes: offset..offset + 1 }.range(sources))),
             };
@@ -169,6 +183,23 @@ fn nesting_too_deep(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The bracket left open that explains a parse error at `offset`: one opened before
+/// it, whose closer, put where it most likely belongs, lets the text parse or moves
+/// the error further on.
+fn unclosed_bracket(text: &str, offset: usize) -> Option<UnclosedBracket> {
+    let bracket = crate::fmt::lexer::unclosed_bracket(text)?;
+    if bracket.open > offset {
+        return None;
+    }
+    let added = format!("\n{}\n", bracket.closer);
+    let explains = |&at: &usize| {
+        let fixed = [&text[..at], &added, &text[at..]].concat();
+        hcl_edit::parser::parse_body(&fixed)
+            .map_or_else(|e| e.location().offset() > offset + added.len(), |_| true)
+    };
+    bracket.places.iter().any(explains).then_some(bracket)
 }
 
 /// The opening quote of a string left open on the last complete line before a syntax

@@ -253,6 +253,81 @@ pub(super) fn first_unclosed(src: &str) -> Option<UnclosedToken> {
     None
 }
 
+/// An opening bracket whose closing one never comes, by bracket count or by
+/// indentation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct UnclosedBracket {
+    /// Byte offset of the `{`, `[` or `(`.
+    pub(crate) open: usize,
+    /// The bracket that would close it.
+    pub(crate) closer: &'static str,
+    /// Where the closer may belong, likeliest first: the end of the opener's line
+    /// when a list starts there and runs on (`["chat", "sms"` and no `]`); before
+    /// the line of a bracket that closes an outer one; the end of the text.
+    pub(crate) places: Vec<usize>,
+}
+
+/// The innermost bracket of `src` left open: one still open at the end, one that
+/// meets the closer of another kind (`[` … `}`), or one whose matching closer starts
+/// a line indented less than the line that opened it (a nested block's `}` forgotten,
+/// so its parent's `}` closes it). `None` when a string, comment or heredoc is left
+/// open, which explains the error better.
+pub(crate) fn unclosed_bracket(src: &str) -> Option<UnclosedBracket> {
+    let line_start = |at: usize| src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indentation = |at: usize| {
+        let line = line_start(at);
+        let indent = src[line..]
+            .find(|c: char| c != ' ' && c != '\t')
+            .map_or(src.len(), |i| line + i);
+        (indent - line, indent == at)
+    };
+    // A `[` or `(` followed by more on its own line was likely meant to close there.
+    let found = |opened: usize, opener: &str, place: usize| {
+        let line_end = src[opened..].find('\n').map_or(src.len(), |i| opened + i);
+        let runs_on = !src[opened + 1..line_end].trim().is_empty();
+        let mut places = Vec::new();
+        if opener != "{" && runs_on && line_end < place {
+            places.push(line_end);
+        }
+        places.push(place);
+        UnclosedBracket {
+            open: opened,
+            closer: closer_of(opener),
+            places,
+        }
+    };
+    let mut open: Vec<(usize, &str)> = Vec::new();
+    let mut lexer = Lexer::new(src);
+    while let Some(tok) = lexer.next() {
+        if lexer.unterminated.is_some() {
+            return None;
+        }
+        let at = lexer.offset() - tok.text.len();
+        if tok.is_opener() {
+            open.push((at, tok.text));
+            continue;
+        }
+        if !tok.is_closer() {
+            continue;
+        }
+        let (opened, opener) = open.pop()?;
+        let (indent, first_on_line) = indentation(at);
+        if tok.text != closer_of(opener) || (first_on_line && indent < indentation(opened).0) {
+            return Some(found(opened, opener, line_start(at)));
+        }
+    }
+    let (opened, opener) = open.pop()?;
+    Some(found(opened, opener, src.len()))
+}
+
+fn closer_of(opener: &str) -> &'static str {
+    match opener {
+        "{" => "}",
+        "[" => "]",
+        _ => ")",
+    }
+}
+
 fn char_len_at(src: &str, i: usize) -> usize {
     src[i..].chars().next().map_or(1, char::len_utf8)
 }

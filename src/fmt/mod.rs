@@ -17,7 +17,7 @@
 //!   trailing whitespace, one final newline, `\n` line endings.
 
 mod layout;
-mod lexer;
+pub(crate) mod lexer;
 mod render;
 #[cfg(test)]
 mod tests;

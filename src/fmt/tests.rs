@@ -575,3 +575,16 @@ fn every_prefix_formats_or_errors_cleanly() {
         }
     }
 }
+
+#[test]
+fn the_bracket_left_open_is_found_where_it_was_opened() {
+    use super::lexer::unclosed_bracket;
+    let at = |src: &str| unclosed_bracket(src).map(|b| (b.open, b.closer));
+    assert_eq!(at("a {\n  b = [1, 2]\n}\n"), None);
+    assert_eq!(at("a {\n  b = 1\n"), Some((2, "}")));
+    assert_eq!(at("a {\n  b = [1, 2\n}\n"), Some((10, "]")));
+    // The nested block's `}` is missing: its parent's, less indented, closes it.
+    assert_eq!(at("a {\n  b {\n    c = 1\n}\n"), Some((8, "}")));
+    // An unclosed string explains the error better.
+    assert_eq!(at("a {\n  b = \"x\n"), None);
+}

@@ -82,12 +82,27 @@ fn escape_templates(line: &str) -> String {
 }
 
 /// What a block shows beside the prompt's attributes: the state's record of
-/// `depends_on` and `prevent_destroy`.
+/// `depends_on`, `prevent_destroy`, and which values came from sensitive variables.
 #[derive(Clone, Debug, Default)]
 pub struct Extras<'a> {
     /// Addresses, `prompt.<label>`.
     pub depends_on: &'a [String],
     pub prevent_destroy: bool,
+    /// Attribute paths (`display.content`, `trigger.condition[0].value`) shown as
+    /// `(sensitive value)`, as Terraform shows them: the block then no longer reads
+    /// back as HCL, which is the point.
+    pub sensitive: &'a [String],
+}
+
+impl Extras<'_> {
+    /// `rendered`, unless the attribute at `path` is sensitive.
+    fn shown(&self, path: &str, rendered: String) -> String {
+        if self.sensitive.iter().any(|s| s == path) {
+            "(sensitive value)".to_owned()
+        } else {
+            rendered
+        }
+    }
 }
 
 /// A `prompt "<label>" { … }` block holding every attribute of `spec`, laid out as
@@ -95,25 +110,34 @@ pub struct Extras<'a> {
 pub fn prompt_block(label: &str, spec: &PromptSpec, extras: &Extras) -> String {
     let mut out = format!("prompt \"{label}\" {{\n");
     let types: Vec<String> = spec.interaction_types.iter().map(|t| quote(t)).collect();
+    let shown = |path: &str, rendered: String| extras.shown(path, rendered);
     let mut attrs = vec![
-        ("id", quote(&spec.id)),
-        ("name", quote(&spec.name)),
-        ("description", quote(&spec.description)),
-        ("status", quote(&spec.status)),
-        ("interaction_types", format!("[{}]", types.join(", "))),
+        ("id", shown("id", quote(&spec.id))),
+        ("name", shown("name", quote(&spec.name))),
+        (
+            "description",
+            shown("description", quote(&spec.description)),
+        ),
+        ("status", shown("status", quote(&spec.status))),
+        (
+            "interaction_types",
+            shown("interaction_types", format!("[{}]", types.join(", "))),
+        ),
     ];
     if !extras.depends_on.is_empty() {
         attrs.push(("depends_on", format!("[{}]", extras.depends_on.join(", "))));
     }
     aligned(&mut out, "  ", &attrs);
     out.push_str("\n  trigger {\n");
-    aligned(&mut out, "    ", &[("type", quote(&spec.trigger.kind))]);
-    for c in &spec.trigger.conditions {
+    let kind = shown("trigger.type", quote(&spec.trigger.kind));
+    aligned(&mut out, "    ", &[("type", kind)]);
+    for (i, c) in spec.trigger.conditions.iter().enumerate() {
         out.push_str("    condition {\n");
+        let path = |name: &str| format!("trigger.condition[{i}].{name}");
         let attrs = [
-            ("field", quote(&c.field)),
-            ("operator", quote(&c.operator)),
-            ("value", quote(&c.value)),
+            ("field", shown(&path("field"), quote(&c.field))),
+            ("operator", shown(&path("operator"), quote(&c.operator))),
+            ("value", shown(&path("value"), quote(&c.value))),
         ];
         aligned(&mut out, "      ", &attrs);
         out.push_str("    }\n");
@@ -122,9 +146,12 @@ pub fn prompt_block(label: &str, spec: &PromptSpec, extras: &Extras) -> String {
     let content =
         heredoc(&spec.display.content, "    ").unwrap_or_else(|| quote(&spec.display.content));
     let attrs = [
-        ("type", quote(&spec.display.kind)),
-        ("content", content),
-        ("timeout_ms", spec.display.timeout_ms.to_string()),
+        ("type", shown("display.type", quote(&spec.display.kind))),
+        ("content", shown("display.content", content)),
+        (
+            "timeout_ms",
+            shown("display.timeout_ms", spec.display.timeout_ms.to_string()),
+        ),
     ];
     aligned(&mut out, "    ", &attrs);
     out.push_str("  }\n");

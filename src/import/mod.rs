@@ -14,12 +14,15 @@ use std::fmt::Write;
 
 use crate::model::{PromptSpec, RemotePrompt};
 use crate::validate::pii::mask_text;
-use crate::validate::{Finding, OrgSettings, Severity, check_prompt};
+use crate::validate::{Finding, OrgSettings, Severity, check_authored, check_prompt};
 
 /// What `prompt` fails of the built-in rules. There is no configuration to take the
 /// org's own context variables or PII allow list from, so those count as problems.
 pub fn problems(prompt: &PromptSpec) -> Vec<Finding> {
-    check_prompt(prompt, &OrgSettings::default())
+    let org = OrgSettings::default();
+    let mut findings = check_prompt(prompt, &org);
+    findings.extend(check_authored(prompt, &org));
+    findings
 }
 
 /// The configuration that adopts `prompts`: for each, in id order, a comment naming

@@ -128,7 +128,7 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             after: None,
             live_version: now.map(|p| p.version),
             depends_on: resource.depends_on.clone(),
-            sensitive: Vec::new(),
+            sensitive: resource.sensitive.clone(),
             prevent_destroy: false,
             importing: false,
             moved_from: None,
@@ -198,21 +198,28 @@ fn plan_prompt(
     };
     let unmanaged = |id: &str| -> Option<Box<Diagnostic>> {
         let found = live.get(id)?;
-        let summary = match state.address_of(id) {
-            Some(other) => format!("prompt id `{id}` is already managed as `{other}`"),
-            None => format!(
-                "prompt id `{id}` already exists in Genesys but is not managed by assistform"
-            ),
+        let diagnostic = match state.address_of(id) {
+            // Typically a `state mv` whose block was not renamed (or the reverse).
+            Some(other) => Diagnostic::error(
+                "plan.managed_elsewhere",
+                format!("prompt id `{id}` is already managed as `{other}`"),
+            )
+            .detail(format!(
+                "The state records this prompt under `{other}`, not `{address}`. Rename the block to `prompt \"{}\"`, or move the state entry back with `assistform state mv {other} {address}`.",
+                label_of(other)
+            )),
+            None => Diagnostic::error(
+                "plan.unmanaged",
+                format!("prompt id `{id}` already exists in Genesys but is not managed by assistform"),
+            )
+            .detail(format!(
+                "Creating it would overwrite a prompt made outside this configuration (\"{}\", version {}). Import it into the state first, or choose another `id`.",
+                found.spec.name, found.version
+            )),
         };
-        Some(Box::new(
-            Diagnostic::error("plan.unmanaged", summary)
-                .detail(format!(
-                    "Creating it would overwrite a prompt made outside this configuration (\"{}\", version {}). Import it into the state first, or choose another `id`.",
-                    found.spec.name, found.version
-                ))
-                .address(&address)
-                .range(Some(config.range(prompt.field_location(crate::validate::Field::Id)))),
-        ))
+        Some(Box::new(diagnostic.address(&address).range(Some(
+            config.range(prompt.field_location(crate::validate::Field::Id)),
+        ))))
     };
     let Some(resource) = state.resources.get(&address) else {
         if let Some(id) = import {

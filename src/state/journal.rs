@@ -43,6 +43,8 @@ pub enum Entry {
         prevent_destroy: bool,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         depends_on: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sensitive: Vec<String>,
     },
     /// The write landed; for a put, the version Genesys gave the prompt.
     Done {
@@ -56,6 +58,8 @@ pub enum Entry {
         prevent_destroy: bool,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         depends_on: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sensitive: Vec<String>,
     },
     /// The server refused the write: nothing changed.
     Failed { address: String, id: String },
@@ -117,6 +121,7 @@ pub struct InFlight {
     pub attributes: Option<serde_json::Value>,
     pub prevent_destroy: bool,
     pub depends_on: Vec<String>,
+    pub sensitive: Vec<String>,
 }
 
 /// The journal's entries; a torn last line (a crash mid-write) is left out.
@@ -160,6 +165,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                 attributes,
                 prevent_destroy,
                 depends_on,
+                sensitive,
             } => in_flight.push(InFlight {
                 run: run.clone(),
                 address: address.clone(),
@@ -168,6 +174,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                 attributes: attributes.clone(),
                 prevent_destroy: *prevent_destroy,
                 depends_on: depends_on.clone(),
+                sensitive: sensitive.clone(),
             }),
             Entry::Done {
                 address,
@@ -176,6 +183,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                 attributes: Some(attributes),
                 prevent_destroy,
                 depends_on,
+                sensitive,
             } => {
                 state.resources.insert(
                     address.clone(),
@@ -185,6 +193,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                         attributes: attributes.clone(),
                         prevent_destroy: *prevent_destroy,
                         depends_on: depends_on.clone(),
+                        sensitive: sensitive.clone(),
                     },
                 );
             }
@@ -235,6 +244,7 @@ pub fn settle(
                             attributes: now.spec.to_values(),
                             prevent_destroy: f.prevent_destroy,
                             depends_on: f.depends_on.clone(),
+                            sensitive: f.sensitive.clone(),
                         },
                     );
                     settled.push(f.address.clone());
@@ -278,6 +288,7 @@ pub fn keep_in_flight(dir: &Path, in_flight: &[InFlight]) -> Result<(), StateErr
             attributes: f.attributes.clone(),
             prevent_destroy: f.prevent_destroy,
             depends_on: f.depends_on.clone(),
+            sensitive: f.sensitive.clone(),
         };
         bytes.extend(serde_json::to_vec(&intent).expect("journal entries serialise"));
         bytes.push(b'\n');

@@ -32,6 +32,7 @@ fn intent(address: &str, id: &str, write: WriteKind, spec: Option<&PromptSpec>) 
         attributes: spec.map(PromptSpec::to_values),
         prevent_destroy: false,
         depends_on: Vec::new(),
+        sensitive: Vec::new(),
     }
 }
 
@@ -48,6 +49,7 @@ fn landed_writes_fold_into_the_state() {
             attributes: Some(a.to_values()),
             prevent_destroy: false,
             depends_on: Vec::new(),
+            sensitive: Vec::new(),
         },
     ];
     assert!(fold(&mut state, &entries).is_empty());
@@ -122,6 +124,7 @@ fn writes_in_flight_stay_in_the_journal_and_the_rest_goes() {
             attributes: Some(b.to_values()),
             prevent_destroy: false,
             depends_on: Vec::new(),
+            sensitive: Vec::new(),
         },
     ];
     let mut state = State::default();
@@ -150,6 +153,7 @@ fn an_update_in_flight_is_adopted_only_if_it_landed() {
             attributes: old.to_values(),
             prevent_destroy: false,
             depends_on: Vec::new(),
+            sensitive: Vec::new(),
         },
     );
     let in_flight = fold(
@@ -178,6 +182,7 @@ fn a_delete_in_flight_is_dropped_when_the_prompt_is_gone() {
             attributes: a.to_values(),
             prevent_destroy: false,
             depends_on: Vec::new(),
+            sensitive: Vec::new(),
         },
     );
     let in_flight = fold(

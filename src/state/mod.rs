@@ -70,6 +70,10 @@ pub struct Resource {
     /// after the blocks are gone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,
+    /// Attribute paths (`display.content`) whose values came from sensitive
+    /// variables: whatever shows the state later has no configuration to ask.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive: Vec<String>,
 }
 
 impl Resource {

@@ -7,6 +7,7 @@ fn resource(id: &str) -> Resource {
         attributes: serde_json::json!({}),
         prevent_destroy: false,
         depends_on: Vec::new(),
+        sensitive: Vec::new(),
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::{Field, Finding, check_prompt};
+use super::{Field, Finding, check_authored, check_prompt};
 use crate::config::{Config, Located, PromptConfig};
 use crate::diagnostic::Diagnostic;
 use crate::graph::Graph;
@@ -14,7 +14,10 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut ids: BTreeMap<&str, &PromptConfig> = BTreeMap::new();
     for prompt in &config.prompts {
-        for finding in check_prompt(&prompt.spec, &config.validation) {
+        let findings = check_prompt(&prompt.spec, &config.validation)
+            .into_iter()
+            .chain(check_authored(&prompt.spec, &config.validation));
+        for finding in findings {
             if prompt.incomplete.contains(&finding.field) {
                 continue;
             }
@@ -65,7 +68,7 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
         }
     }
     out.extend(check_imports_and_moves(config));
-    if let Err(cycle) = dependency_graph(config).topological_order() {
+    for cycle in dependency_graph(config).cycles() {
         let path: Vec<String> = cycle.iter().map(|&i| config.prompts[i].address()).collect();
         let first = &config.prompts[cycle[0]];
         let at = first
@@ -173,10 +176,11 @@ pub fn dependency_graph(config: &Config) -> Graph {
 
 fn to_diagnostic(config: &Config, prompt: &PromptConfig, finding: Finding) -> Diagnostic {
     let at = prompt.field_location(finding.field);
-    let at = match (&finding.span, finding.field) {
-        (Some(span), Field::DisplayContent) => {
+    let value = field_text(&prompt.spec, finding.field);
+    let at = match (&finding.span, value) {
+        (Some(span), Some(value)) => {
             let written = &config.sources[at.file].text[at.bytes.clone()];
-            match locate(written, &prompt.spec.display.content, span.clone()) {
+            match locate(written, value, span.clone()) {
                 Some(inner) => Located {
                     file: at.file,
                     bytes: at.bytes.start + inner.start..at.bytes.start + inner.end,
@@ -188,7 +192,7 @@ fn to_diagnostic(config: &Config, prompt: &PromptConfig, finding: Finding) -> Di
     };
     let (mut summary, mut detail) = (finding.summary, finding.detail);
     if prompt.sensitive.contains(&finding.field)
-        && let Some(value) = field_text(&prompt.spec, finding.field).filter(|v| !v.is_empty())
+        && let Some(value) = value.filter(|v| !v.is_empty())
     {
         summary = summary.replace(value, "(sensitive)");
         detail = detail.replace(value, "(sensitive)");

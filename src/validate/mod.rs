@@ -115,7 +115,7 @@ impl Finding {
     pub fn api_code(&self) -> &'static str {
         match self.code {
             c if c.starts_with("pii.") => "prompt.content.pii",
-            "context.unknown" => "prompt.content.context.variable",
+            "context.unknown" | "context.empty" => "prompt.content.context.variable",
             "content.too_long" => "prompt.content.length",
             "schema.enum" => "invalid.value",
             "timeout.range" => "prompt.display.timeout.range",
@@ -281,6 +281,18 @@ pub fn check_content(content: &str, org: &OrgSettings) -> Vec<Finding> {
         );
     }
     for (name, range) in context_variables(content) {
+        if name.is_empty() {
+            out.push(
+                Finding::error(
+                    "context.empty",
+                    Field::DisplayContent,
+                    format!("empty placeholder `{}`", &content[range.clone()]),
+                    "Write a context variable's name between the braces, such as `{{customerName}}`, or remove them.".into(),
+                )
+                .within(range),
+            );
+            continue;
+        }
         let known = model::BUILTIN_CONTEXT_VARIABLES.contains(&name)
             || org.context_variables.iter().any(|v| v == name);
         if known {
@@ -307,19 +319,61 @@ pub fn check_content(content: &str, org: &OrgSettings) -> Vec<Finding> {
             .within(range),
         );
     }
-    for found in pii::scan(content, &org.pii_allow) {
-        let masked = found.masked(content);
-        out.push(
-            Finding::error(
-                found.kind.code(),
-                Field::DisplayContent,
-                format!("content holds {} (`{masked}`)", with_article(found.kind.describe())),
-                "Prompts are shown to every agent: never put customer data in them. Use a context variable, or add the exact string to `validation { pii_allow = [...] }` if it is not personal data.".into(),
-            )
-            .within(found.range),
-        );
+    out.extend(pii_findings(content, Field::DisplayContent, "content", org));
+    out
+}
+
+/// Rules for a prompt as a configuration writes it, beyond the server's
+/// ([`check_prompt`], which the emulator runs as its validation): the API checks
+/// only `display.content` for PII, but a name, description or condition is shown to
+/// agents and admins too; and it takes a list that names a value twice as given,
+/// where in a configuration that is a slip.
+pub fn check_authored(spec: &PromptSpec, org: &OrgSettings) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, kind) in spec.interaction_types.iter().enumerate() {
+        if spec.interaction_types[..i].contains(kind) {
+            out.push(Finding::error(
+                "schema.duplicate",
+                Field::InteractionType(i),
+                format!("interaction type `{kind}` is listed twice"),
+                "Each interaction type may be listed once; remove this one.".into(),
+            ));
+        }
+    }
+    out.extend(pii_findings(&spec.name, Field::Name, "`name`", org));
+    out.extend(pii_findings(
+        &spec.description,
+        Field::Description,
+        "`description`",
+        org,
+    ));
+    for (i, condition) in spec.trigger.conditions.iter().enumerate() {
+        for (text, field) in [
+            (&condition.field, Field::ConditionField(i)),
+            (&condition.value, Field::ConditionValue(i)),
+        ] {
+            let what = format!("`{}`", field.hcl_path());
+            out.extend(pii_findings(text, field, &what, org));
+        }
     }
     out
+}
+
+/// The PII in `text`, the value of `field`, called `what` in messages.
+fn pii_findings(text: &str, field: Field, what: &str, org: &OrgSettings) -> Vec<Finding> {
+    pii::scan(text, &org.pii_allow)
+        .into_iter()
+        .map(|found| {
+            let masked = found.masked(text);
+            Finding::error(
+                found.kind.code(),
+                field,
+                format!("{what} holds {} (`{masked}`)", with_article(found.kind.describe())),
+                "Prompts are shown to every agent: never put customer data in them. Use a context variable, or add the exact string to `validation { pii_allow = [...] }` if it is not personal data.".into(),
+            )
+            .within(found.range)
+        })
+        .collect()
 }
 
 /// The `{{name}}` references in `content`: the trimmed name and the byte range of the

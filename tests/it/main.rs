@@ -4,6 +4,7 @@ mod adopt_blocks;
 mod apply;
 mod audit;
 mod cli;
+mod docs;
 mod emulator;
 mod fmt;
 mod history;

@@ -112,6 +112,50 @@ async fn show_masks_pii_and_shows_what_the_state_keeps_of_the_configuration() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn show_hides_values_from_sensitive_variables() {
+    let config = format!(
+        "variable \"code\" {{\n  sensitive = true\n  default   = \"hush-hush-42\"\n}}\n\n{}",
+        prompt("p", "Quote ${var.code} to the caller").replace("\"on_hold\"", "var.code")
+    );
+    let case = Case::new(&config).await;
+    let apply = case.apply(&[]).await;
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    assert_eq!(
+        case.prompts().await["p"]["display"]["content"],
+        "Quote hush-hush-42 to the caller",
+        "the org holds the value"
+    );
+    let show = case.project.run(&["state", "show", "prompt.p"]);
+    assert_eq!(show.code, 0, "{}", show.transcript());
+    assert!(!show.stdout.contains("hush-hush"), "{}", show.stdout);
+    insta::assert_snapshot!(show.stdout, @r#"
+    # prompt.p: id `p`, version 1 (the attributes last applied)
+    prompt "p" {
+      id                = "p"
+      name              = "Prompt p"
+      description       = ""
+      status            = "active"
+      interaction_types = ["conversation", "chat"]
+
+      trigger {
+        type = "conversation"
+        condition {
+          field    = "accountStatus"
+          operator = "equals"
+          value    = (sensitive value)
+        }
+      }
+
+      display {
+        type       = "popup"
+        content    = (sensitive value)
+        timeout_ms = 30000
+      }
+    }
+    "#);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn rm_forgets_without_deleting_and_keeps_a_backup() {
     let case = managed().await;
     let before = case.project.read("state/assistform.state.json");
@@ -206,6 +250,32 @@ async fn mv_then_plan_shows_no_change_for_the_new_address() {
         case.requests("PUT").await + case.requests("DELETE").await,
         0
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_after_mv_without_renaming_the_block_says_what_to_do() {
+    let case = managed().await;
+    let run = case
+        .project
+        .run(&["state", "mv", "prompt.a", "prompt.renamed"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let plan = case.plan(&[]).await;
+    assert_eq!(plan.code, 1, "{}", plan.transcript());
+    assert!(!plan.stderr.contains("outside"), "{}", plan.stderr);
+    insta::assert_snapshot!(plan.stderr);
+}
+
+#[test]
+fn a_lock_timeout_that_is_not_a_duration() {
+    let run =
+        crate::support::Project::new().run(&["state", "rm", "prompt.a", "--lock-timeout", "abc"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        !run.stderr.contains("expected number at 0"),
+        "{}",
+        run.stderr
+    );
+    insta::assert_snapshot!(run.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -282,6 +282,23 @@ fn pii_of_every_kind_masked_in_source_lines() {
 }
 
 #[test]
+fn pii_in_every_free_text_attribute_points_inside_its_string() {
+    let p = prompt("p", "Hi")
+        .replace(
+            "  name              = \"Prompt p\"",
+            "  name              = \"Escalate to jane.doe@example.com\"\n  description       = \"Caller SSN 078051120\"",
+        )
+        .replace("\"accountStatus\"", "\"note 4111 1111 1111 1111\"")
+        .replace("\"on_hold\"", "\"078-05-1120\"");
+    let run = Project::new().file("main.hcl", p).run(&["validate", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for leak in ["jane.doe", "078051120", "078-05", "4111 1111"] {
+        assert!(!run.stderr.contains(leak), "{leak}:\n{}", run.stderr);
+    }
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
 fn pii_allow_list() {
     let run = Project::new()
         .file("main.hcl", with_content("Write to support@example.com"))
@@ -354,6 +371,58 @@ fn genesys_block_with_region_domain_is_valid() {
     assert_eq!(run.code, 0, "{}", run.transcript());
 }
 
+#[test]
+fn every_dependency_cycle_is_reported() {
+    let config = [("a", "b"), ("b", "a"), ("c", "d"), ("d", "c")]
+        .iter()
+        .map(|(from, to)| {
+            prompt(from, "Hi").replace("  name ", &format!("  depends_on = [prompt.{to}]\n  name "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let run = Project::new()
+        .file("main.hcl", config)
+        .run(&["validate", "."]);
+    assert_eq!(
+        run.stderr.matches("error[graph.cycle]").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn an_interaction_type_listed_twice() {
+    let run = Project::new()
+        .file(
+            "main.hcl",
+            prompt("p", "Hi").replace(
+                "[\"conversation\", \"chat\"]",
+                "[\"chat\", \"conversation\", \"chat\"]",
+            ),
+        )
+        .run(&["validate", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn an_empty_context_variable_placeholder() {
+    let run = Project::new()
+        .file(
+            "main.hcl",
+            with_content("Hi {{}}, and {{ }} for {{customerName}}"),
+        )
+        .run(&["validate", "."]);
+    assert!(
+        !run.stderr.contains("unknown context variable"),
+        "{}",
+        run.stderr
+    );
+    insta::assert_snapshot!(run.transcript());
+}
+
 mod bad_input {
     use super::validate;
     use crate::support::{Project, prompt};
@@ -378,6 +447,33 @@ mod bad_input {
     #[test]
     fn unclosed_brace() {
         insta::assert_snapshot!(validate("prompt \"p\" {\n  name = \"P\"\n"));
+    }
+
+    #[test]
+    fn unclosed_bracket_inside_a_closed_block() {
+        let run = Project::new()
+            .file(
+                "main.hcl",
+                prompt("p", "Hi").replace(
+                    "[\"conversation\", \"chat\"]",
+                    "[\"conversation\", \"chat\"",
+                ),
+            )
+            .run(&["validate", "."]);
+        assert!(run.stderr.contains("unclosed `[`"), "{}", run.stderr);
+        insta::assert_snapshot!(run.transcript());
+    }
+
+    #[test]
+    fn unclosed_nested_block() {
+        let run = Project::new()
+            .file(
+                "main.hcl",
+                prompt("p", "Hi").replacen("    }\n  }\n", "    \n  }\n", 1),
+            )
+            .run(&["validate", "."]);
+        assert!(run.stderr.contains("unclosed `{`"), "{}", run.stderr);
+        insta::assert_snapshot!(run.transcript());
     }
 
     #[test]
@@ -436,6 +532,36 @@ mod bad_input {
         insta::assert_snapshot!(validate(&format!(
             "variable \"title\" {{\n  type = string\n}}\n\n{p}"
         )));
+    }
+
+    #[test]
+    fn a_misspelt_variable_that_has_no_value() {
+        let p = prompt("p", "Hi").replace("\"Prompt p\"", "var.titel");
+        let config = format!("variable \"title\" {{\n  type = string\n}}\n\n{p}");
+        let run = Project::new()
+            .file("main.hcl", config)
+            .run(&["validate", "."]);
+        assert!(
+            run.stderr.contains("Did you mean `var.title`?"),
+            "{}",
+            run.stderr
+        );
+        insta::assert_snapshot!(run.transcript());
+    }
+
+    #[test]
+    fn a_variable_with_a_bad_default() {
+        let p = prompt("p", "Hi").replace(
+            "content = \"Hi\"",
+            "content    = \"Hi\"\n    timeout_ms = var.timeout",
+        );
+        let config =
+            format!("variable \"timeout\" {{\n  type    = number\n  default = \"soon\"\n}}\n\n{p}");
+        let run = Project::new()
+            .file("main.hcl", config)
+            .run(&["validate", "."]);
+        assert_eq!(run.stderr.matches("error[").count(), 1, "{}", run.stderr);
+        insta::assert_snapshot!(run.transcript());
     }
 
     #[test]

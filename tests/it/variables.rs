@@ -161,3 +161,24 @@ fn a_sensitive_value_is_never_printed() {
         run.stderr
     );
 }
+
+#[test]
+fn a_misspelt_variable_on_the_command_line_gets_a_suggestion() {
+    let run = project().run(&["validate", "--var", "titel=T", "--var", "title=T", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stderr.contains(
+            "error[var.undeclared]: `--var` sets undeclared variable `titel`\n  = Did you mean `title`?"
+        ),
+        "{}",
+        run.stderr
+    );
+    let file = project()
+        .file("x.auto.vars.hcl", "titel = \"T\"\ntitle = \"T\"\n")
+        .run(&["validate", "."]);
+    assert!(
+        file.stderr.contains("Did you mean `title`?"),
+        "{}",
+        file.stderr
+    );
+}

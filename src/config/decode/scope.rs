@@ -12,6 +12,7 @@ use crate::config::files::Parsed;
 use crate::config::variables::{VarType, split_assignment};
 use crate::config::{Located, VarInputs};
 use crate::diagnostic::Diagnostic;
+use crate::suggest::did_you_mean;
 
 const VARIABLE: Schema = Schema {
     what: "a `variable` block",
@@ -22,6 +23,8 @@ const VARIABLE: Schema = Schema {
 struct Declared {
     ty: VarType,
     default: Option<Value>,
+    /// A `default` is written, but its value could not be used (and was reported).
+    bad_default: bool,
     sensitive: bool,
     label: Located,
 }
@@ -65,14 +68,18 @@ impl Decoder<'_> {
                 continue;
             };
             let Some(var) = declared.get(name) else {
+                let detail = match suggestion(name, &declared) {
+                    Some(s) => format!("Did you mean `{s}`?"),
+                    None => format!(
+                        "Declare it with `variable \"{name}\" {{}}`, or remove the argument."
+                    ),
+                };
                 self.diagnostics.push(
                     Diagnostic::error(
                         "var.undeclared",
                         format!("`--var` sets undeclared variable `{name}`"),
                     )
-                    .detail(format!(
-                        "Declare it with `variable \"{name}\" {{}}`, or remove the argument."
-                    )),
+                    .detail(detail),
                 );
                 continue;
             };
@@ -108,6 +115,8 @@ impl Decoder<'_> {
                     }
                 },
                 None if var.default.is_some() => var.default.clone(),
+                // The default's own error was reported; "no value" would contradict it.
+                None if var.bad_default => None,
                 None => {
                     self.report(
                         Diagnostic::error("var.missing", format!("no value for variable `{name}`"))
@@ -201,11 +210,13 @@ impl Decoder<'_> {
                         }
                     }
                 });
+                let bad_default = default.is_none() && fields.attrs.contains_key("default");
                 declared.insert(
                     name,
                     Declared {
                         ty,
                         default,
+                        bad_default,
                         sensitive,
                         label,
                     },
@@ -250,7 +261,10 @@ impl Decoder<'_> {
                         format!("value for undeclared variable `{name}`"),
                     )
                     .detail(format!(
-                        "No `variable \"{name}\"` block declares it, so the value is ignored."
+                        "No `variable \"{name}\"` block declares it, so the value is ignored.{}",
+                        suggestion(name, declared)
+                            .map(|s| format!(" Did you mean `{s}`?"))
+                            .unwrap_or_default()
                     )),
                     &at,
                     None,
@@ -358,4 +372,9 @@ impl Decoder<'_> {
             scope.set_local(name, evaluated.map(|e| e.value), sensitive);
         }
     }
+}
+
+/// The declared variable `name` is likely a typo of.
+fn suggestion<'d>(name: &str, declared: &'d BTreeMap<String, Declared>) -> Option<&'d str> {
+    did_you_mean(name, declared.keys().map(String::as_str))
 }

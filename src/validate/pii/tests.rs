@@ -386,6 +386,41 @@ fn ordinary_text_is_not_pii() {
     assert_rows(&rows);
 }
 
+/// Nine bare digits are as often an order or account number as an SSN: they are one
+/// only when words beside them, on the same line, say so.
+#[test]
+fn a_bare_nine_digit_ssn_needs_words_that_say_so() {
+    let ssn = |text: &str| (text.to_string(), vec![(Ssn, "078051120".to_string())]);
+    let none = |text: &str| (text.to_string(), Vec::new());
+    let rows = vec![
+        ssn("SSN 078051120"),
+        ssn("ssn: 078051120."),
+        ssn("Customer SSNs such as 078051120"),
+        ssn("Social Security number 078051120"),
+        ssn("social security no. 078051120, thanks"),
+        ssn("soc sec 078051120"),
+        ssn("SS# 078051120"),
+        ssn("078051120 (SSN)"),
+        ssn("078051120 is the social security number"),
+        none("Order 078051120"),
+        none("Order 078051120 shipped; the SSN field stays empty"),
+        none("SSN: none. Order 078051120"),
+        none("078051120 shipped to the SSN office"),
+        ssn("Soc. Sec. No. 078051120"),
+        (
+            "SSN 123-45-6789, order 078051120".into(),
+            vec![(Ssn, "123-45-6789".into())],
+        ),
+        none("classname 078051120"),
+        none("SSN\n078051120"),
+        none("SSN 666051120"),
+        none("SSN 078001120"),
+        none("SSN 0780511201"),
+        none("SSN ORD-078051120"),
+    ];
+    assert_rows(&rows);
+}
+
 // ---------------------------------------------------------------- ranges
 
 #[test]
