@@ -6,7 +6,7 @@ mod decode;
 mod eval;
 mod files;
 
-pub use files::display_name;
+pub use files::{MAX_CONFIG_FILE_BYTES, MAX_VARS_FILE_BYTES, display_name, is_configuration_name};
 mod variables;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -175,6 +175,8 @@ pub enum LoadError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    File(#[from] crate::input_file::InputFileError),
 }
 
 /// Reads and decodes the configuration in `dir`.
@@ -189,13 +191,25 @@ pub fn load(dir: &Path, inputs: &VarInputs) -> Result<Loaded, LoadError> {
     let mut diagnostics = Vec::new();
     let mut parsed = Vec::new();
     for path in &found.config {
-        if let Some(p) = files::read(path, &mut sources, &mut diagnostics)? {
+        let read = files::read(
+            path,
+            files::MAX_CONFIG_FILE_BYTES,
+            &mut sources,
+            &mut diagnostics,
+        )?;
+        if let Some(p) = read {
             parsed.push(p);
         }
     }
     let mut value_files = Vec::new();
     for path in found.auto_vars.iter().chain(&inputs.var_files) {
-        if let Some(p) = files::read(path, &mut sources, &mut diagnostics)? {
+        let read = files::read(
+            path,
+            files::MAX_VARS_FILE_BYTES,
+            &mut sources,
+            &mut diagnostics,
+        )?;
+        if let Some(p) = read {
             value_files.push(p);
         }
     }

@@ -4,6 +4,7 @@ mod adopt_blocks;
 mod apply;
 mod audit;
 mod cli;
+mod config_files;
 mod emulator;
 mod fmt;
 mod import;

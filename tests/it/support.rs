@@ -1,7 +1,9 @@
 //! Shared test helpers: a throw-away project directory and a run of the real binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use tempfile::TempDir;
 
@@ -72,6 +74,36 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let output = command(dir, args, env).output().expect("run assistform");
+    Run::from(output)
+}
+
+/// Runs `assistform ARGS` in `dir` like [`run_in`], but kills it and fails the test
+/// when it has not finished within `limit`: for input that once made it hang.
+pub fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
+    let child = command(dir, args, &[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run assistform");
+    let pid = child.id();
+    let (done, finished) = mpsc::channel();
+    std::thread::spawn(move || done.send(child.wait_with_output()));
+    match finished.recv_timeout(limit) {
+        Ok(output) => Run::from(output.expect("wait for assistform")),
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            panic!(
+                "`assistform {}` did not finish within {limit:?}",
+                args.join(" ")
+            );
+        }
+    }
+}
+
+fn command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(binary());
     command
         .args(args)
@@ -86,11 +118,16 @@ pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for (key, value) in env {
         command.env(key, value);
     }
-    let output = command.output().expect("run assistform");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    command
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
     }
 }
 
