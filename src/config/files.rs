@@ -75,9 +75,9 @@ pub fn display_name(path: &Path) -> String {
     shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
 }
 
-/// The largest configuration file read: far beyond any real configuration (ten
-/// thousand prompts take about 4 MiB), small enough to hold in memory.
-pub const MAX_CONFIG_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// The largest configuration file read: room for tens of thousands of prompts of
+/// the longest content, small enough to hold in memory.
+pub const MAX_CONFIG_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The largest file of variable values read (`*.vars.hcl`, `--var-file`).
 pub const MAX_VARS_FILE_BYTES: u64 = 16 * 1024 * 1024;

@@ -5,6 +5,7 @@
 mod decode;
 mod eval;
 mod files;
+mod size;
 
 pub use files::{MAX_CONFIG_FILE_BYTES, MAX_VARS_FILE_BYTES, display_name, is_configuration_name};
 mod variables;

@@ -9,6 +9,11 @@ use super::Plan;
 const KIND: &str = "assistform-plan";
 const FORMAT_VERSION: u32 = 1;
 
+/// The largest plan file read. A plan holds each changed prompt's attributes before
+/// and after (content is at most 2,000 characters), so thousands of changes fit
+/// well within it.
+pub const MAX_PLAN_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 #[derive(Serialize, Deserialize)]
 struct Envelope {
     kind: String,
@@ -30,6 +35,8 @@ pub enum PlanFileError {
     Invalid { path: PathBuf, message: String },
     #[error("plan file `{}` has format version {found}, newer than this assistform reads ({FORMAT_VERSION})", path.display())]
     Newer { path: PathBuf, found: u32 },
+    #[error(transparent)]
+    File(#[from] crate::input_file::InputFileError),
 }
 
 /// Writes `plan` to `path`, readable only by its owner: it holds prompt content.
@@ -62,11 +69,7 @@ pub fn save(path: &Path, plan: &Plan) -> Result<(), PlanFileError> {
 ///
 /// [`PlanFileError`] when the file is missing, not a plan, or from a newer assistform.
 pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
-    let bytes = std::fs::read(path).map_err(|source| PlanFileError::Io {
-        action: "read",
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::input_file::read(path, MAX_PLAN_FILE_BYTES)?;
     let invalid = |message: String| PlanFileError::Invalid {
         path: path.to_path_buf(),
         message,

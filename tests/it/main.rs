@@ -11,6 +11,7 @@ mod import;
 mod org;
 mod plan;
 mod remote;
+mod resource_limits;
 mod state_cmd;
 mod support;
 mod validate;

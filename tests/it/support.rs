@@ -79,9 +79,17 @@ pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
 }
 
 /// Runs `assistform ARGS` in `dir` like [`run_in`], but kills it and fails the test
-/// when it has not finished within `limit`: for input that once made it hang.
+/// when it has not finished within `limit`, and lets it have only 4 GiB of address
+/// space: for input that once made it hang or eat all memory, so that a regression
+/// fails the test instead of the machine.
 pub fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
-    let child = command(dir, args, &[])
+    let mut capped = Command::new("sh");
+    capped
+        .arg("-c")
+        .arg("ulimit -v 4194304 && exec \"$0\" \"$@\"")
+        .arg(binary())
+        .args(args);
+    let child = with_env(capped, dir, &[])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -105,8 +113,12 @@ pub fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
 
 fn command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(binary());
+    command.args(args);
+    with_env(command, dir, env)
+}
+
+fn with_env(mut command: Command, dir: &Path, env: &[(&str, &str)]) -> Command {
     command
-        .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null());
