@@ -50,6 +50,10 @@ pub struct Moved {
     pub location: Located,
 }
 
+/// The longest an `on_apply` hook may be given (`timeout_seconds`): an hour. Hooks
+/// run while apply waits for them.
+pub const MAX_HOOK_TIMEOUT_SECONDS: u64 = 3600;
+
 /// An `on_apply` block: told of every change that lands.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Hook {

@@ -9,6 +9,7 @@ mod emulator;
 mod fmt;
 mod import;
 mod org;
+mod outside_numbers;
 mod plan;
 mod remote;
 mod resource_limits;
