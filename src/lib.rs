@@ -12,6 +12,7 @@ pub mod emulator;
 pub mod fmt;
 pub mod graph;
 pub mod import;
+pub mod input_file;
 pub mod model;
 pub mod plan;
 pub mod remote;

@@ -32,7 +32,11 @@ pub async fn run(hooks: &[Hook], event: &HookEvent) -> Vec<HookOutcome> {
     let body = serde_json::to_value(event).expect("events serialise");
     let mut outcomes = Vec::new();
     for hook in hooks {
-        let timeout = Duration::from_secs(hook.timeout_seconds.max(1));
+        // Clamped again here: a plan file carries its hooks, and may have been edited.
+        let timeout = Duration::from_secs(
+            hook.timeout_seconds
+                .clamp(1, crate::config::MAX_HOOK_TIMEOUT_SECONDS),
+        );
         let result = match &hook.target {
             HookTarget::Webhook(url) => webhook::post(url, &body, timeout).await.map(|_| ()),
             HookTarget::Command(argv) => {
@@ -104,7 +108,7 @@ fn command(
         // A hook that does not read its input must not make this fail.
         let _ = stdin.write_all(input.as_bytes());
     }
-    let deadline = Instant::now() + timeout;
+    let deadline = Instant::now().checked_add(timeout);
     loop {
         match child.try_wait() {
             Ok(Some(status)) if status.success() => return Ok(()),
@@ -124,7 +128,7 @@ fn command(
                     .collect();
                 return Err(format!("`{program}` exited with {status}: {tail}"));
             }
-            Ok(None) if Instant::now() >= deadline => {
+            Ok(None) if deadline.is_some_and(|deadline| Instant::now() >= deadline) => {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(format!(
@@ -172,6 +176,13 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
         assert_eq!(got["address"], "prompt.a");
         assert_eq!(got["version"], 1);
+    }
+
+    #[tokio::test]
+    async fn a_timeout_of_any_size_is_no_panic() {
+        let outcomes = run(&[hook(&["true"], u64::MAX)], &event()).await;
+        assert!(outcomes[0].result.is_ok(), "{:?}", outcomes[0].result);
+        assert!(command(&["true".to_owned()], &[], "", Duration::MAX).is_ok());
     }
 
     #[tokio::test]

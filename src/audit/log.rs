@@ -235,8 +235,14 @@ impl AuditLog {
                 path: self.path.clone(),
             });
         }
+        let Some(seq) = chain.seq.checked_add(1) else {
+            return Err(AuditError::SeqExhausted {
+                path: self.path.clone(),
+                seq: chain.seq,
+            });
+        };
         let record = Record {
-            seq: chain.seq.saturating_add(1),
+            seq,
             time: humantime::format_rfc3339_millis((self.clock)()).to_string(),
             run_id: self.run_id.clone(),
             prev: chain.prev.clone(),

@@ -171,6 +171,10 @@ pub enum AuditError {
     /// not write after; the next run seals it.
     #[error("an earlier write to `{}` failed; no more records are written by this run", path.display())]
     Poisoned { path: PathBuf },
+    /// The last record's `seq` is the largest there is: the chain cannot go on
+    /// without wrapping, which `audit verify` would rightly call broken.
+    #[error("`{}` ends at seq {seq}, the largest there is; no record can follow it. Move it aside (keep it: it is the record) to start a new one", path.display())]
+    SeqExhausted { path: PathBuf, seq: u64 },
 }
 
 /// The key of an HMAC-chained audit record. Its `Debug` never shows it.

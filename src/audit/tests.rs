@@ -278,3 +278,17 @@ fn a_missing_record_is_an_error_for_readers() {
     ));
     assert!(matches!(read(dir.path()), Err(AuditError::Missing { .. })));
 }
+
+#[test]
+fn a_seq_at_its_largest_is_refused_not_wrapped() {
+    let dir = tempfile::tempdir().unwrap();
+    open(dir.path()).append(edit("prompt.a")).unwrap();
+    let last = text(dir.path()).replace("\"seq\":1,", &format!("\"seq\":{},", u64::MAX));
+    fs::write(dir.path().join(AUDIT_FILE), &last).unwrap();
+    let err = open(dir.path()).append(edit("prompt.b")).unwrap_err();
+    assert!(
+        matches!(err, AuditError::SeqExhausted { seq: u64::MAX, .. }),
+        "{err}"
+    );
+    assert_eq!(text(dir.path()), last);
+}

@@ -174,6 +174,9 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
             }
             return Ok(exit::OK);
         }
+        // Before any change: the state is written once for moves and imports and
+        // once at the end, and a change that landed must never go unrecorded.
+        state::ensure_serials(&args.state_dir, &state, 2)?;
         if !args.json && !from_file {
             print(&plan, Format::Text, out);
         }

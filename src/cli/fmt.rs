@@ -38,7 +38,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
     let mut unformatted = false;
     for file in files {
         let shown = crate::config::display_name(&file);
-        let text = fs::read(&file).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        let text = crate::input_file::read(&file, crate::config::MAX_CONFIG_FILE_BYTES)?;
         let Ok(text) = String::from_utf8(text) else {
             out.error(&format!("`{shown}` is not valid UTF-8"));
             failed = true;
@@ -90,7 +90,11 @@ fn collect(dir: &Path, recursive: bool, files: &mut Vec<PathBuf>) -> Result<(), 
             if recursive {
                 collect(&path, recursive, files)?;
             }
-        } else if path.extension().is_some_and(|e| e == "hcl") {
+        } else if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(crate::config::is_configuration_name)
+        {
             files.push(path);
         }
     }

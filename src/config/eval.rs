@@ -3,6 +3,7 @@
 //! References are checked before evaluation, on hcl-edit's tree, because only that
 //! tree knows where they are written: hcl's evaluator reports no positions.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
@@ -13,6 +14,7 @@ use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
 use hcl_edit::visit::{self, Visit};
 
 use super::Located;
+use super::size::{self, Lookup, Size};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::suggest::did_you_mean;
 
@@ -58,7 +60,11 @@ pub(super) struct Scope {
     poisoned: BTreeSet<(String, String)>,
     sensitive: BTreeSet<(String, String)>,
     declared_locals: BTreeSet<String>,
-    context: Context<'static>,
+    /// What all values evaluated so far hold together, against [`size::LIMIT`].
+    evaluated: Cell<Size>,
+    /// Set once a value was refused as too large: what follows is not evaluated
+    /// (and each refusal not reported again).
+    exhausted: Cell<bool>,
 }
 
 /// An evaluated expression.
@@ -98,10 +104,6 @@ impl Scope {
                 self.poisoned.insert(key);
             }
         }
-        let mut context = Context::new();
-        context.declare_var("var", to_object(&self.vars));
-        context.declare_var("local", to_object(&self.locals));
-        self.context = context;
     }
 
     /// Evaluates `expr`, written in `file`. Problems become diagnostics and `None`.
@@ -114,7 +116,8 @@ impl Scope {
     ) -> Option<Evaluated> {
         let mut ok = true;
         let mut sensitive = false;
-        for r in references(expr) {
+        let references = references(expr);
+        for r in &references {
             let key = (r.root.clone(), r.name.clone());
             sensitive |= self.sensitive.contains(&key);
             let known = match r.root.as_str() {
@@ -129,24 +132,82 @@ impl Scope {
             if self.poisoned.contains(&key) {
                 continue;
             }
-            diagnostics.push(self.undefined(&r, file, sources));
+            diagnostics.push(self.undefined(r, file, sources));
         }
         if !ok {
             return None;
         }
-        match hcl::Expression::from(expr.clone()).evaluate(&self.context) {
-            Ok(value) => Some(Evaluated { value, sensitive }),
+        let at = || {
+            Some(
+                Located {
+                    file,
+                    bytes: expr.span().unwrap_or(0..0),
+                }
+                .range(sources),
+            )
+        };
+        if self.exhausted.get() {
+            return None;
+        }
+        if let Some(over) = size::bound(expr, self).over(&size::LIMIT) {
+            self.exhausted.set(true);
+            diagnostics.push(
+                Diagnostic::error("expression.too_large", "value too large")
+                    .detail(format!(
+                        "This expression's value could {over}; {}.",
+                        limits()
+                    ))
+                    .range(at()),
+            );
+            return None;
+        }
+        match hcl::Expression::from(expr.clone()).evaluate(&self.context(&references)) {
+            Ok(value) => {
+                let total = self.evaluated.get().plus(Size::of(&value));
+                self.evaluated.set(total);
+                if let Some(over) = total.over(&size::LIMIT) {
+                    self.exhausted.set(true);
+                    diagnostics.push(
+                        Diagnostic::error("expression.too_large", "configuration too large")
+                            .detail(format!(
+                                "With this expression, the configuration's values together {over}; {}.",
+                                limits()
+                            ))
+                            .range(at()),
+                    );
+                    return None;
+                }
+                Some(Evaluated { value, sensitive })
+            }
             Err(error) => {
-                let bytes = expr.span().unwrap_or(0..0);
-                let message = error.to_string();
                 diagnostics.push(
                     Diagnostic::error("expression.invalid", "invalid expression")
-                        .detail(message)
-                        .range(Some(Located { file, bytes }.range(sources))),
+                        .detail(error.to_string())
+                        .range(at()),
                 );
                 None
             }
         }
+    }
+
+    /// A context of the values `references` name, and no others: all of them for
+    /// each expression would cost the square of their number.
+    fn context(&self, references: &[Reference]) -> Context<'static> {
+        let (mut vars, mut locals) = (hcl::Map::new(), hcl::Map::new());
+        for r in references {
+            let (map, values) = match r.root.as_str() {
+                "var" => (&mut vars, &self.vars),
+                "local" => (&mut locals, &self.locals),
+                _ => continue,
+            };
+            if let (false, Some(value)) = (map.contains_key(&r.name), values.get(&r.name)) {
+                map.insert(r.name.clone(), value.clone());
+            }
+        }
+        let mut context = Context::new();
+        context.declare_var("var", Value::Object(vars));
+        context.declare_var("local", Value::Object(locals));
+        context
     }
 
     fn undefined(&self, r: &Reference, file: usize, sources: &[SourceFile]) -> Diagnostic {
@@ -194,6 +255,22 @@ impl Scope {
     }
 }
 
-fn to_object(map: &BTreeMap<String, Value>) -> Value {
-    Value::Object(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+impl Lookup for Scope {
+    fn lookup(&self, root: &str, name: &str) -> Option<&Value> {
+        match root {
+            "var" => self.vars.get(name),
+            "local" => self.locals.get(name),
+            _ => None,
+        }
+    }
+}
+
+/// The limits, for messages.
+fn limits() -> String {
+    format!(
+        "a configuration may compute at most {} elements and {} MiB of text in all its values together, nested at most {} levels deep",
+        size::LIMIT.nodes,
+        size::LIMIT.bytes / (1024 * 1024),
+        size::LIMIT.depth
+    )
 }

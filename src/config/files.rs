@@ -8,6 +8,7 @@ use hcl_edit::structure::Body;
 use super::{LoadError, Located};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::fmt::lexer::UnclosedBracket;
+use crate::input_file;
 
 /// One parsed file: its index in the source list and its syntax tree.
 pub(super) struct Parsed {
@@ -35,9 +36,11 @@ pub(super) fn discover(dir: &Path) -> Result<Discovered, LoadError> {
     let mut names: Vec<String> = Vec::new();
     for entry in fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
-        let is_file = entry.file_type().map_err(io)?.is_file();
-        if let (true, Some(name)) = (is_file, entry.file_name().to_str())
-            && name.ends_with(".hcl")
+        // Whatever the entry is — a link, a directory, a FIFO — a name that says
+        // configuration is read as configuration, or is an error when it cannot be:
+        // skipping it would plan the destruction of every prompt it declares.
+        if let Some(name) = entry.file_name().to_str()
+            && is_configuration_name(name)
         {
             names.push(name.to_owned());
         }
@@ -60,23 +63,36 @@ pub(super) fn discover(dir: &Path) -> Result<Discovered, LoadError> {
     })
 }
 
+/// Whether a directory entry named `name` is read as configuration: `*.hcl`, except
+/// hidden names, which editors use for lock and swap files (Terraform ignores them
+/// too).
+pub fn is_configuration_name(name: &str) -> bool {
+    name.ends_with(".hcl") && !name.starts_with('.')
+}
+
 /// The name a diagnostic shows for `path`: as the user wrote it, without a leading `./`.
 pub fn display_name(path: &Path) -> String {
     let shown = path.display().to_string();
     shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
 }
 
-/// Reads and parses one file, adding it to `sources`. Problems become diagnostics;
-/// the file's text is kept (lossily, if it is not UTF-8) so that they can show it.
+/// The largest configuration file read: room for tens of thousands of prompts of
+/// the longest content, small enough to hold in memory.
+pub const MAX_CONFIG_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The largest file of variable values read (`*.vars.hcl`, `--var-file`).
+pub const MAX_VARS_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads and parses one file of at most `limit` bytes, adding it to `sources`.
+/// Problems with its contents become diagnostics; the file's text is kept (lossily,
+/// if it is not UTF-8) so that they can show it.
 pub(super) fn read(
     path: &Path,
+    limit: u64,
     sources: &mut Vec<SourceFile>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Option<Parsed>, LoadError> {
-    let bytes = fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = input_file::read(path, limit)?;
     let name = display_name(path);
     let file = sources.len();
     let text = match String::from_utf8(bytes) {

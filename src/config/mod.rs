@@ -5,8 +5,9 @@
 mod decode;
 mod eval;
 mod files;
+mod size;
 
-pub use files::display_name;
+pub use files::{MAX_CONFIG_FILE_BYTES, MAX_VARS_FILE_BYTES, display_name, is_configuration_name};
 mod variables;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -48,6 +49,10 @@ pub struct Moved {
     pub to: String,
     pub location: Located,
 }
+
+/// The longest an `on_apply` hook may be given (`timeout_seconds`): an hour. Hooks
+/// run while apply waits for them.
+pub const MAX_HOOK_TIMEOUT_SECONDS: u64 = 3600;
 
 /// An `on_apply` block: told of every change that lands.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -210,6 +215,8 @@ pub enum LoadError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    File(#[from] crate::input_file::InputFileError),
 }
 
 /// Reads and decodes the configuration in `dir`.
@@ -224,13 +231,25 @@ pub fn load(dir: &Path, inputs: &VarInputs) -> Result<Loaded, LoadError> {
     let mut diagnostics = Vec::new();
     let mut parsed = Vec::new();
     for path in &found.config {
-        if let Some(p) = files::read(path, &mut sources, &mut diagnostics)? {
+        let read = files::read(
+            path,
+            files::MAX_CONFIG_FILE_BYTES,
+            &mut sources,
+            &mut diagnostics,
+        )?;
+        if let Some(p) = read {
             parsed.push(p);
         }
     }
     let mut value_files = Vec::new();
     for path in found.auto_vars.iter().chain(&inputs.var_files) {
-        if let Some(p) = files::read(path, &mut sources, &mut diagnostics)? {
+        let read = files::read(
+            path,
+            files::MAX_VARS_FILE_BYTES,
+            &mut sources,
+            &mut diagnostics,
+        )?;
+        if let Some(p) = read {
             value_files.push(p);
         }
     }

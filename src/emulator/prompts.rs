@@ -224,6 +224,11 @@ fn refused(refusal: Refusal, id: &str) -> ApiError {
             .param("id", id)
             .param("currentVersion", stored)
         }
+        Refusal::VersionExhausted { stored } => ApiError::bad_request(format!(
+            "The prompt `{id}` is at version {stored}, the largest there is: it cannot be changed again (delete it and create it anew)."
+        ))
+        .param("id", id)
+        .param("currentVersion", stored),
     }
 }
 

@@ -62,8 +62,14 @@ impl Shared {
     ) -> Result<T, ApiError> {
         let (value, snapshot) = {
             let mut org = self.org.write().unwrap_or_else(|e| e.into_inner());
+            // Checked first: a change that could not be saved in order is not made.
+            let generation = org.generation.checked_add(1).ok_or_else(|| {
+                ApiError::internal(
+                    "The org's generation counter is at its largest; the change was not made.",
+                )
+            })?;
             let value = f(&mut org)?;
-            org.generation += 1;
+            org.generation = generation;
             let snapshot = self
                 .persister
                 .as_ref()

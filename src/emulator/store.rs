@@ -29,7 +29,14 @@ pub(crate) struct Org {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Refusal {
     NotFound,
-    VersionMismatch { stored: u64, given: Option<u64> },
+    VersionMismatch {
+        stored: u64,
+        given: Option<u64>,
+    },
+    /// The stored version is the largest there is: a next one would wrap to 0.
+    VersionExhausted {
+        stored: u64,
+    },
 }
 
 impl Org {
@@ -61,7 +68,12 @@ impl Org {
         let version = match (self.prompts.get(&spec.id), precondition) {
             (None, None | Some(0)) => 1,
             (None, Some(_)) => return Err(Refusal::NotFound),
-            (Some(stored), Some(given)) if given == stored.version => stored.version + 1,
+            (Some(stored), Some(given)) if given == stored.version => stored
+                .version
+                .checked_add(1)
+                .ok_or(Refusal::VersionExhausted {
+                    stored: stored.version,
+                })?,
             (Some(stored), given) => {
                 return Err(Refusal::VersionMismatch {
                     stored: stored.version,
@@ -257,4 +269,32 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(id: &str) -> PromptSpec {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "name": "N", "description": "", "status": "active",
+            "interactionTypes": ["chat"],
+            "trigger": {"type": "chat", "conditions": [{"field": "f", "operator": "equals", "value": "v"}]},
+            "display": {"type": "popup", "content": "Hi", "timeoutMs": 30000},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_version_at_its_largest_is_refused_not_wrapped() {
+        let mut org = Org::default();
+        org.seed(spec("p"), u64::MAX, "console".into());
+        assert_eq!(
+            org.put(spec("p"), Some(u64::MAX), "client").unwrap_err(),
+            Refusal::VersionExhausted { stored: u64::MAX }
+        );
+        assert_eq!(org.get("p").unwrap().version, u64::MAX);
+        let (next, created) = org.put(spec("q"), None, "client").unwrap();
+        assert_eq!((next.version, created), (1, true));
+    }
 }

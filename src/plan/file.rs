@@ -21,6 +21,11 @@ const FORMAT_VERSION: u32 = 2;
 const SHA256: &str = "sha256:";
 const HMAC_SHA256: &str = "hmac-sha256:";
 
+/// The largest plan file read. A plan holds each changed prompt's attributes before
+/// and after (content is at most 2,000 characters), so thousands of changes fit
+/// well within it.
+pub const MAX_PLAN_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 #[derive(Serialize, Deserialize)]
 struct Envelope {
     kind: String,
@@ -140,6 +145,8 @@ pub enum PlanFileError {
     Unsigned { path: PathBuf },
     #[error("plan file `{}` is signed: set {} to the key it was signed with", path.display(), PlanKey::VARIABLE)]
     NoKey { path: PathBuf },
+    #[error(transparent)]
+    File(#[from] crate::input_file::InputFileError),
 }
 
 /// Writes `plan` to `path`, readable only by its owner: it holds prompt content.
@@ -176,11 +183,7 @@ pub fn save(path: &Path, plan: &Plan, key: Option<&PlanKey>) -> Result<(), PlanF
 /// [`PlanFileError`] when the file is missing, not a plan, from another version of
 /// assistform, or edited since it was written (or not signed with `key`).
 pub fn load(path: &Path, key: Option<&PlanKey>) -> Result<Plan, PlanFileError> {
-    let bytes = std::fs::read(path).map_err(|source| PlanFileError::Io {
-        action: "read",
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::input_file::read(path, MAX_PLAN_FILE_BYTES)?;
     let invalid = |message: String| PlanFileError::Invalid {
         path: path.to_path_buf(),
         message,

@@ -19,6 +19,10 @@ const RENEW_LEAD: Duration = Duration::from_secs(60);
 /// When `expires_in` is missing: Genesys's default lifetime.
 const DEFAULT_TTL_SECS: u64 = 86_400;
 
+/// The longest a token is used before it is renewed, whatever `expires_in` says:
+/// the login host's number must not overflow the renewal time.
+const MAX_TTL_SECS: u64 = 7 * 86_400;
+
 /// The current token. A tokio mutex held across the fetch makes requests that need
 /// a token while one is being fetched wait for it and share it: one fetch, however
 /// many requests.
@@ -151,7 +155,7 @@ async fn attempt(inner: &Inner, url: &Url, request: &str) -> Step<Token> {
 
 /// How long after it was asked for a token of `ttl_secs` is renewed.
 fn renew_after(ttl_secs: u64) -> Duration {
-    let ttl = Duration::from_secs(ttl_secs);
+    let ttl = Duration::from_secs(ttl_secs.min(MAX_TTL_SECS));
     ttl - (ttl / 10).min(RENEW_LEAD)
 }
 

@@ -94,7 +94,7 @@ impl Pacer {
         let seen = Window {
             allowed: clamp(allowed),
             used: clamp(used),
-            ends: now + Duration::from_secs(reset),
+            ends: now + super::wire::server_wait(reset),
         };
         let mut state = self.lock();
         state.window = Some(match state.window {
@@ -115,7 +115,10 @@ impl Pacer {
     pub fn throttled(&self, retry_after: Option<Duration>) {
         let now = Instant::now();
         let mut state = self.lock();
-        let ends = now + retry_after.unwrap_or(Duration::from_secs(1));
+        let ends = now
+            + retry_after
+                .unwrap_or(Duration::from_secs(1))
+                .min(super::wire::MAX_SERVER_WAIT);
         state.window = Some(match state.window {
             Some(known) => Window {
                 used: known.allowed,
@@ -201,6 +204,17 @@ mod tests {
         assert!(wait > Duration::from_secs(55), "{wait:?}");
         // Past the end, nothing is known: go.
         assert_eq!(pacer.lock().wait(now + Duration::from_secs(61)), None);
+    }
+
+    #[test]
+    fn a_reset_or_retry_after_of_any_size_is_capped() {
+        let pacer = Pacer::default();
+        pacer.observe(&headers(100, 100, u64::MAX));
+        let wait = pacer.lock().wait(Instant::now()).expect("spent");
+        assert!(wait <= super::super::wire::MAX_SERVER_WAIT, "{wait:?}");
+        pacer.throttled(Some(Duration::MAX));
+        let wait = pacer.lock().wait(Instant::now()).expect("spent");
+        assert!(wait <= super::super::wire::MAX_SERVER_WAIT, "{wait:?}");
     }
 
     #[test]

@@ -87,7 +87,7 @@ impl<'a> Retrier<'a> {
         let delay = delay(self.options, wait, self.attempts);
         let elapsed = self.started.elapsed();
         if self.attempts >= self.options.max_attempts.max(1)
-            || elapsed + delay > self.options.max_elapsed
+            || elapsed.saturating_add(delay) > self.options.max_elapsed
         {
             return Err(RemoteError::GaveUp {
                 request: self.request.to_owned(),

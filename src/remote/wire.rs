@@ -27,8 +27,20 @@ pub(crate) fn label(method: &Method, url: &Url) -> String {
     }
 }
 
-/// `Retry-After` in seconds. The HTTP-date form is not used by Genesys and is
-/// ignored: the caller backs off on its own then.
+/// The longest a server's answer can make us wait, whatever it says: `Retry-After`
+/// and `inin-ratelimit-reset` are the server's numbers, and one of absurd size must
+/// neither overflow a deadline nor stall a run for ever. Genesys's rate window is a
+/// minute; a wait longer than this outlasts every retry budget, so the request
+/// fails at once with the server's answer.
+pub(crate) const MAX_SERVER_WAIT: Duration = Duration::from_secs(5 * 60);
+
+/// `seconds` from a server, capped at [`MAX_SERVER_WAIT`].
+pub(crate) fn server_wait(seconds: u64) -> Duration {
+    Duration::from_secs(seconds).min(MAX_SERVER_WAIT)
+}
+
+/// `Retry-After` in seconds, at most [`MAX_SERVER_WAIT`]. The HTTP-date form is not
+/// used by Genesys and is ignored: the caller backs off on its own then.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let seconds: u64 = headers
         .get(RETRY_AFTER)?
@@ -37,7 +49,7 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .trim()
         .parse()
         .ok()?;
-    Some(Duration::from_secs(seconds))
+    Some(server_wait(seconds))
 }
 
 #[derive(Deserialize)]

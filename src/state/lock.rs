@@ -77,11 +77,14 @@ impl StateLock {
             .open(&path)
             .map_err(io(&path))?;
         let info = dir.join(LOCK_INFO_FILE);
-        let deadline = Instant::now() + timeout;
+        // A timeout too long to add to the clock waits for as long as it takes.
+        let deadline = Instant::now().checked_add(timeout);
         loop {
             match file.try_lock() {
                 Ok(()) => break,
-                Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                Err(fs::TryLockError::WouldBlock)
+                    if deadline.is_none_or(|deadline| Instant::now() < deadline) =>
+                {
                     std::thread::sleep(Duration::from_millis(50).min(timeout));
                 }
                 Err(fs::TryLockError::WouldBlock) => {

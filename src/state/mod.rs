@@ -134,6 +134,12 @@ pub enum StateError {
         recorded: String,
         given: String,
     },
+    #[error("cannot write `{}`: its serial {serial} leaves no room for {writes} more writes, and a serial must never wrap to 0 (a stale plan could then apply). Nothing was written; to start a new history, move the state aside and adopt the prompts again with `assistform import`", path.display())]
+    SerialExhausted {
+        path: PathBuf,
+        serial: u64,
+        writes: u64,
+    },
 }
 
 /// Reads the state in `dir`; `None` when there is none yet.
@@ -174,14 +180,33 @@ pub fn read(dir: &Path) -> Result<Option<State>, StateError> {
     serde_json::from_str(&text).map(Some).map_err(corrupt)
 }
 
+/// Refuses, before anything is changed, a run that is to write the state in `dir`
+/// up to `writes` times when its serial cannot go up that far.
+///
+/// # Errors
+///
+/// [`StateError::SerialExhausted`].
+pub fn ensure_serials(dir: &Path, state: &State, writes: u64) -> Result<(), StateError> {
+    match state.serial.checked_add(writes) {
+        Some(_) => Ok(()),
+        None => Err(StateError::SerialExhausted {
+            path: dir.join(STATE_FILE),
+            serial: state.serial,
+            writes,
+        }),
+    }
+}
+
 /// Writes `state` to `dir` with its serial up by one, keeping the previous file as
 /// the backup. A state read from nowhere (no lineage yet) gets its lineage here, at
 /// its first write: a plan made before then has none to compare.
 ///
 /// # Errors
 ///
-/// [`StateError::Io`] when any step fails; the previous state is then still in place.
+/// [`StateError::Io`] when any step fails, [`StateError::SerialExhausted`] when the
+/// serial is at its largest; the previous state is then still in place.
 pub fn write(dir: &Path, state: &mut State) -> Result<(), StateError> {
+    ensure_serials(dir, state, 1)?;
     let io = |action, path: &Path| {
         let path = path.to_path_buf();
         move |source| StateError::Io {
@@ -194,7 +219,7 @@ pub fn write(dir: &Path, state: &mut State) -> Result<(), StateError> {
     if state.lineage.is_empty() {
         state.lineage = uuid::Uuid::new_v4().to_string();
     }
-    state.serial += 1;
+    state.serial += 1; // checked above
     state.format_version = FORMAT_VERSION;
     let mut text = serde_json::to_string_pretty(state).expect("state serialises");
     text.push('\n');

@@ -64,3 +64,29 @@ fn a_newer_format_is_refused() {
     let err = read(dir.path()).unwrap_err();
     assert!(err.to_string().contains("format version 99"), "{err}");
 }
+
+#[test]
+fn a_serial_at_its_largest_is_refused_not_wrapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = State::default();
+    write(dir.path(), &mut state).unwrap();
+    let before = fs::read(dir.path().join(STATE_FILE)).unwrap();
+    state.serial = u64::MAX;
+    let err = write(dir.path(), &mut state).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StateError::SerialExhausted {
+                serial: u64::MAX,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(state.serial, u64::MAX);
+    assert_eq!(fs::read(dir.path().join(STATE_FILE)).unwrap(), before);
+    assert!(ensure_serials(dir.path(), &state, 0).is_ok());
+    state.serial = u64::MAX - 1;
+    assert!(ensure_serials(dir.path(), &state, 1).is_ok());
+    assert!(ensure_serials(dir.path(), &state, 2).is_err());
+}

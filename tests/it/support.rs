@@ -1,7 +1,9 @@
 //! Shared test helpers: a throw-away project directory and a run of the real binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use tempfile::TempDir;
 
@@ -72,9 +74,51 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let output = command(dir, args, env).output().expect("run assistform");
+    Run::from(output)
+}
+
+/// Runs `assistform ARGS` in `dir` like [`run_in`], but kills it and fails the test
+/// when it has not finished within `limit`, and lets it have only 4 GiB of address
+/// space: for input that once made it hang or eat all memory, so that a regression
+/// fails the test instead of the machine.
+pub fn run_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
+    let mut capped = Command::new("sh");
+    capped
+        .arg("-c")
+        .arg("ulimit -v 4194304 && exec \"$0\" \"$@\"")
+        .arg(binary())
+        .args(args);
+    let child = with_env(capped, dir, &[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run assistform");
+    let pid = child.id();
+    let (done, finished) = mpsc::channel();
+    std::thread::spawn(move || done.send(child.wait_with_output()));
+    match finished.recv_timeout(limit) {
+        Ok(output) => Run::from(output.expect("wait for assistform")),
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            panic!(
+                "`assistform {}` did not finish within {limit:?}",
+                args.join(" ")
+            );
+        }
+    }
+}
+
+fn command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(binary());
+    command.args(args);
+    with_env(command, dir, env)
+}
+
+fn with_env(mut command: Command, dir: &Path, env: &[(&str, &str)]) -> Command {
     command
-        .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null());
@@ -86,11 +130,16 @@ pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for (key, value) in env {
         command.env(key, value);
     }
-    let output = command.output().expect("run assistform");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    command
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
     }
 }
 

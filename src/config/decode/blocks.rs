@@ -8,7 +8,10 @@ use hcl_edit::structure::{Attribute, Block};
 use super::{Decoder, Fields, Schema};
 use crate::config::eval::Scope;
 use crate::config::files::Parsed;
-use crate::config::{GenesysSettings, Hook, HookTarget, Import, Located, Moved, PromptConfig};
+use crate::config::{
+    GenesysSettings, Hook, HookTarget, Import, Located, MAX_HOOK_TIMEOUT_SECONDS, Moved,
+    PromptConfig,
+};
 use crate::diagnostic::Diagnostic;
 use crate::remote::region;
 use crate::suggest::did_you_mean;
@@ -242,7 +245,21 @@ impl Decoder<'_> {
         )?;
         let fields = self.fields(file, &block.body, &ON_APPLY, None);
         let timeout_seconds = match fields.attrs.get("timeout_seconds") {
-            Some(attr) => self.whole_number(scope, file, attr, None)?.0,
+            Some(attr) => {
+                let (seconds, _) = self.whole_number(scope, file, attr, None)?;
+                if !(1..=MAX_HOOK_TIMEOUT_SECONDS).contains(&seconds) {
+                    self.report(
+                        Diagnostic::error("hook.timeout", "`timeout_seconds` out of range")
+                            .detail(format!(
+                                "A hook's timeout is from 1 to {MAX_HOOK_TIMEOUT_SECONDS} seconds; {seconds} is not."
+                            )),
+                        &Self::located(file, attr.value.span()),
+                        None,
+                    );
+                    return None;
+                }
+                seconds
+            }
             None => 10,
         };
         let command = fields

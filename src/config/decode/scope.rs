@@ -14,6 +14,20 @@ use crate::config::{Located, VarInputs};
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
 
+/// How long a chain of local values, each referring to the next, may be. Evaluating
+/// a local first descends the chain below it, and a chain of thousands would
+/// overflow the stack; no real configuration comes near.
+const MAX_LOCAL_CHAIN: usize = 256;
+
+/// Where the evaluation of the locals stands.
+#[derive(Default)]
+struct Walk {
+    done: BTreeSet<String>,
+    /// The locals being evaluated, each waiting for the next.
+    path: Vec<String>,
+    reported_too_deep: bool,
+}
+
 const VARIABLE: Schema = Schema {
     what: "a `variable` block",
     attrs: &["type", "default", "description", "sensitive"],
@@ -320,10 +334,9 @@ impl Decoder<'_> {
             }
         }
         scope.declare_locals(defined.keys().cloned());
-        let mut done = BTreeSet::new();
+        let mut walk = Walk::default();
         for name in defined.keys() {
-            let mut path = Vec::new();
-            self.local(name, &defined, scope, &mut done, &mut path);
+            self.local(name, &defined, scope, &mut walk);
         }
     }
 
@@ -332,15 +345,37 @@ impl Decoder<'_> {
         name: &str,
         defined: &BTreeMap<String, (usize, &Attribute)>,
         scope: &mut Scope,
-        done: &mut BTreeSet<String>,
-        path: &mut Vec<String>,
+        walk: &mut Walk,
     ) {
+        let Walk { done, path, .. } = walk;
         if done.contains(name) {
             return;
         }
         let Some(&(file, attr)) = defined.get(name) else {
             return;
         };
+        if path.len() >= MAX_LOCAL_CHAIN {
+            // What refers to this local is left unknown, and reported no more.
+            scope.set_local(name, None, false);
+            done.insert(name.to_owned());
+            if !walk.reported_too_deep {
+                walk.reported_too_deep = true;
+                let (start_file, start) = defined[&walk.path[0]];
+                self.report(
+                    Diagnostic::error(
+                        "local.too_deep",
+                        "local values refer to each other too deeply",
+                    )
+                    .detail(format!(
+                        "`local.{}` depends on a chain of more than {MAX_LOCAL_CHAIN} local values (local.{} → … → local.{name}); a chain may be at most {MAX_LOCAL_CHAIN} long.",
+                        walk.path[0], walk.path[0]
+                    )),
+                    &Self::located(start_file, start.key.span()),
+                    None,
+                );
+            }
+            return;
+        }
         if let Some(start) = path.iter().position(|p| p == name) {
             let cycle: Vec<String> = path[start..]
                 .iter()
@@ -362,11 +397,11 @@ impl Decoder<'_> {
         path.push(name.to_owned());
         for r in references(&attr.value) {
             if r.root == "local" {
-                self.local(&r.name, defined, scope, done, path);
+                self.local(&r.name, defined, scope, walk);
             }
         }
-        path.pop();
-        if done.insert(name.to_owned()) {
+        walk.path.pop();
+        if walk.done.insert(name.to_owned()) {
             let evaluated = scope.evaluate(&attr.value, file, self.sources, self.diagnostics);
             let sensitive = evaluated.as_ref().is_some_and(|e| e.sensitive);
             scope.set_local(name, evaluated.map(|e| e.value), sensitive);
