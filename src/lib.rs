@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod emulator;
 pub mod fmt;
 pub mod graph;
+pub mod hmac_key;
 pub mod import;
 pub mod input_file;
 pub mod model;

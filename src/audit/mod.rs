@@ -28,6 +28,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::hmac_key::HmacKey;
+
 pub use log::AuditLog;
 pub use recovery::owed;
 pub use verify::{Broken, Verification, read, verify};
@@ -178,8 +180,8 @@ pub enum AuditError {
 }
 
 /// The key of an HMAC-chained audit record. Its `Debug` never shows it.
-#[derive(Clone)]
-pub struct AuditKey(Vec<u8>);
+#[derive(Clone, Debug)]
+pub struct AuditKey(HmacKey);
 
 impl AuditKey {
     /// The environment variable the key comes from.
@@ -187,41 +189,15 @@ impl AuditKey {
 
     /// The key in `env`, if it is set and not empty.
     pub fn from_env(env: &[(String, String)]) -> Option<AuditKey> {
-        env.iter()
-            .find(|(k, v)| k == Self::VARIABLE && !v.is_empty())
-            .map(|(_, v)| AuditKey(v.as_bytes().to_vec()))
-    }
-
-    #[doc(hidden)]
-    pub fn new(key: &[u8]) -> AuditKey {
-        AuditKey(key.to_vec())
-    }
-}
-
-impl std::fmt::Debug for AuditKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AuditKey(***)")
+        HmacKey::from_env(env, Self::VARIABLE).map(AuditKey)
     }
 }
 
 /// What the next line's `prev` holds for `line`: its HMAC with `key`, else its
 /// SHA-256.
 pub(crate) fn link(line: &[u8], key: Option<&AuditKey>) -> String {
-    use hmac::{Hmac, Mac};
-    use std::fmt::Write;
     match key {
-        Some(key) => {
-            let mut mac =
-                Hmac::<Sha256>::new_from_slice(&key.0).expect("HMAC takes a key of any length");
-            mac.update(line);
-            mac.finalize()
-                .into_bytes()
-                .iter()
-                .fold(String::with_capacity(64), |mut s, b| {
-                    let _ = write!(s, "{b:02x}");
-                    s
-                })
-        }
+        Some(key) => key.0.tag(line),
         None => sha256_hex(line),
     }
 }

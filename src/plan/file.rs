@@ -6,14 +6,13 @@
 //! it; with `ASSISTFORM_PLAN_KEY` it is an HMAC, which nobody without the key can
 //! forge.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Plan;
+use crate::hmac_key::HmacKey;
 
 const KIND: &str = "assistform-plan";
 /// 2: the digest, and the org the plan was read from.
@@ -37,8 +36,8 @@ struct Envelope {
 }
 
 /// The key that signs and checks plan files. Its `Debug` never shows it.
-#[derive(Clone)]
-pub struct PlanKey(Vec<u8>);
+#[derive(Clone, Debug)]
+pub struct PlanKey(HmacKey);
 
 impl PlanKey {
     /// The environment variable the key comes from.
@@ -46,20 +45,7 @@ impl PlanKey {
 
     /// The key in `env`, if it is set and not empty.
     pub fn from_env(env: &[(String, String)]) -> Option<PlanKey> {
-        env.iter()
-            .find(|(k, v)| k == Self::VARIABLE && !v.is_empty())
-            .map(|(_, v)| PlanKey(v.as_bytes().to_vec()))
-    }
-
-    fn mac(&self) -> Hmac<Sha256> {
-        // HMAC takes a key of any length.
-        Hmac::<Sha256>::new_from_slice(&self.0).expect("any key length")
-    }
-}
-
-impl fmt::Debug for PlanKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("PlanKey(***)")
+        HmacKey::from_env(env, Self::VARIABLE).map(PlanKey)
     }
 }
 
@@ -67,11 +53,7 @@ impl fmt::Debug for PlanKey {
 fn digest(plan: &serde_json::Value, key: Option<&PlanKey>) -> String {
     let bytes = serde_json::to_vec(plan).expect("a JSON value serialises");
     match key {
-        Some(key) => {
-            let mut mac = key.mac();
-            mac.update(&bytes);
-            format!("{HMAC_SHA256}{:x}", mac.finalize().into_bytes())
-        }
+        Some(key) => format!("{HMAC_SHA256}{}", key.0.tag(&bytes)),
         None => format!("{SHA256}{:x}", Sha256::digest(&bytes)),
     }
 }
@@ -98,11 +80,10 @@ fn verify(
         _ => {}
     }
     let matches = match (key, recorded.strip_prefix(HMAC_SHA256)) {
-        (Some(key), Some(hex)) => {
-            let mut mac = key.mac();
-            mac.update(&serde_json::to_vec(plan).expect("a JSON value serialises"));
-            decode_hex(hex).is_some_and(|tag| mac.verify_slice(&tag).is_ok())
-        }
+        (Some(key), Some(hex)) => key.0.verify(
+            &serde_json::to_vec(plan).expect("a JSON value serialises"),
+            hex,
+        ),
         _ => digest(plan, None) == recorded,
     };
     if matches {
@@ -112,16 +93,6 @@ fn verify(
             path: path.to_path_buf(),
         })
     }
-}
-
-fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    if !hex.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[derive(Debug, thiserror::Error)]
