@@ -39,6 +39,8 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, stop: oneshot::Rec
         // A failed accept (a connection reset before it was taken, too many open
         // files) concerns that connection only.
         let Ok((stream, _)) = accepted else { continue };
+        // Answers go out at once, not held back for more bytes to send.
+        let _ = stream.set_nodelay(true);
         let app = app.clone();
         let mut closing = closing_rx.clone();
         let open = open.clone();
