@@ -16,6 +16,27 @@ fn depending(label: &str, on: &str, content: &str) -> String {
     prompt(label, content).replace("  name ", &format!("  depends_on = [prompt.{on}]\n  name "))
 }
 
+/// `stdout` with what changes from run to run (latencies, wall time) replaced, for
+/// a snapshot.
+pub fn readable(stdout: &str) -> String {
+    let ms = regex::Regex::new(r"\b\d+ ms\b").expect("regex");
+    let secs = regex::Regex::new(r"\b\d+\.\d s in all").expect("regex");
+    let context = regex::Regex::new(r"contextId [0-9a-f-]{36}").expect("regex");
+    let text = ms.replace_all(stdout, "[N] ms");
+    let text = secs.replace_all(&text, "[N] s in all");
+    context.replace_all(&text, "contextId [ID]").into_owned()
+}
+
+/// What a run printed after its plan's summary line: the changes and their outcome.
+fn after_plan(run: &crate::support::Run) -> String {
+    let applied = run
+        .stdout
+        .split_once("\nPlan: ")
+        .and_then(|(_, rest)| rest.split_once('\n'))
+        .map_or(run.stdout.as_str(), |(_, rest)| rest);
+    readable(&format!("{applied}--- stderr\n{}", run.stderr))
+}
+
 /// The JSON events of an `apply --json` run.
 fn events(stdout: &str) -> Vec<Value> {
     stdout
@@ -37,7 +58,7 @@ async fn apply_then_plan_shows_no_changes_and_apply_is_idempotent() {
     assert!(
         first
             .stdout
-            .contains("Apply complete: 2 changed, 0 failed, 0 skipped"),
+            .contains("Apply complete! Resources: 2 added, 0 changed, 0 destroyed."),
         "{}",
         first.stdout
     );
@@ -255,6 +276,7 @@ async fn atomic_puts_the_org_back_exactly_as_it_was() {
         "{}",
         run.stdout
     );
+    insta::assert_snapshot!(after_plan(&run));
     let after = case.prompts().await;
     let content = |m: &std::collections::BTreeMap<String, Value>| -> Vec<(String, Value)> {
         m.iter()
@@ -292,7 +314,7 @@ async fn a_failing_sync_hook_does_not_fail_the_apply() {
     let run = case.apply(&[]).await;
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
-        run.stderr.contains("1 sync hook runs failed"),
+        run.stderr.contains("1 sync hook run failed"),
         "{}",
         run.stderr
     );
@@ -370,7 +392,8 @@ async fn with_503s_and_a_low_rate_limit_every_change_lands_exactly_once() {
     let run = case.apply(&[]).await;
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
-        run.stdout.contains("200 changed, 0 failed"),
+        run.stdout
+            .contains("Apply complete! Resources: 200 added, 0 changed, 0 destroyed."),
         "{}",
         run.stdout
     );
@@ -472,7 +495,7 @@ async fn refresh_only_records_the_drift_and_writes_nothing_to_genesys() {
     let run = case.apply(&["--refresh-only"]).await;
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
-        run.stdout.contains("Recorded the drift of 1 prompts"),
+        run.stdout.contains("Recorded the drift of 1 prompt in"),
         "{}",
         run.stdout
     );
@@ -554,5 +577,59 @@ async fn a_webhook_hook_receives_each_event() {
     assert!(
         request.contains("\"address\":\"prompt.a\"") && request.contains("\"action\":\"create\""),
         "{request}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_creates_are_three_added() {
+    let config = [prompt("a", "A"), prompt("b", "B"), prompt("c", "C")].join("\n");
+    let case = Case::new(&config).await;
+    let run = case.apply(&["--parallelism", "1"]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let summary = run.stdout.rsplit_once("\n\n").expect("a summary").1;
+    insta::assert_snapshot!(readable(summary));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_change_is_an_apply_failed_not_complete() {
+    // The configuration allows {{orderId}}; this org does not, so `bad` fails, and
+    // `after` (which depends on it) is skipped.
+    let config = format!(
+        "validation {{\n  context_variables = [\"orderId\"]\n}}\n\n{}\n{}\n{}",
+        prompt("good", "Fine"),
+        prompt("bad", "Order {{orderId}}"),
+        depending("after", "bad", "Later")
+    );
+    let case = Case::new(&config).await;
+    let run = case.apply(&["--parallelism", "1"]).await;
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    insta::assert_snapshot!(after_plan(&run));
+    let json = case.apply(&["--json", "--parallelism", "1"]).await;
+    let summary = events(&json.stdout).pop().expect("a summary");
+    assert_eq!(
+        (&summary["outcome"], &summary["resources"]),
+        (
+            &json!("failed"),
+            &json!({"imported": 0, "added": 0, "changed": 0, "destroyed": 0})
+        ),
+        "{summary}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_import_that_writes_nothing_prints_no_latency() {
+    let config = format!(
+        "import {{\n  to = prompt.a\n  id = \"a\"\n}}\n\n{}",
+        prompt("a", "Hello")
+    );
+    let case = Case::new(&config).await;
+    case.seed(json!([with_version(live("a", "Prompt a", "Hello"), 4)]))
+        .await;
+    let run = case.apply(&[]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let summary = run.stdout.rsplit_once("\n\n").expect("a summary").1;
+    assert_eq!(
+        summary,
+        "Apply complete! Resources: 1 imported, 0 added, 0 changed, 0 destroyed.\n"
     );
 }
