@@ -353,6 +353,7 @@ mod tests {
             status: 409,
             code: "version.mismatch".into(),
             message: "changed".into(),
+            errors: Box::default(),
             context_id: None,
         }
     }

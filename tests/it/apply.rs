@@ -633,3 +633,22 @@ async fn an_import_that_writes_nothing_prints_no_latency() {
         "Apply complete! Resources: 1 imported, 0 added, 0 changed, 0 destroyed.\n"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_servers_400_says_which_field_and_why() {
+    // Checked by the server only: the configuration allows {{orderId}}, the org not.
+    let config = format!(
+        "validation {{\n  context_variables = [\"orderId\"]\n}}\n\n{}",
+        prompt("bad", "Order {{orderId}}")
+    );
+    let case = Case::new(&config).await;
+    let run = case.apply(&[]).await;
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains(
+            "400 bad.request: The prompt is invalid: 1 problem. `display.content`: unknown context variable `orderId`"
+        ),
+        "{}",
+        run.stdout
+    );
+}
