@@ -487,7 +487,10 @@ async fn refresh_only_records_the_drift_and_writes_nothing_to_genesys() {
     .await;
     let plan = case.plan(&["--refresh-only"]).await;
     assert!(
-        plan.stdout.contains("# prompt.a has changed") && plan.stdout.ends_with("No changes.\n"),
+        plan.stdout.contains("# prompt.a has changed")
+            && plan
+                .stdout
+                .ends_with("Drift: 1 changed, 0 deleted outside assistform.\n"),
         "{}",
         plan.stdout
     );
