@@ -655,3 +655,51 @@ async fn a_servers_400_says_which_field_and_why() {
         run.stdout
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deletes_run_after_every_create_and_update() {
+    let config = [
+        prompt("new1", "N"),
+        prompt("kept", "Changed"),
+        prompt("new2", "N"),
+    ]
+    .join("\n");
+    let case = Case::new(&config).await;
+    let (kept, old1, old2) = (
+        live("kept", "Prompt kept", "Before"),
+        live("old1", "Prompt old1", "O"),
+        live("old2", "Prompt old2", "O"),
+    );
+    case.seed(json!([
+        with_version(old1.clone(), 1),
+        with_version(kept.clone(), 1),
+        with_version(old2.clone(), 1)
+    ]))
+    .await;
+    case.state(
+        &[
+            ("prompt.old1", &old1, 1),
+            ("prompt.kept", &kept, 1),
+            ("prompt.old2", &old2, 1),
+        ],
+        &[],
+    );
+    let run = case.apply(&["--json", "--parallelism", "10"]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let ev = events(&run.stdout);
+    let at = |kind: &str, pick: &dyn Fn(&Value) -> bool| -> Vec<usize> {
+        ev.iter()
+            .enumerate()
+            .filter(|(_, e)| e["type"] == kind && pick(e))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let writes_done = at("change_complete", &|e| e["action"] != "delete");
+    let deletes_started = at("change_start", &|e| e["action"] == "delete");
+    assert_eq!((writes_done.len(), deletes_started.len()), (3, 2));
+    assert!(
+        writes_done.iter().max() < deletes_started.iter().min(),
+        "every delete starts after the last create or update:\n{}",
+        run.stdout
+    );
+}
