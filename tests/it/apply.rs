@@ -703,3 +703,22 @@ async fn deletes_run_after_every_create_and_update() {
         run.stdout
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retried_request_says_so_and_why() {
+    let case = Case::new(&prompt("a", "Hello")).await;
+    let hold = Hold::arm(&case.emulator.base_url(), "PUT", PROMPT_A, Stage::Before).await;
+    let apply = case.apply(&[]);
+    let fail = async {
+        hold.caught().await;
+        hold.fail(503).await;
+    };
+    let (run, ()) = tokio::join!(apply, fail);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let retry = regex::Regex::new(
+        r"(?m)^PUT /api/v2/agent-assist/prompts/a: 503 service\.unavailable \(attempt 1 of 8\); retrying in \d+\.\d s$",
+    )
+    .expect("regex");
+    assert!(retry.is_match(&run.stderr), "{}", run.transcript());
+    assert!(run.stdout.contains("1 retry,"), "{}", run.stdout);
+}
