@@ -1,5 +1,6 @@
 //! The walk over the plan's dependency graph: independent changes run concurrently,
-//! each waits for what it depends on, and a failure skips everything downstream.
+//! each waits for what it depends on, deletes run after every create and update,
+//! and a failure skips everything downstream.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -74,10 +75,24 @@ pub async fn apply<W: Writer>(
     let mut done_order: Vec<usize> = Vec::new();
     let mut running = JoinSet::new();
     let mut stop = false;
+    // Deletes wait here until every create and update has finished, so that a
+    // prompt is never gone while what replaces it is still to come.
+    let mut deferred: Vec<usize> = Vec::new();
     let parallelism = options.parallelism.max(1);
     loop {
+        let writes_left = nodes
+            .iter()
+            .zip(&reports)
+            .any(|(c, r)| c.action != Action::Delete && r.is_none());
+        if !writes_left {
+            ready.extend(deferred.drain(..).rev());
+        }
         while !stop && running.len() < parallelism {
             let Some(i) = ready.pop() else { break };
+            if writes_left && nodes[i].action == Action::Delete {
+                deferred.push(i);
+                continue;
+            }
             let change = nodes[i].clone();
             on_event(Event::Started {
                 address: &change.address,

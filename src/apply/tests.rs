@@ -334,15 +334,16 @@ async fn a_lost_answer_is_settled_by_reading_back_and_never_written_twice() {
 
 #[tokio::test]
 async fn atomic_rolls_back_to_exactly_where_the_org_started() {
-    let (a, b, keep, gone) = (
+    let (a, keep, gone, stale) = (
         spec("a", "A"),
-        spec("b", "B"),
         spec("keep", "Keep"),
         spec("gone", "Gone"),
+        spec("stale", "Stale"),
     );
-    let org = FakeOrg::with(&[(&keep, 5), (&gone, 2)]);
+    // `stale` was edited since the plan read version 2: its delete, the last
+    // change, fails with a 409.
+    let org = FakeOrg::with(&[(&keep, 5), (&gone, 2), (&stale, 3)]);
     let before = org.snapshot();
-    org.fail.lock().unwrap().insert("b".into());
     let p = plan(vec![
         change(Action::Delete, Some((&gone, 2)), None, &[]),
         change(Action::Create, None, Some(&a), &[]),
@@ -352,7 +353,7 @@ async fn atomic_rolls_back_to_exactly_where_the_org_started() {
             Some(&spec("keep", "Changed")),
             &[],
         ),
-        change(Action::Create, None, Some(&b), &["a", "keep"]),
+        change(Action::Delete, Some((&stale, 2)), None, &[]),
     ]);
     let (report, state) = run(
         &p,

@@ -13,7 +13,7 @@ use crate::state::AuditAnchor;
 pub struct AuditLog {
     path: PathBuf,
     /// Opened for appending: every write lands at the end, whatever was read before.
-    file: File,
+    pub(super) file: File,
     run_id: String,
     clock: Box<dyn Fn() -> SystemTime + Send + Sync>,
     key: Option<AuditKey>,
@@ -268,6 +268,16 @@ impl AuditLog {
             return Err(io("sync")(e));
         }
         Ok(record)
+    }
+}
+
+impl Drop for AuditLog {
+    fn drop(&mut self) {
+        // The lock belongs to the open file description, which a child forked by
+        // another thread (a hook, a test's next process) shares until its exec
+        // closes it: closing our descriptor would leave the record locked that
+        // long, an explicit unlock does not.
+        let _ = self.file.unlock();
     }
 }
 

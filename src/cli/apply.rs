@@ -10,7 +10,7 @@ use super::plan::{Format, load_valid, print};
 use super::progress::Progress;
 use super::vars::VarArgs;
 use super::{Error, Output, exit};
-use crate::apply::metrics::Metrics;
+use crate::apply::metrics::{Metrics, plural};
 use crate::apply::{self, Options, Report, Status, recovery};
 use crate::audit::{self, AuditKey, AuditLog, Event as AuditEvent, Totals};
 use crate::plan::{self, Inputs, Plan};
@@ -201,16 +201,12 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         }
         let report = execute(&plan, &client, &args, audit.clone(), &run_id, out).await?;
         let metrics = client.metrics();
-        let metrics = Metrics::new(&report, metrics.retries, metrics.throttled, started.elapsed());
-        let outcome = match &report.rollback {
-            Some(_) => "rolled_back",
-            None if report.succeeded() => "success",
-            None => "failed",
-        };
+        let metrics = Metrics::new(&plan, &report, metrics.retries, metrics.throttled, started.elapsed());
+        let outcome = super::progress::verdict(metrics.verdict);
         audit.append(AuditEvent::RunFinished {
             command: "apply".into(),
             outcome: outcome.into(),
-            totals: Totals { changed: metrics.changed as u64, failed: metrics.failed as u64, skipped: metrics.skipped as u64 },
+            totals: Totals { changed: metrics.done as u64, failed: metrics.failed as u64, skipped: metrics.skipped as u64 },
         })?;
         // The run's last line is in: the state written now anchors the whole run.
         state.audit = Some(audit.head());
@@ -281,8 +277,8 @@ fn refresh_only(
     state.audit = Some(audit.head());
     state::write(&args.state_dir, state)?;
     out.stdout(&format!(
-        "Recorded the drift of {} prompts in the state; nothing was written to Genesys.\n",
-        plan.drift.len()
+        "Recorded the drift of {} in the state; nothing was written to Genesys.\n",
+        plural(plan.drift.len(), "prompt")
     ));
     Ok(exit::OK)
 }
@@ -348,14 +344,6 @@ fn recover(
         }
     ));
     Ok(())
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 /// Runs the executor, reporting progress and auditing every change.
@@ -455,7 +443,8 @@ async fn execute(
     }
     if failed_hooks > 0 {
         out.warning(&format!(
-            "{failed_hooks} sync hook runs failed (the changes themselves landed); see `assistform audit show`"
+            "{} failed (the changes themselves landed); see `assistform audit show`",
+            plural(failed_hooks, "sync hook run")
         ));
     }
     if let Some(e) = audit_errors

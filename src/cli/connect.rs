@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::config::GenesysSettings;
 use crate::emulator::{Emulator, EmulatorOptions};
-use crate::remote::{Client, ClientOptions, Connection};
+use crate::remote::{Client, ClientOptions, Connection, RetryNotice, RetryObserver};
 use crate::validate::OrgSettings;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -47,6 +47,31 @@ pub struct Remote {
     _emulator: Option<Emulator>,
 }
 
+/// The client's defaults, with every retry told on standard error: a run waiting
+/// out a 429 or a 503 says so instead of going quiet.
+fn options() -> ClientOptions {
+    ClientOptions {
+        on_retry: RetryObserver::new(|n: &RetryNotice| {
+            use std::io::Write;
+            let whose = if n.server_asked {
+                ", as the server asked"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "{}: {} (attempt {} of {}); retrying in {:.1} s{whose}",
+                n.request,
+                n.reason,
+                n.attempt,
+                n.max_attempts,
+                n.wait.as_secs_f64()
+            );
+        }),
+        ..ClientOptions::default()
+    }
+}
+
 /// Connects as the flags, environment and `genesys` block say. Must run inside a
 /// tokio runtime: the emulator, when asked for, is served by it.
 pub async fn connect(
@@ -63,7 +88,7 @@ pub async fn connect(
             args.region.as_deref(),
             args.api_url.as_deref(),
         )?;
-        let client = Client::new(connection, ClientOptions::default())?;
+        let client = Client::new(connection, options())?;
         return Ok(Remote {
             client,
             _emulator: None,
@@ -83,7 +108,7 @@ pub async fn connect(
     })
     .await?;
     let connection = Connection::explicit(&emulator.base_url(), "assistform", &secret)?;
-    let client = Client::new(connection, ClientOptions::default())?;
+    let client = Client::new(connection, options())?;
     Ok(Remote {
         client,
         _emulator: Some(emulator),

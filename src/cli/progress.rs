@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde_json::json;
 
-use crate::apply::metrics::Metrics;
+use crate::apply::metrics::{Metrics, Verdict};
 use crate::apply::{ChangeReport, Event, Report, Status};
 use crate::audit::Event as AuditEvent;
 use crate::plan::Action;
@@ -196,7 +196,9 @@ pub fn summary(report: &Report, metrics: &Metrics, json: bool, out: &mut super::
     if json {
         let value = json!({
             "type": "summary",
-            "changed": metrics.changed,
+            "outcome": verdict(metrics.verdict),
+            "resources": {"imported": metrics.resources.imported, "added": metrics.resources.added, "changed": metrics.resources.changed, "destroyed": metrics.resources.destroyed},
+            "changed": metrics.done,
             "failed": metrics.failed,
             "skipped": metrics.skipped,
             "unknown": metrics.unknown,
@@ -213,8 +215,11 @@ pub fn summary(report: &Report, metrics: &Metrics, json: bool, out: &mut super::
     if let Some(rollback) = &report.rollback {
         if rollback.failed.is_empty() {
             out.stdout(&format!(
-                "A change failed, so --atomic undid the {} changes this run made: the org is back where it started.\n",
-                rollback.undone.len()
+                "A change failed, so --atomic undid {} this run made: the org is back where it started.\n",
+                match rollback.undone.len() {
+                    1 => "the change".to_owned(),
+                    n => format!("the {n} changes"),
+                }
             ));
         } else {
             let names: Vec<String> = rollback
@@ -227,6 +232,16 @@ pub fn summary(report: &Report, metrics: &Metrics, json: bool, out: &mut super::
                 names.join(", ")
             ));
         }
+    }
+}
+
+/// How a run ended, as the JSON summary and the audit record name it.
+pub fn verdict(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Complete => "success",
+        Verdict::Failed => "failed",
+        Verdict::Unknown => "unknown",
+        Verdict::RolledBack | Verdict::RollbackFailed => "rolled_back",
     }
 }
 

@@ -33,6 +33,27 @@ pub(crate) async fn reset(State(shared): State<Arc<Shared>>) -> Response {
     }
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Advance {
+    advance_ms: u64,
+}
+
+/// Moves the emulator's clock on: tokens expire and rate windows close as if that
+/// time had passed.
+pub(crate) async fn clock(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    request_body: Body,
+) -> Response {
+    let advance: Advance = match body::json(&headers, request_body).await {
+        Ok(advance) => advance,
+        Err(e) => return e.into_response(),
+    };
+    let total = shared.clock.advance(advance.advance_ms);
+    body::respond(StatusCode::OK, &serde_json::json!({"advanced_ms": total}))
+}
+
 /// Stores prompts as given: no validation, the `version` given (1 when absent).
 pub(crate) async fn seed_prompts(
     State(shared): State<Arc<Shared>>,

@@ -27,13 +27,12 @@ struct Token {
 }
 
 impl Tokens {
-    pub fn issue(&self, client_id: &str, ttl: Duration) -> String {
+    pub fn issue(&self, client_id: &str, ttl: Duration, now: Instant) -> String {
         let token = format!(
             "{}{}",
             uuid::Uuid::new_v4().simple(),
             uuid::Uuid::new_v4().simple()
         );
-        let now = Instant::now();
         let mut issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
         // Expired tokens answer 401 just as unknown ones do, so they need not be kept.
         issued.retain(|_, t| t.expires > now);
@@ -47,12 +46,12 @@ impl Tokens {
         token
     }
 
-    /// The client a live token belongs to.
-    pub fn client(&self, token: &str) -> Option<Arc<str>> {
+    /// The client a token live at `now` belongs to.
+    pub fn client(&self, token: &str, now: Instant) -> Option<Arc<str>> {
         let issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
         issued
             .get(token)
-            .filter(|t| t.expires > Instant::now())
+            .filter(|t| t.expires > now)
             .map(|t| t.client_id.clone())
     }
 }
@@ -114,9 +113,11 @@ pub(crate) async fn token(
         );
     }
     let ttl = shared.faults.current().token_ttl;
-    let access_token = shared
-        .tokens
-        .issue(&options.client_id, Duration::from_secs(ttl));
+    let access_token = shared.tokens.issue(
+        &options.client_id,
+        Duration::from_secs(ttl),
+        shared.clock.now(),
+    );
     body::respond(
         StatusCode::OK,
         &json!({"access_token": access_token, "token_type": "bearer", "expires_in": ttl}),

@@ -7,6 +7,7 @@
 mod admin;
 mod auth;
 mod body;
+mod clock;
 mod error;
 mod faults;
 mod holds;

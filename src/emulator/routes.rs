@@ -2,7 +2,6 @@
 //! rate limit, injected failures and the counters, in that order.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -40,6 +39,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/__emulator/stats", get(admin::stats))
         .route("/__emulator/reset", post(admin::reset))
+        .route("/__emulator/clock", post(admin::clock))
         .route("/__emulator/prompts", post(admin::seed_prompts))
         .route("/__emulator/org", post(admin::org))
         .route("/__emulator/faults", post(admin::faults))
@@ -75,11 +75,12 @@ async fn api(shared: &Shared, mut request: Request, next: Next) -> Response {
     }
     let faults = shared.faults.current();
     let method = request.method().clone();
-    let client = auth::bearer(request.headers()).and_then(|t| shared.tokens.client(t));
+    let now = shared.clock.now();
+    let client = auth::bearer(request.headers()).and_then(|t| shared.tokens.client(t, now));
     let window = client.as_deref().unwrap_or(ANONYMOUS);
     let verdict = shared
         .limits
-        .check(window, faults.rate_limit, faults.window(), Instant::now());
+        .check(window, faults.rate_limit, faults.window(), now);
     let admitted = if verdict.allowed {
         client.ok_or_else(ApiError::bad_credentials)
     } else {

@@ -3,6 +3,7 @@
 use std::sync::{Arc, RwLock};
 
 use super::auth::Tokens;
+use super::clock::Clock;
 use super::error::ApiError;
 use super::faults::{Faults, Injector};
 use super::holds::Holds;
@@ -23,6 +24,8 @@ pub(crate) struct Shared {
     pub faults: Injector,
     pub holds: Holds,
     pub tokens: Tokens,
+    /// What token expiry and rate windows are measured by: a test can advance it.
+    pub clock: Clock,
     pub limits: RateLimiter,
     pub stats: Stats,
     persister: Option<Arc<Persister>>,
@@ -41,6 +44,7 @@ impl Shared {
             faults: Injector::new(Faults::from_options(&options), options.seed),
             holds: Holds::default(),
             tokens: Tokens::default(),
+            clock: Clock::default(),
             limits: RateLimiter::default(),
             stats: Stats::default(),
             persister: options.data.clone().map(|p| Arc::new(Persister::new(p))),

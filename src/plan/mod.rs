@@ -137,11 +137,25 @@ impl Plan {
         s
     }
 
-    /// Whether apply would do anything: a write, an import or a move.
+    /// Whether apply would do anything: a write, an import or a move; for a
+    /// refresh-only plan, record drift in the state.
     pub fn has_changes(&self) -> bool {
+        if self.refresh_only {
+            return !self.drift.is_empty();
+        }
         self.changes
             .iter()
             .any(|c| c.action != Action::NoOp || c.importing || c.moved_from.is_some())
+    }
+
+    /// The plan's last line: the summary's, or for a refresh-only plan what drifted.
+    pub fn summary_line(&self) -> String {
+        if !self.refresh_only || self.drift.is_empty() {
+            return self.summary().line();
+        }
+        let deleted = self.drift.iter().filter(|d| d.after.is_none()).count();
+        let changed = self.drift.len() - deleted;
+        format!("Drift: {changed} changed, {deleted} deleted outside assistform.")
     }
 }
 

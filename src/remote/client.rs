@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode, Url};
 use super::auth::Tokens;
 use super::error::RemoteError;
 use super::pacing::Pacer;
-use super::retry::{Retrier, Step, Wait};
+use super::retry::{Retrier, RetryObserver, Step, Wait};
 use super::settings::Connection;
 use super::wire;
 
@@ -33,6 +33,8 @@ pub struct ClientOptions {
     pub indexing_backoff: Duration,
     /// List pages fetched at once after the first.
     pub page_concurrency: usize,
+    /// Told of every retry, before its wait.
+    pub on_retry: RetryObserver,
 }
 
 impl Default for ClientOptions {
@@ -46,6 +48,7 @@ impl Default for ClientOptions {
             max_backoff: Duration::from_secs(30),
             indexing_backoff: Duration::from_secs(10),
             page_concurrency: 8,
+            on_retry: RetryObserver::default(),
         }
     }
 }
@@ -353,6 +356,7 @@ mod tests {
             status: 409,
             code: "version.mismatch".into(),
             message: "changed".into(),
+            errors: Box::default(),
             context_id: None,
         }
     }

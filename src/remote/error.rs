@@ -28,6 +28,8 @@ pub enum RemoteError {
         status: u16,
         code: String,
         message: String,
+        /// The messages of the body's nested `errors`: which field, and why.
+        errors: Box<[String]>,
         context_id: Option<String>,
     },
 
@@ -122,10 +124,15 @@ impl RemoteError {
                 status,
                 code,
                 message,
+                errors,
                 context_id,
                 ..
             } => {
                 let mut text = format!("{status} {code}: {message}");
+                if !errors.is_empty() {
+                    text.push(' ');
+                    text.push_str(&errors.join("; "));
+                }
                 if let Some(id) = context_id {
                     text.push_str(&format!(" (contextId {id})"));
                 }

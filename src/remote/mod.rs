@@ -33,4 +33,5 @@ pub use client::{Client, ClientMetrics, ClientOptions};
 pub use error::RemoteError;
 pub use prompts::Outcome;
 pub use refresh::PAGE_SIZE;
+pub use retry::{RetryNotice, RetryObserver};
 pub use settings::Connection;

@@ -1,5 +1,6 @@
 //! The retry loop: which failures are worth another try, and how long to wait.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::rngs::SmallRng;
@@ -12,6 +13,52 @@ use super::error::RemoteError;
 /// retry budget, and a person waiting should hear about it at once; two more tries
 /// ride out a blip.
 const CONNECT_ATTEMPTS: u32 = 3;
+
+/// A request about to be tried again: what the client tells its observer.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct RetryNotice {
+    /// `PUT /api/v2/agent-assist/prompts/a`.
+    pub request: String,
+    /// The attempt that failed, from 1.
+    pub attempt: u32,
+    pub max_attempts: u32,
+    /// Why: the status and Genesys code, or what failed on the way.
+    pub reason: String,
+    /// How long the client waits before the next attempt.
+    pub wait: Duration,
+    /// The wait is the server's (`Retry-After`), not the client's backoff.
+    pub server_asked: bool,
+}
+
+/// Told of every retry before its wait, so that a person waiting hears why. The
+/// client itself never prints.
+#[derive(Clone, Default)]
+pub struct RetryObserver(Option<Arc<Observe>>);
+
+type Observe = dyn Fn(&RetryNotice) + Send + Sync;
+
+impl RetryObserver {
+    pub fn new(observe: impl Fn(&RetryNotice) + Send + Sync + 'static) -> RetryObserver {
+        RetryObserver(Some(Arc::new(observe)))
+    }
+
+    fn notify(&self, notice: &RetryNotice) {
+        if let Some(observe) = &self.0 {
+            observe(notice);
+        }
+    }
+}
+
+impl std::fmt::Debug for RetryObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "RetryObserver(Some(..))"
+        } else {
+            "RetryObserver(None)"
+        })
+    }
+}
 
 /// What one attempt came to.
 pub(crate) enum Step<T> {
@@ -97,6 +144,17 @@ impl<'a> Retrier<'a> {
             });
         }
         self.counters.retry();
+        self.options.on_retry.notify(&RetryNotice {
+            request: self.request.to_owned(),
+            attempt: self.attempts,
+            max_attempts: self.options.max_attempts.max(1),
+            reason: match &error {
+                RemoteError::Api { status, code, .. } => format!("{status} {code}"),
+                other => other.detail(),
+            },
+            wait: delay,
+            server_asked: matches!(wait, Wait::After(_)),
+        });
         tokio::time::sleep(delay).await;
         Ok(None)
     }
@@ -104,14 +162,17 @@ impl<'a> Retrier<'a> {
 
 /// The wait before attempt `attempts + 1`.
 fn delay(options: &ClientOptions, wait: Wait, attempts: u32) -> Duration {
-    let mut rng = SmallRng::from_os_rng();
+    let jitter = SmallRng::from_os_rng().random_range(0.0..=1.0);
+    jittered(options, wait, attempts, jitter)
+}
+
+/// [`delay`] with the random draw given: `jitter` in `0.0..=1.0`.
+fn jittered(options: &ClientOptions, wait: Wait, attempts: u32, jitter: f64) -> Duration {
     match wait {
         Wait::After(duration) => duration,
         Wait::Indexing => {
             // About the given time, jittered so that clients do not return together.
-            options
-                .indexing_backoff
-                .mul_f64(rng.random_range(0.5..=1.0))
+            options.indexing_backoff.mul_f64(0.5 + jitter / 2.0)
         }
         Wait::Backoff | Wait::Connect => {
             // Full jitter (AWS, "Exponential Backoff And Jitter"): uniform in
@@ -121,7 +182,7 @@ fn delay(options: &ClientOptions, wait: Wait, attempts: u32) -> Duration {
                 .base_backoff
                 .saturating_mul(1 << exponent)
                 .min(options.max_backoff);
-            ceiling.mul_f64(rng.random_range(0.0..=1.0))
+            ceiling.mul_f64(jitter)
         }
     }
 }
@@ -131,22 +192,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_stays_under_the_exponential_ceiling_and_the_cap() {
+    fn backoff_doubles_from_the_base_up_to_the_cap_and_jitters_below_it() {
         let options = ClientOptions {
             base_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_millis(1000),
+            indexing_backoff: Duration::from_secs(10),
             ..ClientOptions::default()
         };
-        for attempts in 1..=40 {
-            let ceiling =
-                Duration::from_millis(100 << (attempts - 1).min(4)).min(options.max_backoff);
-            for _ in 0..20 {
-                assert!(delay(&options, Wait::Backoff, attempts) <= ceiling);
+        let ms = Duration::from_millis;
+        for (attempts, ceiling) in [
+            (1, 100),
+            (2, 200),
+            (3, 400),
+            (4, 800),
+            (5, 1000),
+            (40, 1000),
+        ] {
+            for wait in [Wait::Backoff, Wait::Connect] {
+                assert_eq!(jittered(&options, wait, attempts, 1.0), ms(ceiling));
+                assert_eq!(jittered(&options, wait, attempts, 0.5), ms(ceiling / 2));
+                assert_eq!(jittered(&options, wait, attempts, 0.0), Duration::ZERO);
             }
         }
+        assert_eq!(jittered(&options, Wait::Indexing, 1, 0.0), ms(5_000));
+        assert_eq!(jittered(&options, Wait::Indexing, 1, 1.0), ms(10_000));
         assert_eq!(
             delay(&options, Wait::After(Duration::from_secs(3)), 1),
             Duration::from_secs(3)
         );
+        // The random draw stays under the ceiling, and is not always nothing.
+        let drawn: Vec<Duration> = (0..200)
+            .map(|_| delay(&options, Wait::Backoff, 3))
+            .collect();
+        assert!(drawn.iter().all(|d| *d <= ms(400)), "{drawn:?}");
+        assert!(drawn.iter().any(|d| *d >= ms(200)), "{drawn:?}");
     }
 }

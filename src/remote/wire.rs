@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::client::ClientOptions;
 use super::error::RemoteError;
 use super::retry::{Step, Wait};
+use crate::validate::pii::mask_text;
 
 /// The header Genesys repeats the `contextId` in.
 const CORRELATION_HEADER: &str = "inin-correlation-id";
@@ -58,6 +59,14 @@ struct ErrorBody {
     message: Option<String>,
     code: Option<String>,
     context_id: Option<String>,
+    /// One entry per problem, for a 400 that found several: which field, and why.
+    #[serde(default)]
+    errors: Vec<NestedError>,
+}
+
+#[derive(Deserialize)]
+struct NestedError {
+    message: Option<String>,
 }
 
 /// A non-2xx answer from `/api/v2` as [`RemoteError::Api`]. A body that is not a
@@ -69,10 +78,18 @@ pub(crate) fn api_error(
     body: &[u8],
 ) -> RemoteError {
     let parsed = serde_json::from_slice::<ErrorBody>(body).ok();
-    let (message, code, context_id) = match parsed {
-        Some(b) => (b.message, b.code, b.context_id),
-        None => (None, None, None),
+    let (message, code, context_id, errors) = match parsed {
+        Some(b) => (b.message, b.code, b.context_id, b.errors),
+        None => (None, None, None, Vec::new()),
     };
+    // The server may quote what it was sent, a prompt's content among it: masked
+    // here, so that no printer of the error can forget to.
+    let errors = errors
+        .into_iter()
+        .filter_map(|e| e.message)
+        .filter(|m| !m.trim().is_empty())
+        .map(|m| mask_text(&m, &[]))
+        .collect();
     let code = code.filter(|c| !c.is_empty()).unwrap_or_else(|| {
         status
             .canonical_reason()
@@ -80,13 +97,14 @@ pub(crate) fn api_error(
             .to_ascii_lowercase()
             .replace(' ', ".")
     });
-    let message = message.unwrap_or_else(|| snippet(body));
+    let message = mask_text(&message.unwrap_or_else(|| snippet(body)), &[]);
     let context_id = context_id.or_else(|| correlation_id(headers));
     RemoteError::Api {
         request: request.to_owned(),
         status: status.as_u16(),
         code,
         message,
+        errors,
         context_id,
     }
 }
@@ -231,6 +249,20 @@ fn root_cause(error: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_keeps_the_servers_nested_messages_masked() {
+        let body = br#"{"message": "The prompt is invalid: 2 problems.", "code": "bad.request", "status": 400,
+            "errors": [{"message": "`display.content`: unknown context variable `orderId`", "code": "context.unknown"},
+                       {"message": "`name`: jane.doe@example.com is not allowed", "code": "bad.name"}]}"#;
+        let error = api_error("PUT /p", StatusCode::BAD_REQUEST, &HeaderMap::new(), body);
+        let text = error.to_string();
+        assert!(
+            text.starts_with("PUT /p: 400 bad.request: The prompt is invalid: 2 problems. `display.content`: unknown context variable `orderId`; `name`: "),
+            "{text}"
+        );
+        assert!(!text.contains("jane.doe@example.com"), "{text}");
+    }
 
     #[test]
     fn decode_problems_do_not_quote_values() {

@@ -51,7 +51,7 @@ pub enum LockError {
 /// The held lock; released when dropped.
 #[derive(Debug)]
 pub struct StateLock {
-    _file: File,
+    file: File,
     info: PathBuf,
     /// The run that held the lock before and did not finish, if any.
     pub unfinished: Option<LockInfo>,
@@ -109,7 +109,7 @@ impl StateLock {
             source: std::io::Error::other(e.to_string()),
         })?;
         Ok(StateLock {
-            _file: file,
+            file,
             info,
             unfinished,
         })
@@ -120,6 +120,10 @@ impl Drop for StateLock {
     fn drop(&mut self) {
         // Only a run that finishes removes its info: see the module comment.
         let _ = fs::remove_file(&self.info);
+        // The lock belongs to the open file description, which a child forked by
+        // another thread shares until its exec closes it: closing our descriptor
+        // would leave the lock held that long, an explicit unlock does not.
+        let _ = self.file.unlock();
     }
 }
 
@@ -159,6 +163,19 @@ mod tests {
             again.unfinished, None,
             "a holder that finished leaves no info"
         );
+    }
+
+    #[test]
+    fn a_dropped_lock_is_free_while_a_forked_child_still_shares_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = StateLock::acquire(dir.path(), "apply", Duration::ZERO).unwrap();
+        // What a child forked by another thread holds until its exec: a copy of the
+        // descriptor, sharing the open file description and so the lock.
+        let childs_copy = first.file.try_clone().unwrap();
+        drop(first);
+        StateLock::acquire(dir.path(), "plan", Duration::ZERO)
+            .expect("free as soon as its holder dropped it");
+        drop(childs_copy);
     }
 
     #[test]

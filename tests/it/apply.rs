@@ -16,6 +16,27 @@ fn depending(label: &str, on: &str, content: &str) -> String {
     prompt(label, content).replace("  name ", &format!("  depends_on = [prompt.{on}]\n  name "))
 }
 
+/// `stdout` with what changes from run to run (latencies, wall time) replaced, for
+/// a snapshot.
+pub fn readable(stdout: &str) -> String {
+    let ms = regex::Regex::new(r"\b\d+ ms\b").expect("regex");
+    let secs = regex::Regex::new(r"\b\d+\.\d s in all").expect("regex");
+    let context = regex::Regex::new(r"contextId [0-9a-f-]{36}").expect("regex");
+    let text = ms.replace_all(stdout, "[N] ms");
+    let text = secs.replace_all(&text, "[N] s in all");
+    context.replace_all(&text, "contextId [ID]").into_owned()
+}
+
+/// What a run printed after its plan's summary line: the changes and their outcome.
+fn after_plan(run: &crate::support::Run) -> String {
+    let applied = run
+        .stdout
+        .split_once("\nPlan: ")
+        .and_then(|(_, rest)| rest.split_once('\n'))
+        .map_or(run.stdout.as_str(), |(_, rest)| rest);
+    readable(&format!("{applied}--- stderr\n{}", run.stderr))
+}
+
 /// The JSON events of an `apply --json` run.
 fn events(stdout: &str) -> Vec<Value> {
     stdout
@@ -37,7 +58,7 @@ async fn apply_then_plan_shows_no_changes_and_apply_is_idempotent() {
     assert!(
         first
             .stdout
-            .contains("Apply complete: 2 changed, 0 failed, 0 skipped"),
+            .contains("Apply complete! Resources: 2 added, 0 changed, 0 destroyed."),
         "{}",
         first.stdout
     );
@@ -255,6 +276,7 @@ async fn atomic_puts_the_org_back_exactly_as_it_was() {
         "{}",
         run.stdout
     );
+    insta::assert_snapshot!(after_plan(&run));
     let after = case.prompts().await;
     let content = |m: &std::collections::BTreeMap<String, Value>| -> Vec<(String, Value)> {
         m.iter()
@@ -292,7 +314,7 @@ async fn a_failing_sync_hook_does_not_fail_the_apply() {
     let run = case.apply(&[]).await;
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
-        run.stderr.contains("1 sync hook runs failed"),
+        run.stderr.contains("1 sync hook run failed"),
         "{}",
         run.stderr
     );
@@ -370,7 +392,8 @@ async fn with_503s_and_a_low_rate_limit_every_change_lands_exactly_once() {
     let run = case.apply(&[]).await;
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
-        run.stdout.contains("200 changed, 0 failed"),
+        run.stdout
+            .contains("Apply complete! Resources: 200 added, 0 changed, 0 destroyed."),
         "{}",
         run.stdout
     );
@@ -464,7 +487,10 @@ async fn refresh_only_records_the_drift_and_writes_nothing_to_genesys() {
     .await;
     let plan = case.plan(&["--refresh-only"]).await;
     assert!(
-        plan.stdout.contains("# prompt.a has changed") && plan.stdout.ends_with("No changes.\n"),
+        plan.stdout.contains("# prompt.a has changed")
+            && plan
+                .stdout
+                .ends_with("Drift: 1 changed, 0 deleted outside assistform.\n"),
         "{}",
         plan.stdout
     );
@@ -472,7 +498,7 @@ async fn refresh_only_records_the_drift_and_writes_nothing_to_genesys() {
     let run = case.apply(&["--refresh-only"]).await;
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(
-        run.stdout.contains("Recorded the drift of 1 prompts"),
+        run.stdout.contains("Recorded the drift of 1 prompt in"),
         "{}",
         run.stdout
     );
@@ -555,4 +581,144 @@ async fn a_webhook_hook_receives_each_event() {
         request.contains("\"address\":\"prompt.a\"") && request.contains("\"action\":\"create\""),
         "{request}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_creates_are_three_added() {
+    let config = [prompt("a", "A"), prompt("b", "B"), prompt("c", "C")].join("\n");
+    let case = Case::new(&config).await;
+    let run = case.apply(&["--parallelism", "1"]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let summary = run.stdout.rsplit_once("\n\n").expect("a summary").1;
+    insta::assert_snapshot!(readable(summary));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_change_is_an_apply_failed_not_complete() {
+    // The configuration allows {{orderId}}; this org does not, so `bad` fails, and
+    // `after` (which depends on it) is skipped.
+    let config = format!(
+        "validation {{\n  context_variables = [\"orderId\"]\n}}\n\n{}\n{}\n{}",
+        prompt("good", "Fine"),
+        prompt("bad", "Order {{orderId}}"),
+        depending("after", "bad", "Later")
+    );
+    let case = Case::new(&config).await;
+    let run = case.apply(&["--parallelism", "1"]).await;
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    insta::assert_snapshot!(after_plan(&run));
+    let json = case.apply(&["--json", "--parallelism", "1"]).await;
+    let summary = events(&json.stdout).pop().expect("a summary");
+    assert_eq!(
+        (&summary["outcome"], &summary["resources"]),
+        (
+            &json!("failed"),
+            &json!({"imported": 0, "added": 0, "changed": 0, "destroyed": 0})
+        ),
+        "{summary}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_import_that_writes_nothing_prints_no_latency() {
+    let config = format!(
+        "import {{\n  to = prompt.a\n  id = \"a\"\n}}\n\n{}",
+        prompt("a", "Hello")
+    );
+    let case = Case::new(&config).await;
+    case.seed(json!([with_version(live("a", "Prompt a", "Hello"), 4)]))
+        .await;
+    let run = case.apply(&[]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let summary = run.stdout.rsplit_once("\n\n").expect("a summary").1;
+    assert_eq!(
+        summary,
+        "Apply complete! Resources: 1 imported, 0 added, 0 changed, 0 destroyed.\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_servers_400_says_which_field_and_why() {
+    // Checked by the server only: the configuration allows {{orderId}}, the org not.
+    let config = format!(
+        "validation {{\n  context_variables = [\"orderId\"]\n}}\n\n{}",
+        prompt("bad", "Order {{orderId}}")
+    );
+    let case = Case::new(&config).await;
+    let run = case.apply(&[]).await;
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains(
+            "400 bad.request: The prompt is invalid: 1 problem. `display.content`: unknown context variable `orderId`"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deletes_run_after_every_create_and_update() {
+    let config = [
+        prompt("new1", "N"),
+        prompt("kept", "Changed"),
+        prompt("new2", "N"),
+    ]
+    .join("\n");
+    let case = Case::new(&config).await;
+    let (kept, old1, old2) = (
+        live("kept", "Prompt kept", "Before"),
+        live("old1", "Prompt old1", "O"),
+        live("old2", "Prompt old2", "O"),
+    );
+    case.seed(json!([
+        with_version(old1.clone(), 1),
+        with_version(kept.clone(), 1),
+        with_version(old2.clone(), 1)
+    ]))
+    .await;
+    case.state(
+        &[
+            ("prompt.old1", &old1, 1),
+            ("prompt.kept", &kept, 1),
+            ("prompt.old2", &old2, 1),
+        ],
+        &[],
+    );
+    let run = case.apply(&["--json", "--parallelism", "10"]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let ev = events(&run.stdout);
+    let at = |kind: &str, pick: &dyn Fn(&Value) -> bool| -> Vec<usize> {
+        ev.iter()
+            .enumerate()
+            .filter(|(_, e)| e["type"] == kind && pick(e))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let writes_done = at("change_complete", &|e| e["action"] != "delete");
+    let deletes_started = at("change_start", &|e| e["action"] == "delete");
+    assert_eq!((writes_done.len(), deletes_started.len()), (3, 2));
+    assert!(
+        writes_done.iter().max() < deletes_started.iter().min(),
+        "every delete starts after the last create or update:\n{}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retried_request_says_so_and_why() {
+    let case = Case::new(&prompt("a", "Hello")).await;
+    let hold = Hold::arm(&case.emulator.base_url(), "PUT", PROMPT_A, Stage::Before).await;
+    let apply = case.apply(&[]);
+    let fail = async {
+        hold.caught().await;
+        hold.fail(503).await;
+    };
+    let (run, ()) = tokio::join!(apply, fail);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let retry = regex::Regex::new(
+        r"(?m)^PUT /api/v2/agent-assist/prompts/a: 503 service\.unavailable \(attempt 1 of 8\); retrying in \d+\.\d s$",
+    )
+    .expect("regex");
+    assert!(retry.is_match(&run.stderr), "{}", run.transcript());
+    assert!(run.stdout.contains("1 retry,"), "{}", run.stdout);
 }

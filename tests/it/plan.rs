@@ -61,6 +61,40 @@ async fn drift_is_listed_apart() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn refresh_only_drift_is_a_change_that_the_plan_names() {
+    let config = format!("{}\n{}", prompt("a", "Hello"), prompt("b", "Hi"));
+    let case = Case::new(&config).await;
+    let (a, b) = (live("a", "Prompt a", "Hello"), live("b", "Prompt b", "Hi"));
+    case.seed(json!([with_version(
+        live("a", "Prompt a (edited in the console)", "Hello"),
+        4
+    )]))
+    .await;
+    case.state(&[("prompt.a", &a, 3), ("prompt.b", &b, 1)], &[]);
+    let plan = case.plan(&["--refresh-only", "--detailed-exitcode"]).await;
+    assert_eq!(plan.code, 2, "drift is a change: {}", plan.transcript());
+    insta::assert_snapshot!(plan.transcript());
+    let markdown = case.plan(&["--refresh-only", "--format", "markdown"]).await;
+    assert!(
+        markdown
+            .stdout
+            .contains("**Drift: 1 changed, 1 deleted outside assistform.**"),
+        "{}",
+        markdown.stdout
+    );
+
+    let run = case.apply(&["--refresh-only"]).await;
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let plan = case.plan(&["--refresh-only", "--detailed-exitcode"]).await;
+    assert_eq!(
+        (plan.code, plan.stdout.lines().last()),
+        (0, Some("No changes.")),
+        "{}",
+        plan.transcript()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_prompt_deleted_outside_the_tool_is_created_again() {
     let case = Case::new(&prompt("a", "Hello")).await;
     let applied = live("a", "Prompt a", "Hello");

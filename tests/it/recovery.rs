@@ -147,7 +147,12 @@ async fn a_lost_answer_that_cannot_be_read_back_is_unknown_and_the_next_run_sett
         "never reported as not landed: {}",
         apply.stdout
     );
-    assert!(apply.stdout.contains("1 unknown"), "{}", apply.stdout);
+    assert!(
+        apply.stdout.contains("Apply incomplete!")
+            && apply.stdout.contains("1 with an unknown outcome"),
+        "{}",
+        apply.stdout
+    );
     assert!(
         project
             .path()

@@ -138,8 +138,13 @@ fn locals_can_use_variables_and_each_other() {
                 prompt("p", "Hi").replace("\"Prompt p\"", "local.title")
             ),
         )
-        .run(&["validate", "."]);
+        .run(&["plan", ".", "--emulator", "--json"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).expect("plan JSON");
+    assert_eq!(
+        plan["resource_changes"][0]["change"]["after"]["name"], "Billing team: hold",
+        "{plan}"
+    );
 }
 
 #[test]

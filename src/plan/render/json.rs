@@ -97,7 +97,7 @@ pub fn render(plan: &Plan) -> Value {
             "provider_config": {"assistform": {"name": "assistform", "full_name": PROVIDER}},
             "root_module": {"resources": configuration},
         },
-        "applyable": plan.has_changes() || (plan.refresh_only && !plan.drift.is_empty()),
+        "applyable": plan.has_changes(),
         "complete": true,
         "errored": false,
     })

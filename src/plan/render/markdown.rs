@@ -8,7 +8,7 @@ use crate::plan::Plan;
 pub const MAX_COMMENT: usize = 65_000;
 
 pub fn render(plan: &Plan) -> String {
-    let summary = plan.summary().line();
+    let summary = plan.summary_line();
     // The org is named once, above the fold.
     let unnamed = Plan {
         org: None,

@@ -59,7 +59,7 @@ pub fn render(plan: &Plan, style: Style) -> String {
         } else {
             "This is a refresh-only plan: applying it records these values in the state and\nchanges nothing in Genesys.\n\n"
         });
-        let _ = writeln!(out, "{}", style.paint("1", "No changes."));
+        let _ = writeln!(out, "{}", style.paint("1", &plan.summary_line()));
         return out;
     }
     let shown: Vec<&Change> = plan
@@ -76,7 +76,7 @@ pub fn render(plan: &Plan, style: Style) -> String {
             change(&mut out, c, plan, style);
         }
     }
-    let _ = writeln!(out, "{}", style.paint("1", &plan.summary().line()));
+    let _ = writeln!(out, "{}", style.paint("1", &plan.summary_line()));
     out
 }
 

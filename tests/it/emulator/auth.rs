@@ -1,7 +1,5 @@
 //! OAuth client credentials and bearer tokens.
 
-use std::time::Duration;
-
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -93,7 +91,7 @@ async fn tokens_expire_after_the_token_ttl() {
     })
     .await;
     assert_eq!(emu.get(PROMPTS).await.status(), StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    emu.advance_clock(1000).await;
     error_body(emu.get(PROMPTS).await, 401, "bad.credentials").await;
     let fresh = emu.fetch_token().await;
     let response = emu

@@ -1,7 +1,5 @@
 //! The fixed rate-limit window per OAuth client and its headers.
 
-use std::time::Duration;
-
 use reqwest::{Response, StatusCode};
 
 use super::{Emu, EmulatorOptions, PROMPTS, error_body, options};
@@ -45,7 +43,7 @@ async fn headers_count_the_window_then_429_with_retry_after() {
         let body = error_body(response, 429, "too.many.requests").await;
         assert_eq!(body["messageParams"]["retryAfter"], 1);
     }
-    tokio::time::sleep(Duration::from_millis(1050)).await;
+    emu.advance_clock(1000).await;
     let response = emu.get(PROMPTS).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(header(&response, "inin-ratelimit-count"), 1);
@@ -60,7 +58,7 @@ async fn reset_is_rounded_up_to_whole_seconds() {
     let emu = limited(100, 60).await;
     let response = emu.get(PROMPTS).await;
     assert_eq!(header(&response, "inin-ratelimit-reset"), 60);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    emu.advance_clock(300).await;
     let response = emu.get(PROMPTS).await;
     assert_eq!(header(&response, "inin-ratelimit-reset"), 60);
     assert_eq!(header(&response, "inin-ratelimit-count"), 2);

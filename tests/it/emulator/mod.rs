@@ -120,6 +120,15 @@ impl Emu {
             .expect("answered")
     }
 
+    /// Moves the emulator's clock on by `ms`: tokens expire and rate windows close
+    /// as if that time had passed.
+    pub async fn advance_clock(&self, ms: u64) {
+        let response = self
+            .admin("/__emulator/clock", &serde_json::json!({"advance_ms": ms}))
+            .await;
+        assert_eq!(response.status(), reqwest::StatusCode::OK);
+    }
+
     pub async fn stats(&self) -> Value {
         self.http
             .get(self.url("/__emulator/stats"))

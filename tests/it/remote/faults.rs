@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use assistform::emulator::{Emulator, EmulatorOptions};
+use assistform::emulator::EmulatorOptions;
 use assistform::remote::{Client, ClientOptions, Connection, RemoteError};
 use serde_json::json;
 
@@ -153,22 +153,15 @@ async fn a_refused_token_is_renewed_once_and_the_request_repeated() {
     let emu = Emu::start().await;
     let client = client(&emu);
     assert_eq!(client.get_prompt("p").await.expect("a read"), None);
-    // A restarted server knows none of the tokens it issued before.
-    let addr = emu.emulator.addr();
-    emu.emulator.shutdown().await;
-    let restarted = Emulator::start(EmulatorOptions {
-        listen: addr,
-        ..options()
-    })
-    .await
-    .expect("restarts on the same port");
+    // A day later by the server's clock: the token the client still trusts is refused.
+    emu.advance_clock(86_400_000).await;
     assert_eq!(client.get_prompt("p").await.expect("a read"), None);
     let metrics = client.metrics();
     assert_eq!(
         (metrics.token_fetches, metrics.requests, metrics.retries),
         (2, 3, 0)
     );
-    restarted.shutdown().await;
+    assert_eq!(statuses(&emu, "401").await, 1, "refused once");
 }
 
 #[tokio::test]
