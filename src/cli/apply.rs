@@ -54,6 +54,10 @@ pub struct Args {
     /// drift); write nothing to Genesys.
     #[arg(long)]
     refresh_only: bool,
+    /// Destroy every prompt the state manages, after showing the plan (what
+    /// `assistform destroy` does).
+    #[arg(long, conflicts_with = "refresh_only")]
+    pub(super) destroy: bool,
     /// Also write the run's metrics here, in the Prometheus text format.
     #[arg(long, value_name = "PATH")]
     metrics_file: Option<PathBuf>,
@@ -151,7 +155,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
                 plan
             }
             (None, Some(config)) => {
-                let inputs = Inputs { config, state: &state, live: &live, targets: &args.targets, refresh_only: args.refresh_only };
+                let inputs = Inputs { config, state: &state, live: &live, targets: &args.targets, refresh_only: args.refresh_only, destroy: args.destroy };
                 match plan::diff(&inputs) {
                     Ok(plan) => plan,
                     Err(diagnostics) => {

@@ -52,6 +52,12 @@ enum Command {
     Validate(validate::Args),
     Plan(plan::Args),
     Apply(apply::Args),
+    /// Destroy every prompt the state manages: `apply --destroy`, with the plan shown
+    /// and approval asked first, refusing what `prevent_destroy` protects.
+    #[command(
+        after_help = "Examples:\n  assistform destroy examples/quickstart --emulator\n  assistform plan --destroy --out destroy.tfplan && assistform apply destroy.tfplan"
+    )]
+    Destroy(apply::Args),
     Show(show::Args),
     Fmt(fmt::Args),
     Emulator(emulator::Args),
@@ -105,6 +111,10 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
         Command::Validate(args) => validate::run(args, &mut out),
         Command::Plan(args) => plan::run(args, &mut out),
         Command::Apply(args) => apply::run(args, &mut out),
+        Command::Destroy(mut args) => {
+            args.destroy = true;
+            apply::run(args, &mut out)
+        }
         Command::Show(args) => show::run(args, &mut out),
         Command::Fmt(args) => fmt::run(args, &mut out),
         Command::Emulator(args) => emulator::run(args, &mut out),

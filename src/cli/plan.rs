@@ -23,7 +23,7 @@ pub enum Format {
 /// prompts, and prints the difference.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  assistform plan examples/quickstart --emulator\n  assistform plan --out plan.bin --detailed-exitcode\n  assistform plan --format markdown > comment.md"
+    after_help = "Examples:\n  assistform plan examples/quickstart --emulator\n  assistform plan --out plan.bin --detailed-exitcode\n  assistform plan --format markdown > comment.md\n  assistform plan --destroy --out destroy.tfplan"
 )]
 pub struct Args {
     /// The configuration directory.
@@ -47,6 +47,9 @@ pub struct Args {
     /// Only compare the state with Genesys: plan no changes, show the drift.
     #[arg(long)]
     refresh_only: bool,
+    /// Plan to destroy every prompt the state manages (what `assistform destroy` does).
+    #[arg(long, conflicts_with = "refresh_only")]
+    destroy: bool,
     #[command(flatten)]
     vars: VarArgs,
     /// Where the state lives.
@@ -106,6 +109,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         live: &live,
         targets: &args.targets,
         refresh_only: args.refresh_only,
+        destroy: args.destroy,
     }) {
         Ok(plan) => plan,
         Err(diagnostics) => {

@@ -20,6 +20,8 @@ pub struct Inputs<'a> {
     /// `--target` addresses: only these and what they depend on. Empty: everything.
     pub targets: &'a [String],
     pub refresh_only: bool,
+    /// Plan to destroy everything the state manages (`plan --destroy`).
+    pub destroy: bool,
 }
 
 /// The plan, or every reason it cannot be made (each a diagnostic naming the prompt).
@@ -88,7 +90,10 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
     let order = graph
         .topological_order()
         .unwrap_or_else(|_| (0..config.prompts.len()).collect());
-    for &i in &order {
+    // A destroy plan keeps nothing of the configuration but its dependencies (for
+    // the order of the deletes) and its `prevent_destroy`.
+    let kept: &[usize] = if inputs.destroy { &[] } else { &order };
+    for &i in kept {
         let prompt = &config.prompts[i];
         match plan_prompt(
             prompt,
@@ -104,18 +109,33 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             Err(e) => errors.push(*e),
         }
     }
+    let why = if inputs.destroy {
+        "destroy was requested"
+    } else {
+        "it is no longer in the configuration"
+    };
     for (address, resource) in state.resources.iter().rev() {
-        if config.prompt(&label_of(address)).is_some() {
+        let configured = config.prompt(&label_of(address));
+        if configured.is_some() && !inputs.destroy {
             continue;
         }
         let now = live.get(resource.id.as_str());
-        if resource.prevent_destroy && now.is_some() {
-            errors.push(prevent_destroy_error(
-                address,
-                "it is no longer in the configuration",
-            ));
+        let protected =
+            resource.prevent_destroy || configured.is_some_and(|p| p.lifecycle.prevent_destroy);
+        if protected && now.is_some() {
+            errors.push(prevent_destroy_error(address, why));
             continue;
         }
+        // Deletes run in reverse dependency order: the configuration's, else the
+        // state's record of it.
+        let depends_on = match configured {
+            Some(p) => p
+                .depends_on
+                .iter()
+                .map(|d| format!("prompt.{}", d.label))
+                .collect(),
+            None => resource.depends_on.clone(),
+        };
         changes.push(Change {
             address: address.clone(),
             label: label_of(address),
@@ -127,16 +147,15 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             before: now.map(|p| p.spec.clone()),
             after: None,
             live_version: now.map(|p| p.version),
-            depends_on: resource.depends_on.clone(),
+            depends_on,
             sensitive: resource.sensitive.clone(),
             prevent_destroy: false,
             importing: false,
             moved_from: None,
             reason: Some(if now.is_some() {
-                "it is no longer in the configuration".into()
+                why.into()
             } else {
-                "it is no longer in the configuration, and was already deleted outside assistform"
-                    .into()
+                format!("{why}, and it was already deleted outside assistform")
             }),
         });
     }

@@ -5,6 +5,7 @@ mod apply;
 mod audit;
 mod cli;
 mod config_files;
+mod destroy;
 mod docs;
 mod emulator;
 mod fmt;
