@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use assistform::validate::pii::{PhoneRegions, PiiKind, scan_for};
 
+#[path = "pii/corpus.rs"]
 mod corpus;
 
 const SEED: u64 = 0x5eed_0d17;

@@ -94,8 +94,8 @@ const fn iin(
 /// The IIN ranges and lengths of the card networks, from the networks' published
 /// ranges (ISO/IEC 7812 registrations). Lengths below 13 (some Maestro) are left
 /// out: twelve digits with a valid Luhn digit are too often something else.
-/// UATP (prefix 1, 15 digits), RuPay's and GPN's shares of 60-63 are left out
-/// for the same reason: they would claim most 16-digit numbers starting with 6.
+/// UATP (prefix 1, 15 digits) and GPN's share of 60-63 are left out for the
+/// same reason.
 const IIN_RANGES: &[IinRange] = &[
     iin("Visa", 1, 4..=4, 13..=13),
     iin("Visa", 1, 4..=4, 16..=16),
@@ -119,6 +119,7 @@ const IIN_RANGES: &[IinRange] = &[
     iin("Maestro", 2, 67..=67, 13..=19),
     iin("Mir", 4, 2200..=2204, 16..=19),
     iin("Borica", 4, 2205..=2205, 16..=16),
+    iin("RuPay", 2, 60..=60, 16..=16),
     iin("RuPay", 2, 82..=82, 16..=16),
     iin("RuPay", 3, 508..=508, 16..=16),
     iin("RuPay", 3, 353..=353, 16..=16),

@@ -24,12 +24,30 @@ static IBAN: LazyLock<Regex> = LazyLock::new(|| {
 const MIN_LEN: usize = 15;
 const MAX_LEN: usize = 34;
 
-pub(super) fn find(text: &str, out: &mut Vec<PiiMatch>) {
+/// The print format of an IBAN: country code, check digits, groups of four.
+static PRINTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"[A-Za-z]{2}[0-9]{2}(?:[ \x{a0}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}][A-Za-z0-9]{4}){2,7}(?:[ \x{a0}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}][A-Za-z0-9]{1,3})?",
+    )
+    .expect("printed IBAN regex")
+});
+
+/// Pushes the IBANs in `text` to `out`, and returns the ranges of what is
+/// printed like an IBAN but is none (a wrong check digit): their digit groups
+/// are no card or phone either.
+pub(super) fn find(text: &str, out: &mut Vec<PiiMatch>) -> Vec<Range<usize>> {
     let found = each_candidate(&IBAN, text, |m| validate(text, m));
+    let lookalikes = PRINTED
+        .find_iter(text)
+        .filter(|m| clean_start(text, m.start()))
+        .map(|m| m.range())
+        .filter(|r| !found.iter().any(|f| f.start < r.end && r.start < f.end))
+        .collect();
     out.extend(found.into_iter().map(|range| PiiMatch {
         kind: PiiKind::Iban,
         range,
     }));
+    lookalikes
 }
 
 fn validate(text: &str, m: regex::Match<'_>) -> Option<Range<usize>> {

@@ -115,9 +115,11 @@ pub fn scan_for(text: &str, allow: &[String], regions: &PhoneRegions) -> Vec<Pii
     if has_at {
         email::find(text, &mut found);
     }
-    if digits >= 2 {
-        iban::find(text, &mut found);
-    }
+    let lookalikes = if digits >= 2 {
+        iban::find(text, &mut found)
+    } else {
+        Vec::new()
+    };
     // The shortest numeric PII (a national phone number) has 7 digits.
     if digits >= 7 {
         // An SSN is the shortest value built from digit runs.
@@ -127,6 +129,14 @@ pub fn scan_for(text: &str, allow: &[String], regions: &PhoneRegions) -> Vec<Pii
         phone::find(text, regions, &mut found);
     }
 
+    if !lookalikes.is_empty() {
+        found.retain(|m| {
+            matches!(m.kind, PiiKind::Email | PiiKind::Iban)
+                || !lookalikes
+                    .iter()
+                    .any(|l| l.start <= m.range.start && m.range.end <= l.end)
+        });
+    }
     let mut kept = resolve_overlaps(found);
     // After overlap resolution, so an allowed value also silences the weaker
     // readings of its digits (an allowed card is not reborn as a phone).

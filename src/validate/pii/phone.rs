@@ -43,8 +43,9 @@ pub(super) fn find(text: &str, regions: &PhoneRegions, out: &mut Vec<PiiMatch>) 
 }
 
 /// The regex is greedy, so `+44 20 7946 0958 24/7` matches one group too many;
-/// retry without the last separated group. Only one: dropping more would find a
-/// "phone" at the start of any long spaced number.
+/// retry without the last separated group when the match is glued to what
+/// follows. Only then, and only one: dropping more, or dropping a group that
+/// stands on its own, would find a "phone" at the start of any long spaced number.
 fn candidate(text: &str, m: regex::Match<'_>, regions: &PhoneRegions) -> Option<Range<usize>> {
     if !clean_start(text, m.start()) || continues_a_number(text, m.start()) {
         return None;
@@ -64,7 +65,7 @@ fn candidate(text: &str, m: regex::Match<'_>, regions: &PhoneRegions) -> Option<
                     .len()
         });
     std::iter::once(m.end())
-        .chain(last_sep.filter(|&end| end > m.start()))
+        .chain(last_sep.filter(|&end| end > m.start() && !clean_end(text, m.end())))
         .find(|&end| clean_end(text, end) && is_phone(text, m.start()..end, regions))
         .map(|end| m.start()..end)
 }

@@ -96,7 +96,8 @@ pub(super) fn digit_runs(text: &str, min_digits: usize) -> Vec<Run> {
             runs.push(Run {
                 groups,
                 seps,
-                clean_start: clean_start(text, start),
+                // `+4915123459427` is a phone, whatever else its digits parse as.
+                clean_start: clean_start(text, start) && !text[..start].ends_with('+'),
                 clean_end: clean_end(text, i),
             });
         }

@@ -323,6 +323,9 @@ fn hard_negatives_stay_clean_everywhere() {
         "Order 123456789",
         "Ticket #4155550132",
         "Claim 0207946095812",
+        "IBAN PT90 8404 5284 7618 1345 1682 3",
+        "IBAN NL35 HFZD 3137 5698 04",
+        "Referenz: 4793 6507 3127",
     ];
     for text in texts {
         assert_eq!(found(text, &regions(EU)), vec![], "{text:?}");
