@@ -454,9 +454,16 @@ impl Gen {
                 ),
             ),
             20 => ("bare-10", self.nonzero_digits(10)),
+            // Twelve digits of a card: too short for one, and, like a card,
+            // not starting with 0 (which would make it a national phone).
             _ => (
                 "short-card",
-                format!("{} {} {}", self.digits(4), self.digits(4), self.digits(4)),
+                format!(
+                    "{} {} {}",
+                    self.nonzero_digits(4),
+                    self.digits(4),
+                    self.digits(4)
+                ),
             ),
         };
         let (before, after) = match lang {
