@@ -146,6 +146,8 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 pub struct RenderOptions<'a> {
     pub color: bool,
     pub pii_allow: &'a [String],
+    /// Whose national phone formats are masked in source lines.
+    pub phone_regions: pii::PhoneRegions,
 }
 
 /// `diagnostic` as a person reads it: headline, location, the masked source line with
@@ -191,7 +193,7 @@ pub fn render(diagnostic: &Diagnostic, sources: &[SourceFile], options: &RenderO
     }
     if let Some((range, file)) = source {
         let line = file.line(range.start.line);
-        let (masked, map) = mask_line(line, options.pii_allow);
+        let (masked, map) = mask_line(line, options.pii_allow, &options.phone_regions);
         let start_char = range.start.column - 1;
         let end_char = if range.end.line == range.start.line {
             range.end.column - 1
@@ -226,12 +228,16 @@ pub fn render(diagnostic: &Diagnostic, sources: &[SourceFile], options: &RenderO
 /// `line` with PII masked, and a map from a character column of `line` to the
 /// matching column of the masked line (a column inside a masked value maps to its
 /// start, or to its end if it was the end).
-fn mask_line(line: &str, allow: &[String]) -> (String, impl Fn(usize) -> usize) {
+fn mask_line(
+    line: &str,
+    allow: &[String],
+    regions: &pii::PhoneRegions,
+) -> (String, impl Fn(usize) -> usize) {
     let mut masked = String::new();
     // (original start, original end, masked start, masked end), in characters
     let mut spans: Vec<(usize, usize, usize, usize)> = Vec::new();
     let mut last = 0;
-    for found in pii::scan(line, allow) {
+    for found in pii::scan_for(line, allow, regions) {
         masked.push_str(&line[last..found.range.start]);
         let start = line[..found.range.start].chars().count();
         let end = line[..found.range.end].chars().count();

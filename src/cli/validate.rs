@@ -80,6 +80,7 @@ pub fn render_all(diagnostics: &[Diagnostic], config: &Config, out: &mut Output)
     let options = RenderOptions {
         color: out.color,
         pii_allow: &config.validation.pii_allow,
+        phone_regions: config.phone_regions.clone().unwrap_or_default(),
     };
     for d in diagnostics {
         let text = diagnostic::render(d, &config.sources, &options);

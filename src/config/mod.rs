@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, SourceFile, SourceRange};
 use crate::model::PromptSpec;
+use crate::validate::pii::PhoneRegions;
 use crate::validate::{Field, OrgSettings};
 
 /// A configuration directory, decoded. Produced even when some blocks had errors, so
@@ -26,6 +27,9 @@ pub struct Config {
     pub prompts: Vec<PromptConfig>,
     pub genesys: GenesysSettings,
     pub validation: OrgSettings,
+    /// The `validation` block's `phone_regions`; when absent, the org's country
+    /// where the org is known, North America where it is not.
+    pub phone_regions: Option<PhoneRegions>,
     pub hooks: Vec<Hook>,
     pub imports: Vec<Import>,
     pub moves: Vec<Moved>,
@@ -262,6 +266,7 @@ pub fn load(dir: &Path, inputs: &VarInputs) -> Result<Loaded, LoadError> {
             prompts: decoded.prompts,
             genesys: decoded.genesys,
             validation: decoded.validation,
+            phone_regions: decoded.phone_regions,
             hooks: decoded.hooks,
             imports: decoded.imports,
             moves: decoded.moves,

@@ -15,6 +15,7 @@ use super::state::Shared;
 use super::store::{PROMPTS_PATH, Refusal};
 use super::wire::PromptBody;
 use crate::model::{self, RemotePrompt};
+use crate::validate::pii::PhoneRegions;
 use crate::validate::{Severity, check_prompt};
 
 const DEFAULT_PAGE_SIZE: usize = 25;
@@ -146,7 +147,12 @@ async fn put_inner(
     }
     let precondition = prompt.version;
     let spec = prompt.into_spec(id.clone());
-    invalid(&check_prompt(&spec, &shared.settings()))?;
+    // The emulated org's `defaultCountryCode` is `US`.
+    invalid(&check_prompt(
+        &spec,
+        &shared.settings(),
+        &PhoneRegions::north_america(),
+    ))?;
     shared
         .change(|org| {
             org.put(spec, precondition, &caller.0)

@@ -13,15 +13,16 @@ pub use labels::labels;
 use std::fmt::Write;
 
 use crate::model::{PromptSpec, RemotePrompt};
-use crate::validate::pii::mask_text;
+use crate::validate::pii::{PhoneRegions, mask_text};
 use crate::validate::{Finding, OrgSettings, Severity, check_authored, check_prompt};
 
 /// What `prompt` fails of the built-in rules. There is no configuration to take the
 /// org's own context variables or PII allow list from, so those count as problems.
 pub fn problems(prompt: &PromptSpec) -> Vec<Finding> {
     let org = OrgSettings::default();
-    let mut findings = check_prompt(prompt, &org);
-    findings.extend(check_authored(prompt, &org));
+    let regions = PhoneRegions::north_america();
+    let mut findings = check_prompt(prompt, &org, &regions);
+    findings.extend(check_authored(prompt, &org, &regions));
     findings
 }
 

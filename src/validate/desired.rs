@@ -13,10 +13,12 @@ use crate::graph::Graph;
 pub fn check_config(config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut ids: BTreeMap<&str, &PromptConfig> = BTreeMap::new();
+    // Offline, the org's country is unknown: North America unless configured.
+    let regions = config.phone_regions.clone().unwrap_or_default();
     for prompt in &config.prompts {
-        let findings = check_prompt(&prompt.spec, &config.validation)
+        let findings = check_prompt(&prompt.spec, &config.validation, &regions)
             .into_iter()
-            .chain(check_authored(&prompt.spec, &config.validation));
+            .chain(check_authored(&prompt.spec, &config.validation, &regions));
         for finding in findings {
             if prompt.incomplete.contains(&finding.field) {
                 continue;

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{self, PromptSpec};
 use crate::suggest::did_you_mean;
+use pii::PhoneRegions;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -137,7 +138,8 @@ pub struct OrgSettings {
 }
 
 /// Every problem with `spec`, in field order.
-pub fn check_prompt(spec: &PromptSpec, org: &OrgSettings) -> Vec<Finding> {
+/// PII counts national phone numbers of `regions`.
+pub fn check_prompt(spec: &PromptSpec, org: &OrgSettings, regions: &PhoneRegions) -> Vec<Finding> {
     let mut out = Vec::new();
     if !model::is_valid_id(&spec.id) {
         out.push(Finding::error(
@@ -254,12 +256,12 @@ pub fn check_prompt(spec: &PromptSpec, org: &OrgSettings) -> Vec<Finding> {
             ),
         ));
     }
-    out.extend(check_content(&display.content, org));
+    out.extend(check_content(&display.content, org, regions));
     out
 }
 
 /// The rules on `display.content`: length, context variables, PII.
-pub fn check_content(content: &str, org: &OrgSettings) -> Vec<Finding> {
+pub fn check_content(content: &str, org: &OrgSettings, regions: &PhoneRegions) -> Vec<Finding> {
     let mut out = Vec::new();
     let chars = content.chars().count();
     if chars > model::MAX_CONTENT_CHARS {
@@ -319,7 +321,13 @@ pub fn check_content(content: &str, org: &OrgSettings) -> Vec<Finding> {
             .within(range),
         );
     }
-    out.extend(pii_findings(content, Field::DisplayContent, "content", org));
+    out.extend(pii_findings(
+        content,
+        Field::DisplayContent,
+        "content",
+        org,
+        regions,
+    ));
     out
 }
 
@@ -328,7 +336,11 @@ pub fn check_content(content: &str, org: &OrgSettings) -> Vec<Finding> {
 /// only `display.content` for PII, but a name, description or condition is shown to
 /// agents and admins too; and it takes a list that names a value twice as given,
 /// where in a configuration that is a slip.
-pub fn check_authored(spec: &PromptSpec, org: &OrgSettings) -> Vec<Finding> {
+pub fn check_authored(
+    spec: &PromptSpec,
+    org: &OrgSettings,
+    regions: &PhoneRegions,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, kind) in spec.interaction_types.iter().enumerate() {
         if spec.interaction_types[..i].contains(kind) {
@@ -340,12 +352,19 @@ pub fn check_authored(spec: &PromptSpec, org: &OrgSettings) -> Vec<Finding> {
             ));
         }
     }
-    out.extend(pii_findings(&spec.name, Field::Name, "`name`", org));
+    out.extend(pii_findings(
+        &spec.name,
+        Field::Name,
+        "`name`",
+        org,
+        regions,
+    ));
     out.extend(pii_findings(
         &spec.description,
         Field::Description,
         "`description`",
         org,
+        regions,
     ));
     for (i, condition) in spec.trigger.conditions.iter().enumerate() {
         for (text, field) in [
@@ -353,15 +372,21 @@ pub fn check_authored(spec: &PromptSpec, org: &OrgSettings) -> Vec<Finding> {
             (&condition.value, Field::ConditionValue(i)),
         ] {
             let what = format!("`{}`", field.hcl_path());
-            out.extend(pii_findings(text, field, &what, org));
+            out.extend(pii_findings(text, field, &what, org, regions));
         }
     }
     out
 }
 
 /// The PII in `text`, the value of `field`, called `what` in messages.
-fn pii_findings(text: &str, field: Field, what: &str, org: &OrgSettings) -> Vec<Finding> {
-    pii::scan(text, &org.pii_allow)
+fn pii_findings(
+    text: &str,
+    field: Field,
+    what: &str,
+    org: &OrgSettings,
+    regions: &PhoneRegions,
+) -> Vec<Finding> {
+    pii::scan_for(text, &org.pii_allow, regions)
         .into_iter()
         .map(|found| {
             let masked = found.masked(text);

@@ -310,6 +310,46 @@ fn pii_allow_list() {
     assert_eq!(run.code, 0, "{}", run.transcript());
 }
 
+/// National phone formats count for the configured `phone_regions`, North
+/// America's when there are none; `+` numbers always count.
+#[test]
+fn phone_regions_choose_the_national_formats() {
+    let uk = with_content("Callback on 020 7946 0958 after five");
+    let run = Project::new().file("main.hcl", &uk).run(&["validate", "."]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+
+    let run = Project::new()
+        .file("main.hcl", &uk)
+        .file(
+            "org.hcl",
+            "validation {\n  phone_regions = [\"GB\", \"DE\"]\n}\n",
+        )
+        .run(&["validate", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stderr.contains("pii.phone"), "{}", run.transcript());
+    assert!(run.stderr.contains("*** **** 0958"), "{}", run.transcript());
+    assert!(!run.stderr.contains("7946"), "{}", run.transcript());
+
+    let run = Project::new()
+        .file("main.hcl", with_content("Call +44 20 7946 0958"))
+        .run(&["validate", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+}
+
+#[test]
+fn an_unknown_phone_region_is_an_error_at_its_value() {
+    let run = Project::new()
+        .file("main.hcl", with_content("Hello"))
+        .file("org.hcl", "validation {\n  phone_regions = [\"UK\"]\n}\n")
+        .run(&["validate", "."]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("unknown phone region `UK`") && run.stderr.contains("org.hcl:2"),
+        "{}",
+        run.transcript()
+    );
+}
+
 #[test]
 fn pii_in_a_heredoc_points_at_its_line() {
     insta::assert_snapshot!(validate(&with_display(

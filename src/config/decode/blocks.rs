@@ -16,6 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::remote::region;
 use crate::suggest::did_you_mean;
 use crate::validate::OrgSettings;
+use crate::validate::pii::PhoneRegions;
 
 const TOP_LEVEL: Schema = Schema {
     what: "a configuration file",
@@ -52,6 +53,7 @@ pub(in crate::config) struct Decoded {
     pub prompts: Vec<PromptConfig>,
     pub genesys: GenesysSettings,
     pub validation: OrgSettings,
+    pub phone_regions: Option<PhoneRegions>,
     pub hooks: Vec<Hook>,
     pub imports: Vec<Import>,
     pub moves: Vec<Moved>,
@@ -63,7 +65,7 @@ const GENESYS: Schema = Schema {
 };
 const VALIDATION: Schema = Schema {
     what: "the `validation` block",
-    attrs: &["context_variables", "pii_allow"],
+    attrs: &["context_variables", "pii_allow", "phone_regions"],
     blocks: &[],
 };
 
@@ -76,6 +78,7 @@ impl Decoder<'_> {
         let mut labels: BTreeMap<String, Located> = BTreeMap::new();
         let mut genesys = GenesysSettings::default();
         let mut validation = OrgSettings::default();
+        let mut phone_regions = None;
         let mut seen: BTreeMap<&str, Located> = BTreeMap::new();
         for p in parsed {
             let fields = self.fields(p.file, &p.body, &TOP_LEVEL, None);
@@ -131,7 +134,9 @@ impl Decoder<'_> {
                         }
                     }
                     "genesys" => genesys = self.genesys(p.file, block, scope),
-                    "validation" => validation = self.validation(p.file, block, scope),
+                    "validation" => {
+                        (validation, phone_regions) = self.validation(p.file, block, scope);
+                    }
                     "on_apply" => hooks.extend(self.hook(p.file, block, scope)),
                     "import" => imports.extend(self.import(p.file, block, scope)),
                     "moved" => moves.extend(self.moved(p.file, block)),
@@ -143,6 +148,7 @@ impl Decoder<'_> {
             prompts,
             genesys,
             validation,
+            phone_regions,
             hooks,
             imports,
             moves,
@@ -376,7 +382,13 @@ impl Decoder<'_> {
         settings
     }
 
-    fn validation(&mut self, file: usize, block: &Block, scope: &Scope) -> OrgSettings {
+    /// The org settings, and the phone regions when the block names them.
+    fn validation(
+        &mut self,
+        file: usize,
+        block: &Block,
+        scope: &Scope,
+    ) -> (OrgSettings, Option<PhoneRegions>) {
         let fields = self.fields(file, &block.body, &VALIDATION, None);
         let mut list = |name: &str| {
             fields
@@ -384,11 +396,29 @@ impl Decoder<'_> {
                 .get(name)
                 .and_then(|a| self.strings(scope, file, a, None))
                 .map(|(v, _)| v)
-                .unwrap_or_default()
         };
-        OrgSettings {
-            context_variables: list("context_variables"),
-            pii_allow: list("pii_allow"),
-        }
+        let settings = OrgSettings {
+            context_variables: list("context_variables").unwrap_or_default(),
+            pii_allow: list("pii_allow").unwrap_or_default(),
+        };
+        let codes = list("phone_regions");
+        let regions = codes.and_then(|codes| match PhoneRegions::parse(&codes) {
+            Ok(regions) => Some(regions),
+            Err(unknown) => {
+                let at = fields
+                    .attrs
+                    .get("phone_regions")
+                    .and_then(|a| a.value.span());
+                self.report(
+                    Diagnostic::error("validation.phone_region", unknown.to_string()).detail(
+                        "Name countries by their ISO 3166 code, such as `GB`, `DE` or `IN`.",
+                    ),
+                    &Self::located(file, at),
+                    None,
+                );
+                None
+            }
+        });
+        (settings, regions)
     }
 }

@@ -1,5 +1,6 @@
 //! Email addresses, RFC 5322 in practice rather than in full: dot-atom local
-//! part, dotted domain, alphabetic TLD.
+//! part, dotted domain, alphabetic TLD. Both parts may be Unicode (RFC 6531):
+//! `josé.núñez@correo.es`, `用户@例子.广告`; the domain must be one IDNA accepts.
 
 use std::sync::LazyLock;
 
@@ -9,9 +10,10 @@ use super::boundary::each_candidate;
 use super::{PiiKind, PiiMatch};
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+",
-    )
+    let word = r"[\p{L}\p{M}\p{N}]";
+    Regex::new(&format!(
+        r"[\p{{L}}\p{{M}}\p{{N}}._%+\-]+@{word}(?:[\p{{L}}\p{{M}}\p{{N}}\-]*{word})?(?:\.{word}(?:[\p{{L}}\p{{M}}\p{{N}}\-]*{word})?)+"
+    ))
     .expect("email regex")
 });
 
@@ -34,10 +36,13 @@ fn valid(text: &str, m: regex::Match<'_>) -> bool {
         return false;
     }
     let tld = domain.rsplit('.').next().unwrap_or_default();
-    if tld.len() < 2
-        || !tld.bytes().all(|b| b.is_ascii_alphabetic())
-        || FILE_EXTENSIONS.iter().any(|e| tld.eq_ignore_ascii_case(e))
-    {
+    let tld_ok = tld.starts_with("xn--")
+        || (tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
+    if !tld_ok || FILE_EXTENSIONS.iter().any(|e| tld.eq_ignore_ascii_case(e)) {
+        return false;
+    }
+    // IDNA (UTS 46) decides whether a Unicode domain is a domain at all.
+    if !domain.is_ascii() && !matches!(url::Host::parse(domain), Ok(url::Host::Domain(_))) {
         return false;
     }
     // The regex takes the longest local part it can, so a local-part
@@ -45,7 +50,7 @@ fn valid(text: &str, m: regex::Match<'_>) -> bool {
     // candidate. `}` means a template placeholder (`{{first}}.smith@…`).
     let starts_clean = match text[..m.start()].chars().next_back() {
         None => true,
-        Some(c) => !(c.is_alphanumeric() || "._%+-@}".contains(c)),
+        Some(c) => !(c.is_alphanumeric() || "._%+-@}*".contains(c)),
     };
     let mut after = text[m.end()..].chars();
     let ends_clean = match after.next() {

@@ -38,7 +38,7 @@ fn mask_iban(raw: &str) -> String {
     if chars.len() <= 6 {
         return "*".repeat(chars.len());
     }
-    let country: String = chars[..2].iter().collect();
+    let country: String = chars[..2].iter().collect::<String>().to_ascii_uppercase();
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{country}{}{tail}", "*".repeat(chars.len() - 6))
 }
@@ -75,7 +75,9 @@ fn country_code_digits(raw: &str) -> usize {
         None => (raw, false),
     };
     let n = body.bytes().take_while(u8::is_ascii_digit).count();
-    let set_apart = matches!(body.as_bytes().get(n), Some(b' ' | b'-' | b'.' | b'('));
+    let set_apart = body[n..].chars().next().is_some_and(|c| {
+        super::runs::is_space(c) || super::runs::is_dash(c) || c == '.' || c == '('
+    });
     match (plus, n) {
         (true, 1..=3) if set_apart => n,
         (false, 1) if set_apart && body.starts_with('1') => 1,

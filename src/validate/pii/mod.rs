@@ -11,16 +11,21 @@ use std::ops::Range;
 
 mod boundary;
 mod card;
+mod context;
 mod email;
 mod iban;
 mod masking;
 mod phone;
+mod regions;
 mod runs;
 mod ssn;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_intl;
 
 pub use masking::mask;
+pub use regions::{PhoneRegions, UnknownRegion};
 
 /// The kinds of PII the scanner recognises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -86,11 +91,18 @@ impl PiiMatch {
     }
 }
 
+/// Every PII occurrence in `text`, with North America's national phone formats;
+/// see [`scan_for`].
+pub fn scan(text: &str, allow: &[String]) -> Vec<PiiMatch> {
+    scan_for(text, allow, &PhoneRegions::north_america())
+}
+
 /// Every PII occurrence in `text`, sorted by start, non-overlapping (when two
-/// detectors overlap the more specific / longer one is kept). Exact strings in
+/// detectors overlap the more specific / longer one is kept). National phone
+/// formats count for `regions`; `+` numbers for every country. Exact strings in
 /// `allow` are not PII: a match whose text equals an allow-list entry, or lies
 /// entirely inside an occurrence of one in `text`, is dropped.
-pub fn scan(text: &str, allow: &[String]) -> Vec<PiiMatch> {
+pub fn scan_for(text: &str, allow: &[String], regions: &PhoneRegions) -> Vec<PiiMatch> {
     let bytes = text.as_bytes();
     let digits = bytes.iter().filter(|b| b.is_ascii_digit()).count();
     let has_at = bytes.contains(&b'@');
@@ -103,18 +115,28 @@ pub fn scan(text: &str, allow: &[String]) -> Vec<PiiMatch> {
     if has_at {
         email::find(text, &mut found);
     }
-    if digits >= 2 {
-        iban::find(text, &mut found);
-    }
-    // The shortest numeric PII (an 8-digit international phone) needs 8 digits.
-    if digits >= 8 {
+    let lookalikes = if digits >= 2 {
+        iban::find(text, &mut found)
+    } else {
+        Vec::new()
+    };
+    // The shortest numeric PII (a national phone number) has 7 digits.
+    if digits >= 7 {
         // An SSN is the shortest value built from digit runs.
         let runs = runs::digit_runs(text, 9);
         card::find(&runs, bytes, &mut found);
         ssn::find(&runs, bytes, &mut found);
-        phone::find(text, &mut found);
+        phone::find(text, regions, &mut found);
     }
 
+    if !lookalikes.is_empty() {
+        found.retain(|m| {
+            matches!(m.kind, PiiKind::Email | PiiKind::Iban)
+                || !lookalikes
+                    .iter()
+                    .any(|l| l.start <= m.range.start && m.range.end <= l.end)
+        });
+    }
     let mut kept = resolve_overlaps(found);
     // After overlap resolution, so an allowed value also silences the weaker
     // readings of its digits (an allowed card is not reborn as a phone).
@@ -132,9 +154,14 @@ pub fn scan(text: &str, allow: &[String]) -> Vec<PiiMatch> {
 /// `text` with every PII occurrence replaced by its masked form (same allow
 /// list semantics as [`scan`]).
 pub fn mask_text(text: &str, allow: &[String]) -> String {
+    mask_text_for(text, allow, &PhoneRegions::north_america())
+}
+
+/// [`mask_text`] with the national phone formats of `regions`.
+pub fn mask_text_for(text: &str, allow: &[String], regions: &PhoneRegions) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for m in scan(text, allow) {
+    for m in scan_for(text, allow, regions) {
         out.push_str(&text[last..m.range.start]);
         out.push_str(&m.masked(text));
         last = m.range.end;

@@ -1,20 +1,31 @@
 //! Digit runs: the shared tokenisation behind the card and SSN detectors.
 //!
-//! A run is a maximal sequence of ASCII digit groups joined by a single space
-//! or dash (`4242 4242-4242 4242`, `123-45-6789`, `2024-01-15 4111…`). Working
-//! on maximal runs rather than regex matches is what makes "not part of a
-//! longer digit run" cheap to enforce: a detector sees the whole run and can
-//! only report a sub-span of it when the sub-span is cut off by spaces.
+//! A run is a maximal sequence of ASCII digit groups joined by one separator
+//! (`4242 4242-4242 4242`, `123-45-6789`, `5323 - 2061`, `4242.4242`, a
+//! no-break space). Working on maximal runs rather than regex matches is what
+//! makes "not part of a longer digit run" cheap to enforce: a detector sees the
+//! whole run and can only report a sub-span of it when the sub-span is cut off
+//! by spaces.
 
 use std::ops::Range;
 
 use super::boundary::{clean_end, clean_start};
 
+/// What joins two digit groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Sep {
+    /// One space of any kind: ASCII, no-break, thin, figure, ideographic.
+    Space,
+    /// A hyphen or dash, bare (`123-45`) or between spaces (`5323 - 2061`).
+    Dash,
+    Dot,
+}
+
 pub(super) struct Run {
     /// Byte ranges of the digit groups, in order.
     pub groups: Vec<Range<usize>>,
-    /// `seps[i]` is the byte (`b' '` or `b'-'`) between `groups[i]` and `groups[i + 1]`.
-    pub seps: Vec<u8>,
+    /// `seps[i]` joins `groups[i]` and `groups[i + 1]`.
+    pub seps: Vec<Sep>,
     clean_start: bool,
     clean_end: bool,
 }
@@ -22,18 +33,18 @@ pub(super) struct Run {
 impl Run {
     /// Whether `groups[i..j]` stands on its own: at the run's edges the run
     /// must be a clean token; inside the run it must be cut off by spaces.
-    /// A dash is never a cut (`123-45-6789-0` has no SSN in it), a space is
-    /// (`12 4111111111111111` holds a card after the quantity).
+    /// A dash or dot is never a cut (`123-45-6789-0` has no SSN in it), a
+    /// space is (`12 4111111111111111` holds a card after the quantity).
     pub fn span_is_token(&self, i: usize, j: usize) -> bool {
         let left = if i == 0 {
             self.clean_start
         } else {
-            self.seps[i - 1] == b' '
+            self.seps[i - 1] == Sep::Space
         };
         let right = if j == self.groups.len() {
             self.clean_end
         } else {
-            self.seps[j - 1] == b' '
+            self.seps[j - 1] == Sep::Space
         };
         left && right
     }
@@ -62,48 +73,79 @@ pub(super) fn digit_runs(text: &str, min_digits: usize) -> Vec<Run> {
         }
         let start = i;
         let mut digits = 0;
-        while i < b.len() {
-            if b[i].is_ascii_digit() {
+        let mut groups = Vec::new();
+        let mut seps = Vec::new();
+        let mut group_start = i;
+        loop {
+            while i < b.len() && b[i].is_ascii_digit() {
                 digits += 1;
-            } else if !joins_groups(b, i) {
-                break;
+                i += 1;
             }
-            i += 1;
+            match separator(text, i) {
+                Some((sep, len)) => {
+                    groups.push(group_start..i);
+                    seps.push(sep);
+                    i += len;
+                    group_start = i;
+                }
+                None => break,
+            }
         }
+        groups.push(group_start..i);
         if digits >= min_digits {
-            runs.push(build_run(text, start..i));
+            runs.push(Run {
+                groups,
+                seps,
+                // `+4915123459427` is a phone, whatever else its digits parse as.
+                clean_start: clean_start(text, start) && !text[..start].ends_with('+'),
+                clean_end: clean_end(text, i),
+            });
         }
     }
     runs
 }
 
-/// A single space or dash between two digits.
-fn joins_groups(b: &[u8], i: usize) -> bool {
-    matches!(b[i], b' ' | b'-')
-        && i > 0
-        && b[i - 1].is_ascii_digit()
-        && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+/// The separator starting at byte `i` (just after a digit) and its length in
+/// bytes, when a digit follows it.
+pub(super) fn separator(text: &str, i: usize) -> Option<(Sep, usize)> {
+    let rest = text.get(i..)?;
+    let mut chars = rest.char_indices();
+    let (_, c) = chars.next()?;
+    let (sep, len) = if is_space(c) {
+        // `5323 - 2061`: a dash set between two spaces.
+        let after = &rest[c.len_utf8()..];
+        let mut more = after.chars();
+        match (more.next(), more.next()) {
+            (Some(d), Some(s)) if is_dash(d) && is_space(s) => {
+                (Sep::Dash, c.len_utf8() + d.len_utf8() + s.len_utf8())
+            }
+            _ => (Sep::Space, c.len_utf8()),
+        }
+    } else if is_dash(c) {
+        (Sep::Dash, c.len_utf8())
+    } else if c == '.' {
+        (Sep::Dot, 1)
+    } else {
+        return None;
+    };
+    rest.as_bytes()
+        .get(len)
+        .is_some_and(u8::is_ascii_digit)
+        .then_some((sep, len))
 }
 
-fn build_run(text: &str, span: Range<usize>) -> Run {
-    let b = text.as_bytes();
-    let mut groups = Vec::new();
-    let mut seps = Vec::new();
-    let mut group_start = span.start;
-    for i in span.clone() {
-        if !b[i].is_ascii_digit() {
-            groups.push(group_start..i);
-            seps.push(b[i]);
-            group_start = i + 1;
-        }
-    }
-    groups.push(group_start..span.end);
-    Run {
-        groups,
-        seps,
-        clean_start: clean_start(text, span.start),
-        clean_end: clean_end(text, span.end),
-    }
+/// A space within a line: the ASCII space and the Unicode space separators
+/// (no-break, figure, thin, narrow no-break, ideographic…), not tabs or breaks.
+pub(super) fn is_space(c: char) -> bool {
+    c == ' '
+        || c == '\u{a0}'
+        || ('\u{2000}'..='\u{200a}').contains(&c)
+        || matches!(c, '\u{202f}' | '\u{205f}' | '\u{3000}')
+}
+
+/// Hyphen-minus, hyphen, non-breaking hyphen, figure dash, en dash.
+pub(super) fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}')
 }
 
 /// Collects the digits of `groups` as values 0-9 into `buf`, returning the

@@ -1,10 +1,11 @@
-//! US social security numbers: `AAA-GG-SSSS` (or single spaces) in the ranges
+//! US social security numbers: `AAA-GG-SSSS` (or spaces, dots) in the ranges
 //! the SSA actually issues, and nine bare digits when words beside them say they
 //! are one.
 
 use std::ops::Range;
 
-use super::runs::Run;
+use super::context::{SSN_WORDS, named};
+use super::runs::{Run, Sep};
 use super::{PiiKind, PiiMatch};
 
 pub(super) fn find(runs: &[Run], bytes: &[u8], out: &mut Vec<PiiMatch>) {
@@ -22,7 +23,7 @@ pub(super) fn find(runs: &[Run], bytes: &[u8], out: &mut Vec<PiiMatch>) {
             // `123 45 6789` is only an SSN when nothing else is spaced onto
             // it; a dashed SSN is a token of its own and may sit in a run of
             // space-separated numbers.
-            let standalone = if sep == b' ' {
+            let standalone = if sep == Sep::Space {
                 n == 3 && run.is_whole_clean_token()
             } else {
                 run.span_is_token(i, i + 3)
@@ -43,7 +44,7 @@ pub(super) fn find(runs: &[Run], bytes: &[u8], out: &mut Vec<PiiMatch>) {
             && digits.len() == 9
             && run.is_whole_clean_token()
             && issuable_digits(&bytes[digits.clone()])
-            && named_an_ssn(bytes, digits.clone())
+            && named(bytes, digits.clone(), SSN_WORDS)
         {
             out.push(PiiMatch {
                 kind: PiiKind::Ssn,
@@ -51,88 +52,6 @@ pub(super) fn find(runs: &[Run], bytes: &[u8], out: &mut Vec<PiiMatch>) {
             });
         }
     }
-}
-
-/// Words that call a number an SSN.
-const NAMES: &[&[u8]] = &[
-    b"ssn",
-    b"social security",
-    b"soc sec",
-    b"soc. sec",
-    b"ss#",
-    b"ss #",
-];
-/// How far from the number such a word may stand, in bytes: further before it
-/// ("social security no. 078051120") than after ("078051120 (SSN)").
-const BEFORE: usize = 32;
-const AFTER: usize = 12;
-
-/// Whether a word on the same line and in the same sentence, near `digits` and with
-/// no other number in between, names them an SSN. Nine digits alone are as often an
-/// order or account number, and a linter that flags those gets switched off.
-fn named_an_ssn(bytes: &[u8], digits: Range<usize>) -> bool {
-    // Only as much of the line as a word could stand in: a line may be megabytes long.
-    let longest = NAMES.iter().map(|n| n.len()).max().unwrap_or(0);
-    let from = digits.start.saturating_sub(BEFORE + longest);
-    let to = (digits.end + AFTER + longest).min(bytes.len());
-    let line_start = bytes[from..digits.start]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(from, |i| from + i + 1);
-    let line_end = bytes[digits.end..to]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(to, |i| digits.end + i);
-    let line = bytes[line_start..line_end].to_ascii_lowercase();
-    let apart = |gap: &[u8]| gap.iter().any(u8::is_ascii_digit) || ends_a_sentence(gap);
-    NAMES.iter().any(|name| {
-        line.windows(name.len()).enumerate().any(|(i, w)| {
-            let (start, end) = (line_start + i, line_start + i + name.len());
-            let near = if end <= digits.start {
-                digits.start - end <= BEFORE && !apart(&bytes[end..digits.start])
-            } else {
-                start >= digits.end
-                    && start - digits.end <= AFTER
-                    && !apart(&bytes[digits.end..start])
-            };
-            w == *name
-                && near
-                && word_starts(bytes, start)
-                && (*name != b"ssn" || word_ends(bytes, end))
-        })
-    })
-}
-
-/// A `;`, `!` or `?`, or a full stop before a capital that does not end an
-/// abbreviation ("Soc. Sec. No."): "SSN: none. Order 078051120" speaks of two things.
-fn ends_a_sentence(gap: &[u8]) -> bool {
-    gap.iter().enumerate().any(|(i, &b)| match b {
-        b';' | b'!' | b'?' => true,
-        b'.' => {
-            let word = gap[..i]
-                .iter()
-                .rev()
-                .take_while(|c| c.is_ascii_alphabetic())
-                .count();
-            let next = gap[i + 1..].iter().find(|c| !c.is_ascii_whitespace());
-            word > 3 && next.is_some_and(u8::is_ascii_uppercase)
-        }
-        _ => false,
-    })
-}
-
-fn word_starts(bytes: &[u8], at: usize) -> bool {
-    at == 0 || !bytes[at - 1].is_ascii_alphanumeric()
-}
-
-/// `SSN` and `SSNs`, not `SSNAME`.
-fn word_ends(bytes: &[u8], at: usize) -> bool {
-    let rest = &bytes[at..];
-    let rest = match rest.first() {
-        Some(b's' | b'S') => &rest[1..],
-        _ => rest,
-    };
-    !rest.first().is_some_and(u8::is_ascii_alphanumeric)
 }
 
 fn issuable_digits(digits: &[u8]) -> bool {
