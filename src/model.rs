@@ -89,6 +89,13 @@ pub struct ModifiedBy {
 pub struct Organization {
     pub id: String,
     pub name: String,
+    /// Whose national phone formats count as PII when the configuration names none.
+    #[serde(
+        default,
+        rename = "defaultCountryCode",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_country_code: Option<String>,
 }
 
 /// Whether `id` is a valid prompt id: 1–64 characters of `[A-Za-z0-9_-]`.

@@ -103,6 +103,16 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         ))
     })?;
     journal::settle(&mut state, &in_flight, &live, &client_id);
+    if let Some((with_org, diagnostics)) = org_phone_findings(&config, &org) {
+        // Masked as the org's country reads them.
+        render_all(&diagnostics, &with_org, out);
+        out.error(&format!(
+            "the configuration is invalid for the org `{}`: {}",
+            org.name,
+            count(&diagnostics)
+        ));
+        return Ok(exit::ERROR);
+    }
     let mut plan = match plan::diff(&Inputs {
         config: &config,
         state: &state,
@@ -139,6 +149,29 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
     } else {
         exit::OK
     })
+}
+
+/// The phone numbers that are PII in the org's own country, which `validate`
+/// (offline, North America) could not know: `None` when the configuration names
+/// its `phone_regions`, or the org's country adds nothing.
+fn org_phone_findings(
+    config: &Config,
+    org: &crate::model::Organization,
+) -> Option<(Config, Vec<Diagnostic>)> {
+    use crate::validate::pii::PhoneRegions;
+    let regions = PhoneRegions::for_country(org.default_country_code.as_deref());
+    if config.phone_regions.is_some() || regions == PhoneRegions::north_america() {
+        return None;
+    }
+    let with_org = Config {
+        phone_regions: Some(regions),
+        ..config.clone()
+    };
+    let found: Vec<Diagnostic> = check_config(&with_org)
+        .into_iter()
+        .filter(|d| d.is_error() && d.code == "pii.phone")
+        .collect();
+    (!found.is_empty()).then_some((with_org, found))
 }
 
 /// Prints `plan` in `format` on standard output.

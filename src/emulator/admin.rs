@@ -102,6 +102,7 @@ struct OrgPatch {
     pii_allow: Option<Vec<String>>,
     org_id: Option<String>,
     org_name: Option<String>,
+    default_country_code: Option<String>,
 }
 
 pub(crate) async fn org(
@@ -129,6 +130,9 @@ pub(crate) async fn org(
         if let Some(name) = patch.org_name {
             identity.name = name;
         }
+        if let Some(country) = patch.default_country_code {
+            identity.country = country;
+        }
         identity.clone()
     };
     body::respond(
@@ -138,6 +142,7 @@ pub(crate) async fn org(
             "pii_allow": settings.pii_allow,
             "org_id": identity.id,
             "org_name": identity.name,
+            "default_country_code": identity.country,
         }),
     )
 }

@@ -23,7 +23,7 @@ pub(crate) async fn me(State(shared): State<Arc<Shared>>) -> Response {
             "domain": "emulator",
             "thirdPartyOrgName": org.name,
             "defaultLanguage": "en-us",
-            "defaultCountryCode": "US",
+            "defaultCountryCode": org.country,
             "state": "active",
             "version": 1,
             "selfUri": format!("/api/v2/organizations/{}", org.id),

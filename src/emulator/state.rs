@@ -134,6 +134,7 @@ impl Shared {
 pub(crate) struct Identity {
     pub id: String,
     pub name: String,
+    pub country: String,
 }
 
 impl Identity {
@@ -141,6 +142,7 @@ impl Identity {
         Identity {
             id: options.org_id.clone(),
             name: options.org_name.clone(),
+            country: "US".to_owned(),
         }
     }
 }

@@ -206,6 +206,7 @@ async fn a_plan_made_for_one_org_is_refused_by_another() {
         case.prompts().await.is_empty(),
         "the plan's org is untouched"
     );
+    assistform::remote::install_crypto_provider();
     let stats: Value = reqwest::get(format!("{}/__emulator/stats", other.base_url()))
         .await
         .expect("stats")

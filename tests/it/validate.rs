@@ -634,3 +634,40 @@ fn import_and_moved_blocks_name_prompts_of_the_configuration() {
     let blocks = "import {\n  to = prompt.greting\n  id = \"g\"\n}\n\nimport {\n  to = prompt.p\n  id = \"other-id\"\n}\n\nmoved {\n  from = prompt.p\n  to   = prompt.q\n}\n\n";
     insta::assert_snapshot!(validate(&format!("{blocks}{}", prompt("p", "Hi"))));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_counts_the_orgs_own_national_phone_formats() {
+    let case = crate::org::Case::new(&prompt("a", "Call the UK desk on 020 7946 0958.")).await;
+    // Offline, North America: a UK national number is not one.
+    let offline = crate::support::run_in(case.project.path(), &["validate", "."], &[]);
+    assert_eq!(offline.code, 0, "{}", offline.transcript());
+    let us = case.plan(&[]).await;
+    assert_eq!(us.code, 0, "{}", us.transcript());
+    // The org is British: its national numbers are PII, and plan says so.
+    assistform::remote::install_crypto_provider();
+    let gb = reqwest::Client::new()
+        .post(format!("{}/__emulator/org", case.emulator.base_url()))
+        .json(&serde_json::json!({"default_country_code": "GB"}))
+        .send()
+        .await
+        .expect("org");
+    assert!(gb.status().is_success());
+    let plan = case.plan(&[]).await;
+    assert_eq!(plan.code, 1, "{}", plan.transcript());
+    assert!(
+        plan.stderr.contains("error[pii.phone]")
+            && plan
+                .stderr
+                .contains("the configuration is invalid for the org `Emulated org`")
+            && !plan.stderr.contains("7946 0958"),
+        "{}",
+        plan.stderr
+    );
+    // A configuration that names its regions decides for itself.
+    std::fs::write(
+        case.project.path().join("validation.hcl"),
+        "validation {\n  phone_regions = [\"US\"]\n}\n",
+    )
+    .expect("validation block");
+    assert_eq!(case.plan(&[]).await.code, 0);
+}

@@ -131,14 +131,14 @@ async fn org_settings_change_at_once() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         response.json::<Value>().await.unwrap(),
-        json!({"context_variables": ["planName"], "pii_allow": [], "org_id": "emulator-org", "org_name": "Emulated org"})
+        json!({"context_variables": ["planName"], "pii_allow": [], "org_id": "emulator-org", "org_name": "Emulated org", "default_country_code": "US"})
     );
     let response = emu
         .admin("/__emulator/org", &json!({"pii_allow": ["x@example.com"]}))
         .await;
     assert_eq!(
         response.json::<Value>().await.unwrap(),
-        json!({"context_variables": ["planName"], "pii_allow": ["x@example.com"], "org_id": "emulator-org", "org_name": "Emulated org"})
+        json!({"context_variables": ["planName"], "pii_allow": ["x@example.com"], "org_id": "emulator-org", "org_name": "Emulated org", "default_country_code": "US"})
     );
     let response = emu.admin("/__emulator/org", &json!({"pii": []})).await;
     error_body(response, 400, "bad.request").await;
