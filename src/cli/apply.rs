@@ -127,20 +127,20 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
     runtime.block_on(async {
         let remote = connect(&connect_args, &genesys, &org, &args.state_dir).await?;
         let client = remote.client.clone();
-        let live = match saved.as_ref().and_then(|p| p.org.as_ref()) {
-            Some(planned) => {
-                let (live, reached) = tokio::join!(client.list_prompts(&|_, _| {}), client.organization());
-                let reached = reached?;
-                if reached.id != planned.id {
-                    return Err(format!(
-                        "the plan was made for the org `{}` (id `{}`), but this run reaches the org `{}` (id `{}`) at {}. Nothing was changed: apply the plan where it was made, or run `assistform plan` against this org",
-                        planned.name, planned.id, reached.name, reached.id, client.connection().describe()
-                    ).into());
-                }
-                live?
-            }
-            None => client.list_prompts(&|_, _| {}).await?,
-        };
+        let (live, reached) = tokio::join!(client.list_prompts(&|_, _| {}), client.organization());
+        let (live, reached) = (live?, reached?);
+        if let Some(planned) = saved.as_ref().and_then(|p| p.org.as_ref())
+            && reached.id != planned.id
+        {
+            return Err(format!(
+                "the plan was made for the org `{}` (id `{}`), but this run reaches the org `{}` (id `{}`) at {}. Nothing was changed: apply the plan where it was made, or run `assistform plan` against this org",
+                planned.name, planned.id, reached.name, reached.id, client.connection().describe()
+            ).into());
+        }
+        if let Some((with_org, diagnostics)) = config.as_ref().and_then(|c| super::plan::org_phone_findings(c, &reached)) {
+            super::validate::render_all(&diagnostics, &with_org, out);
+            return Err(format!("the configuration is invalid for the org `{}`", reached.name).into());
+        }
         recover(&args.state_dir, &mut state, &live, client.connection().client_id(), &env, out)?;
         let plan = match (saved, &config) {
             (Some(plan), _) => {

@@ -154,7 +154,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
 /// The phone numbers that are PII in the org's own country, which `validate`
 /// (offline, North America) could not know: `None` when the configuration names
 /// its `phone_regions`, or the org's country adds nothing.
-fn org_phone_findings(
+pub(super) fn org_phone_findings(
     config: &Config,
     org: &crate::model::Organization,
 ) -> Option<(Config, Vec<Diagnostic>)> {

@@ -636,7 +636,7 @@ fn import_and_moved_blocks_name_prompts_of_the_configuration() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn plan_counts_the_orgs_own_national_phone_formats() {
+async fn plan_and_apply_count_the_orgs_own_national_phone_formats() {
     let case = crate::org::Case::new(&prompt("a", "Call the UK desk on 020 7946 0958.")).await;
     // Offline, North America: a UK national number is not one.
     let offline = crate::support::run_in(case.project.path(), &["validate", "."], &[]);
@@ -663,6 +663,13 @@ async fn plan_counts_the_orgs_own_national_phone_formats() {
         "{}",
         plan.stderr
     );
+    let apply = case.apply(&[]).await;
+    assert!(
+        apply.code == 1 && apply.stderr.contains("error[pii.phone]"),
+        "{}",
+        apply.transcript()
+    );
+    assert_eq!(case.requests("PUT").await, 0, "nothing written");
     // A configuration that names its regions decides for itself.
     std::fs::write(
         case.project.path().join("validation.hcl"),
