@@ -58,17 +58,9 @@ pub fn recover(
         .iter()
         .filter(|f| settled_addresses.contains(&f.address))
         .collect();
-    let records = match audit::read(dir) {
-        Ok(records) => records,
-        Err(AuditError::Missing { .. }) => Vec::new(),
-        Err(e) => return Err(e.into()),
-    };
-    let owed = audit::owed(
-        &journal::landed(entries),
-        &settled,
-        &|address| existed.iter().any(|a| a == address),
-        &records,
-    );
+    let owed = owed_lines(dir, entries, &settled, &|address| {
+        existed.iter().any(|a| a == address)
+    })?;
     let audited = owed.len();
     if !owed.is_empty() {
         let log = AuditLog::open_keyed(
@@ -105,4 +97,30 @@ pub fn recover(
         settled: settled.len(),
         audited,
     })
+}
+
+/// The `change` lines the audit record in `dir` lacks for the journal `entries`:
+/// writes journaled as landed, and the writes in flight now `settled`, that no line
+/// of their run records (see [`audit::owed`]).
+///
+/// # Errors
+///
+/// When the audit record exists but cannot be read.
+pub fn owed_lines(
+    dir: &Path,
+    entries: &[Entry],
+    settled: &[&journal::InFlight],
+    existed: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Event>, AuditError> {
+    let records = match audit::read(dir) {
+        Ok(records) => records,
+        Err(AuditError::Missing { .. }) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    Ok(audit::owed(
+        &journal::landed(entries),
+        settled,
+        existed,
+        &records,
+    ))
 }

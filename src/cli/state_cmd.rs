@@ -337,17 +337,9 @@ impl Edit {
             .iter()
             .filter(|f| self.settled.contains(&f.address))
             .collect();
-        let records = match audit::read(dir) {
-            Ok(records) => records,
-            Err(audit::AuditError::Missing { .. }) => Vec::new(),
-            Err(e) => return Err(e.into()),
-        };
-        let owed = audit::owed(
-            &journal::landed(&self.entries),
-            &settled,
-            &|a| self.existed.iter().any(|e| e == a),
-            &records,
-        );
+        let owed = crate::apply::recovery::owed_lines(dir, &self.entries, &settled, &|a| {
+            self.existed.iter().any(|e| e == a)
+        })?;
         let log = AuditLog::open_keyed(
             dir,
             &uuid::Uuid::new_v4().to_string(),
