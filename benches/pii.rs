@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use assistform::validate::pii::{PhoneRegions, PiiKind, scan_for};
+use assistform::pii::{PhoneRegions, PiiKind, scan_for};
 
 #[path = "pii/corpus.rs"]
 mod corpus;

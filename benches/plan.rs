@@ -6,7 +6,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use assistform::emulator::{Emulator, EmulatorOptions};
-use assistform::model::PromptSpec;
+use assistform::kinds::prompt::model::PromptSpec;
 use serde_json::{Value, json};
 
 const PROMPTS: usize = 5_000;

@@ -7,8 +7,13 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-pub use crate::validate::Severity;
-use crate::validate::pii;
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+use crate::pii;
 
 /// A position in a source file: 1-based line and column (in characters), 0-based byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

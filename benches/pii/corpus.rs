@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use assistform::validate::pii::PiiKind;
+use assistform::pii::PiiKind;
 use phonenumber::Mode;
 use phonenumber::country::Id;
 use rand::rngs::SmallRng;

@@ -12,6 +12,7 @@ use super::journal_entries;
 use super::{
     ChangeReport, Event, Report, Status, WriteError, WriteErrorKind, Writer, rollback, sha256_of,
 };
+use crate::kind::Address;
 use crate::plan::{Action, Change, Plan};
 use crate::state::journal::Journal;
 
@@ -37,17 +38,17 @@ pub async fn apply<W: Writer>(
         .iter()
         .filter(|c| c.action != Action::NoOp)
         .collect();
-    let index: BTreeMap<&str, usize> = nodes
+    let index: BTreeMap<&Address, usize> = nodes
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.address.as_str(), i))
+        .map(|(i, c)| (&c.address, i))
         .collect();
     // waits_for[i]: the nodes i must wait for; a delete waits for the deletes of
     // whatever depended on it (the reverse of creation order).
     let mut waits_for: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
     for (i, c) in nodes.iter().enumerate() {
         for dep in &c.depends_on {
-            let Some(&j) = index.get(dep.as_str()) else {
+            let Some(&j) = index.get(dep) else {
                 continue;
             };
             match (
@@ -76,7 +77,7 @@ pub async fn apply<W: Writer>(
     let mut running = JoinSet::new();
     let mut stop = false;
     // Deletes wait here until every create and update has finished, so that a
-    // prompt is never gone while what replaces it is still to come.
+    // object is never gone while what replaces it is still to come.
     let mut deferred: Vec<usize> = Vec::new();
     let parallelism = options.parallelism.max(1);
     loop {
@@ -188,11 +189,10 @@ fn skipped(change: &Change, because: String) -> ChangeReport {
 
 fn id_of(change: &Change) -> String {
     change
-        .after
-        .as_ref()
-        .or(change.before.as_ref())
-        .map(|s| s.id.clone())
+        .after_id()
+        .or_else(|| change.before_id())
         .unwrap_or_default()
+        .to_owned()
 }
 
 /// One change: its writes, journaled, with an unknown outcome settled by reading back.
@@ -254,47 +254,48 @@ async fn put<W: Writer>(
     report: &mut ChangeReport,
 ) -> Result<(), Failure> {
     let after = change.after.as_ref().ok_or("a put without attributes")?;
-    let intent = journal_entries::put_intent(change, after);
+    let id = change.after_id().ok_or("a put without an id")?;
+    let address = &change.address;
+    let intent = journal_entries::put_intent(change, id, after);
     journal
         .append(&intent)
         .await
         .map_err(|e| Failure::Refused(e.to_string()))?;
-    let landed = match writer.put(after, version).await {
+    let landed = match writer.put(address, after, version).await {
         Ok(reply) => {
             note(report, reply.status, reply.attempts, reply.context_id);
-            reply.prompt.map(|p| p.version)
+            reply.object.map(|o| o.version)
         }
         Err(e) if e.kind == WriteErrorKind::Ambiguous => {
             note_error(report, &e);
             // Read back: if it holds what we sent, the put landed; if it cannot be
             // read, nobody knows, and the intent stays in flight.
-            match writer.get(&after.id).await {
-                Ok(Some(now)) if &now.spec == after => Some(now.version),
+            match writer.get(address, id).await {
+                Ok(Some(now)) if &now.values == after => Some(now.version),
                 Ok(_) => None,
-                Err(read) => return Err(unsettled(&after.id, &e, &read)),
+                Err(read) => return Err(unsettled(id, &e, &read)),
             }
         }
         Err(e) => {
             note_error(report, &e);
             let _ = journal
-                .append(&journal_entries::failed(change, &after.id))
+                .append(&journal_entries::failed(change, id))
                 .await;
             return Err(explain(change, &e).into());
         }
     };
     let Some(version) = landed else {
         let _ = journal
-            .append(&journal_entries::failed(change, &after.id))
+            .append(&journal_entries::failed(change, id))
             .await;
         return Err(format!(
-            "the write to `{}` got no answer and did not land; nothing changed",
-            after.id
+            "the write to `{id}` got no answer and did not land; nothing changed"
         )
         .into());
     };
     report.version = Some(version);
     journal
-        .append(&journal_entries::put_done(change, after, version))
+        .append(&journal_entries::put_done(change, id, after, version))
         .await
         .map_err(|e| Failure::Refused(e.to_string()))
 }
@@ -305,47 +306,46 @@ async fn delete<W: Writer>(
     journal: &Journal,
     report: &mut ChangeReport,
 ) -> Result<(), Failure> {
-    let before = change
-        .before
-        .as_ref()
-        .ok_or("a delete without a live prompt")?;
-    let intent = journal_entries::delete_intent(change, &before.id);
+    let id = change
+        .before_id()
+        .ok_or("a delete without a live object")?;
+    let address = &change.address;
+    let intent = journal_entries::delete_intent(change, id);
     journal
         .append(&intent)
         .await
         .map_err(|e| Failure::Refused(e.to_string()))?;
-    let gone = match writer.delete(&before.id, change.live_version).await {
+    let gone = match writer.delete(address, id, change.live_version).await {
         Ok(reply) => {
             note(report, reply.status, reply.attempts, reply.context_id);
             true
         }
         Err(e) if e.kind == WriteErrorKind::Ambiguous || e.kind == WriteErrorKind::NotFound => {
             note_error(report, &e);
-            match writer.get(&before.id).await {
+            match writer.get(address, id).await {
                 Ok(now) => now.is_none(),
-                Err(read) => return Err(unsettled(&before.id, &e, &read)),
+                Err(read) => return Err(unsettled(id, &e, &read)),
             }
         }
         Err(e) => {
             note_error(report, &e);
             let _ = journal
-                .append(&journal_entries::failed(change, &before.id))
+                .append(&journal_entries::failed(change, id))
                 .await;
             return Err(explain(change, &e).into());
         }
     };
     if !gone {
         let _ = journal
-            .append(&journal_entries::failed(change, &before.id))
+            .append(&journal_entries::failed(change, id))
             .await;
         return Err(format!(
-            "the delete of `{}` got no answer and did not land; nothing changed",
-            before.id
+            "the delete of `{id}` got no answer and did not land; nothing changed"
         )
         .into());
     }
     journal
-        .append(&journal_entries::delete_done(change, &before.id))
+        .append(&journal_entries::delete_done(change, id))
         .await
         .map_err(|e| Failure::Refused(e.to_string()))
 }

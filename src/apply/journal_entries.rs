@@ -1,37 +1,38 @@
 //! The journal entries apply writes around each request: one place that says what a
 //! put or a delete records, for changes and for their undoing alike.
 
-use crate::model::PromptSpec;
+use serde_json::Value;
+
 use crate::plan::Change;
 use crate::state::journal::{Entry, WriteKind};
 
-/// `change` is about to put `spec`.
-pub(super) fn put_intent(change: &Change, spec: &PromptSpec) -> Entry {
+/// `change` is about to put `values` as object `id`.
+pub(super) fn put_intent(change: &Change, id: &str, values: &Value) -> Entry {
     Entry::Intent {
         address: change.address.clone(),
-        id: spec.id.clone(),
+        id: id.to_owned(),
         write: WriteKind::Put,
-        attributes: Some(spec.to_values()),
+        attributes: Some(values.clone()),
         prevent_destroy: change.prevent_destroy,
         depends_on: change.depends_on.clone(),
         sensitive: change.sensitive.clone(),
     }
 }
 
-/// `change` put `spec`, which Genesys now holds at `version`.
-pub(super) fn put_done(change: &Change, spec: &PromptSpec, version: u64) -> Entry {
+/// `change` put `values` as object `id`, which Genesys now holds at `version`.
+pub(super) fn put_done(change: &Change, id: &str, values: &Value, version: u64) -> Entry {
     Entry::Done {
         address: change.address.clone(),
-        id: spec.id.clone(),
+        id: id.to_owned(),
         version: Some(version),
-        attributes: Some(spec.to_values()),
+        attributes: Some(values.clone()),
         prevent_destroy: change.prevent_destroy,
         depends_on: change.depends_on.clone(),
         sensitive: change.sensitive.clone(),
     }
 }
 
-/// `change` is about to delete prompt `id`.
+/// `change` is about to delete object `id`.
 pub(super) fn delete_intent(change: &Change, id: &str) -> Entry {
     Entry::Intent {
         address: change.address.clone(),
@@ -44,7 +45,7 @@ pub(super) fn delete_intent(change: &Change, id: &str) -> Entry {
     }
 }
 
-/// `change` deleted prompt `id`.
+/// `change` deleted object `id`.
 pub(super) fn delete_done(change: &Change, id: &str) -> Entry {
     Entry::Done {
         address: change.address.clone(),
@@ -57,7 +58,7 @@ pub(super) fn delete_done(change: &Change, id: &str) -> Entry {
     }
 }
 
-/// `change`'s write to prompt `id` did not land.
+/// `change`'s write to object `id` did not land.
 pub(super) fn failed(change: &Change, id: &str) -> Entry {
     Entry::Failed {
         address: change.address.clone(),

@@ -1,6 +1,7 @@
 //! Deployment metrics: what an apply did and how long its writes took, measured from
 //! the reports — never estimated.
 
+use crate::kind::Address;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -88,11 +89,11 @@ impl Metrics {
             .map(|c| c.latency)
             .collect();
         latencies.sort();
-        let undone: &[String] = report.rollback.as_ref().map_or(&[], |r| &r.undone);
-        let importing = |address: &str| {
+        let undone: &[Address] = report.rollback.as_ref().map_or(&[], |r| &r.undone);
+        let importing = |address: &Address| {
             plan.changes
                 .iter()
-                .any(|c| c.address == address && c.importing)
+                .any(|c| c.address == *address && c.importing)
         };
         // An import with nothing to write lands as a state edit, before any write.
         let mut resources = Resources {

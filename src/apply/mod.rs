@@ -12,7 +12,9 @@ mod rollback;
 use std::future::Future;
 use std::time::Duration;
 
-use crate::model::{PromptSpec, RemotePrompt};
+use serde_json::Value;
+
+use crate::kind::{Address, Live};
 use crate::plan::Action;
 
 pub use executor::{Options, apply};
@@ -20,28 +22,32 @@ pub use executor::{Options, apply};
 /// What apply needs from Genesys: versioned writes, and a read to settle a write
 /// whose outcome is unknown.
 pub trait Writer: Clone + Send + Sync + 'static {
-    /// Create (`version` `None`) or replace (`Some(version read)`) a prompt.
+    /// Create (`version` `None`) or replace (`Some(version read)`) the object of
+    /// `address`'s kind that `values` describe.
     fn put(
         &self,
-        spec: &PromptSpec,
+        address: &Address,
+        values: &Value,
         version: Option<u64>,
     ) -> impl Future<Output = Result<Reply, WriteError>> + Send;
     fn delete(
         &self,
+        address: &Address,
         id: &str,
         version: Option<u64>,
     ) -> impl Future<Output = Result<Reply, WriteError>> + Send;
     fn get(
         &self,
+        address: &Address,
         id: &str,
-    ) -> impl Future<Output = Result<Option<RemotePrompt>, WriteError>> + Send;
+    ) -> impl Future<Output = Result<Option<Live>, WriteError>> + Send;
 }
 
 /// A write that landed.
 #[derive(Clone, Debug)]
 pub struct Reply {
-    /// The stored prompt, for a put.
-    pub prompt: Option<RemotePrompt>,
+    /// The stored object, for a put.
+    pub object: Option<Live>,
     pub status: u16,
     pub attempts: u32,
     pub context_id: Option<String>,
@@ -49,7 +55,7 @@ pub struct Reply {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WriteErrorKind {
-    /// 409: someone changed the prompt since it was read.
+    /// 409: someone changed the object since it was read.
     Conflict,
     NotFound,
     /// The request was sent and no answer came back: it may or may not have landed.
@@ -92,7 +98,7 @@ impl Status {
 /// One change as it happened: what the audit record and the metrics are made of.
 #[derive(Clone, Debug)]
 pub struct ChangeReport {
-    pub address: String,
+    pub address: Address,
     pub id: String,
     pub action: Action,
     pub status: Status,
@@ -103,7 +109,7 @@ pub struct ChangeReport {
     /// SHA-256 of the payloads before and after, never the payloads themselves.
     pub before_sha256: Option<String>,
     pub after_sha256: Option<String>,
-    /// The version Genesys gave the prompt (for a put).
+    /// The version Genesys gave the object (for a put).
     pub version: Option<u64>,
 }
 
@@ -111,9 +117,9 @@ pub struct ChangeReport {
 #[derive(Clone, Debug, Default)]
 pub struct Rollback {
     /// Addresses undone, in the order they were undone.
-    pub undone: Vec<String>,
+    pub undone: Vec<Address>,
     /// Addresses that could not be undone, with why: these are not where they started.
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<(Address, String)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -136,19 +142,19 @@ impl Report {
 #[derive(Debug)]
 pub enum Event<'a> {
     Started {
-        address: &'a str,
+        address: &'a Address,
         action: Action,
     },
     Finished(&'a ChangeReport),
     Undone {
-        address: &'a str,
+        address: &'a Address,
         result: Result<(), &'a str>,
     },
 }
 
-pub(crate) fn sha256_of(spec: Option<&PromptSpec>) -> Option<String> {
+pub(crate) fn sha256_of(values: Option<&Value>) -> Option<String> {
     use sha2::{Digest, Sha256};
-    spec.map(|s| format!("{:x}", Sha256::digest(s.to_values().to_string().as_bytes())))
+    values.map(|v| format!("{:x}", Sha256::digest(v.to_string().as_bytes())))
 }
 
 #[cfg(test)]

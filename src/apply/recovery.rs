@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use crate::audit::{self, AuditError, AuditKey, AuditLog, Event, Totals};
-use crate::model::RemotePrompt;
+use crate::kind::{Address, LiveSet};
 use crate::state::journal::{self, Entry};
 use crate::state::{self, State, StateError};
 
@@ -47,20 +47,18 @@ pub fn recover(
     dir: &Path,
     state: &mut State,
     entries: &[Entry],
-    live: &[RemotePrompt],
+    live: &LiveSet,
     client_id: &str,
     env: &[(String, String)],
 ) -> Result<Recovered, RecoveryError> {
-    let existed: Vec<String> = state.resources.keys().cloned().collect();
+    let existed: Vec<Address> = state.resources.keys().cloned().collect();
     let in_flight = journal::fold(state, entries);
     let settled_addresses = journal::settle(state, &in_flight, live, client_id);
     let settled: Vec<&journal::InFlight> = in_flight
         .iter()
         .filter(|f| settled_addresses.contains(&f.address))
         .collect();
-    let owed = owed_lines(dir, entries, &settled, &|address| {
-        existed.iter().any(|a| a == address)
-    })?;
+    let owed = owed_lines(dir, entries, &settled, &|address| existed.contains(address))?;
     let audited = owed.len();
     if !owed.is_empty() {
         let log = AuditLog::open_keyed(
@@ -110,7 +108,7 @@ pub fn owed_lines(
     dir: &Path,
     entries: &[Entry],
     settled: &[&journal::InFlight],
-    existed: &dyn Fn(&str) -> bool,
+    existed: &dyn Fn(&Address) -> bool,
 ) -> Result<Vec<Event>, AuditError> {
     let records = match audit::read(dir) {
         Ok(records) => records,

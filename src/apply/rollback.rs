@@ -2,7 +2,8 @@
 
 use super::journal_entries;
 use super::{ChangeReport, Event, Rollback, Writer};
-use crate::model::PromptSpec;
+use serde_json::Value;
+
 use crate::plan::{Action, Change};
 use crate::state::journal::Journal;
 
@@ -67,7 +68,10 @@ async fn remove<W: Writer>(
         .append(&journal_entries::delete_intent(change, id))
         .await
         .map_err(|e| e.to_string())?;
-    writer.delete(id, version).await.map_err(|e| e.message)?;
+    writer
+        .delete(&change.address, id, version)
+        .await
+        .map_err(|e| e.message)?;
     journal
         .append(&journal_entries::delete_done(change, id))
         .await
@@ -76,23 +80,27 @@ async fn remove<W: Writer>(
 
 async fn restore<W: Writer>(
     change: &Change,
-    before: Option<&PromptSpec>,
+    before: Option<&Value>,
     version: Option<u64>,
     writer: &W,
     journal: &Journal,
 ) -> Result<(), String> {
     let before = before.ok_or("nothing to restore")?;
+    let id = change.before_id().ok_or("nothing to restore")?;
     journal
-        .append(&journal_entries::put_intent(change, before))
+        .append(&journal_entries::put_intent(change, id, before))
         .await
         .map_err(|e| e.to_string())?;
-    let reply = writer.put(before, version).await.map_err(|e| e.message)?;
+    let reply = writer
+        .put(&change.address, before, version)
+        .await
+        .map_err(|e| e.message)?;
     let version = reply
-        .prompt
-        .map(|p| p.version)
-        .ok_or("the server returned no prompt")?;
+        .object
+        .map(|o| o.version)
+        .ok_or("the server returned no object")?;
     journal
-        .append(&journal_entries::put_done(change, before, version))
+        .append(&journal_entries::put_done(change, id, before, version))
         .await
         .map_err(|e| e.to_string())
 }

@@ -5,14 +5,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use serde_json::Value;
+
 use super::*;
-use crate::model::ModifiedBy;
+use crate::kind::{Address, Live};
 use crate::plan::{Change, Plan};
 use crate::state::{State, journal};
 
 #[derive(Clone, Default)]
 struct FakeOrg {
-    prompts: Arc<Mutex<BTreeMap<String, RemotePrompt>>>,
+    prompts: Arc<Mutex<BTreeMap<String, Live>>>,
     writes: Arc<Mutex<Vec<String>>>,
     fail: Arc<Mutex<BTreeSet<String>>>,
     /// Puts to these ids land but the answer is lost.
@@ -22,23 +24,23 @@ struct FakeOrg {
 }
 
 impl FakeOrg {
-    fn with(prompts: &[(&PromptSpec, u64)]) -> FakeOrg {
+    fn with(prompts: &[(&Value, u64)]) -> FakeOrg {
         let org = FakeOrg::default();
         for (spec, version) in prompts {
             org.prompts
                 .lock()
                 .unwrap()
-                .insert(spec.id.clone(), stored(spec, *version));
+                .insert(id(spec), stored(spec, *version));
         }
         org
     }
 
-    fn snapshot(&self) -> BTreeMap<String, PromptSpec> {
+    fn snapshot(&self) -> BTreeMap<String, Value> {
         self.prompts
             .lock()
             .unwrap()
             .iter()
-            .map(|(k, v)| (k.clone(), v.spec.clone()))
+            .map(|(k, v)| (k.clone(), v.values.clone()))
             .collect()
     }
 
@@ -50,13 +52,16 @@ impl FakeOrg {
     }
 }
 
-fn stored(spec: &PromptSpec, version: u64) -> RemotePrompt {
-    RemotePrompt {
-        spec: spec.clone(),
+fn id(values: &Value) -> String {
+    values["id"].as_str().unwrap().to_owned()
+}
+
+fn stored(spec: &Value, version: u64) -> Live {
+    Live {
+        id: id(spec),
+        values: spec.clone(),
         version,
-        date_modified: String::new(),
-        modified_by: ModifiedBy { id: "test".into() },
-        self_uri: String::new(),
+        modified_by: Some("test".into()),
     }
 }
 
@@ -71,13 +76,19 @@ fn error(kind: WriteErrorKind, status: Option<u16>, message: &str) -> WriteError
 }
 
 impl Writer for FakeOrg {
-    async fn put(&self, spec: &PromptSpec, version: Option<u64>) -> Result<Reply, WriteError> {
+    async fn put(
+        &self,
+        _: &Address,
+        spec: &Value,
+        version: Option<u64>,
+    ) -> Result<Reply, WriteError> {
         self.busy().await;
-        if self.fail.lock().unwrap().contains(&spec.id) {
+        let spec_id = id(spec);
+        if self.fail.lock().unwrap().contains(&spec_id) {
             return Err(error(WriteErrorKind::Other, Some(400), "bad.request"));
         }
         let mut prompts = self.prompts.lock().unwrap();
-        let next = match (prompts.get(&spec.id), version) {
+        let next = match (prompts.get(&spec_id), version) {
             (None, None) => 1,
             (Some(p), Some(v)) if p.version == v => v + 1,
             (Some(_), _) => {
@@ -89,20 +100,25 @@ impl Writer for FakeOrg {
             }
             (None, Some(_)) => return Err(error(WriteErrorKind::NotFound, Some(404), "not.found")),
         };
-        self.writes.lock().unwrap().push(format!("PUT {}", spec.id));
-        prompts.insert(spec.id.clone(), stored(spec, next));
-        if self.lost_answer.lock().unwrap().remove(&spec.id) {
+        self.writes.lock().unwrap().push(format!("PUT {spec_id}"));
+        prompts.insert(spec_id.clone(), stored(spec, next));
+        if self.lost_answer.lock().unwrap().remove(&spec_id) {
             return Err(error(WriteErrorKind::Ambiguous, None, "timed out"));
         }
         Ok(Reply {
-            prompt: Some(stored(spec, next)),
+            object: Some(stored(spec, next)),
             status: if next == 1 { 201 } else { 200 },
             attempts: 1,
             context_id: None,
         })
     }
 
-    async fn delete(&self, id: &str, version: Option<u64>) -> Result<Reply, WriteError> {
+    async fn delete(
+        &self,
+        _: &Address,
+        id: &str,
+        version: Option<u64>,
+    ) -> Result<Reply, WriteError> {
         self.busy().await;
         let mut prompts = self.prompts.lock().unwrap();
         match prompts.get(id) {
@@ -119,43 +135,41 @@ impl Writer for FakeOrg {
         prompts.remove(id);
         self.writes.lock().unwrap().push(format!("DELETE {id}"));
         Ok(Reply {
-            prompt: None,
+            object: None,
             status: 204,
             attempts: 1,
             context_id: None,
         })
     }
 
-    async fn get(&self, id: &str) -> Result<Option<RemotePrompt>, WriteError> {
+    async fn get(&self, _: &Address, id: &str) -> Result<Option<Live>, WriteError> {
         Ok(self.prompts.lock().unwrap().get(id).cloned())
     }
 }
 
-fn spec(id: &str, name: &str) -> PromptSpec {
-    serde_json::from_value(serde_json::json!({
+fn spec(id: &str, name: &str) -> Value {
+    serde_json::json!({
         "id": id, "name": name, "description": "", "status": "active",
-        "interactionTypes": ["chat"],
-        "trigger": {"type": "chat", "conditions": [{"field": "f", "operator": "equals", "value": "v"}]},
-        "display": {"type": "popup", "content": "Hi", "timeoutMs": 30000},
-    }))
-    .unwrap()
+        "interaction_types": ["chat"],
+        "trigger": [{"type": "chat", "condition": [{"field": "f", "operator": "equals", "value": "v"}]}],
+        "display": [{"type": "popup", "content": "Hi", "timeout_ms": 30000}],
+    })
 }
 
 fn change(
     action: Action,
-    before: Option<(&PromptSpec, u64)>,
-    after: Option<&PromptSpec>,
+    before: Option<(&Value, u64)>,
+    after: Option<&Value>,
     depends_on: &[&str],
 ) -> Change {
-    let id = after.or(before.map(|b| b.0)).unwrap().id.clone();
+    let id = id(after.or(before.map(|b| b.0)).unwrap());
     Change {
-        address: format!("prompt.{id}"),
-        label: id,
+        address: Address::new("prompt", &id),
         action,
         before: before.map(|b| b.0.clone()),
         after: after.cloned(),
         live_version: before.map(|b| b.1),
-        depends_on: depends_on.iter().map(|d| format!("prompt.{d}")).collect(),
+        depends_on: depends_on.iter().map(|d| Address::new("prompt", d)).collect(),
         sensitive: Vec::new(),
         prevent_destroy: false,
         importing: false,
@@ -220,10 +234,10 @@ async fn dependencies_are_written_first_and_deleted_last() {
     let at = |w: &str| writes.iter().position(|x| x == w).unwrap();
     assert!(at("PUT b") < at("PUT a"), "{writes:?}");
     assert_eq!(
-        state.resources.keys().collect::<Vec<_>>(),
+        state.resources.keys().map(ToString::to_string).collect::<Vec<_>>(),
         ["prompt.a", "prompt.b"]
     );
-    assert_eq!(state.resources["prompt.a"].version, 1);
+    assert_eq!(state.resources[&address("prompt.a")].version, 1);
 }
 
 #[tokio::test]
@@ -248,7 +262,7 @@ async fn deletes_run_in_reverse_dependency_order() {
 
 #[tokio::test]
 async fn independent_changes_run_concurrently_up_to_the_limit() {
-    let specs: Vec<PromptSpec> = (0..12).map(|i| spec(&format!("p{i}"), "P")).collect();
+    let specs: Vec<Value> = (0..12).map(|i| spec(&format!("p{i}"), "P")).collect();
     let org = FakeOrg::default();
     let p = plan(
         specs
@@ -280,10 +294,10 @@ async fn a_failure_skips_what_depends_on_it_and_nothing_else() {
         change(Action::Create, None, Some(&c), &[]),
     ]);
     let (report, state) = run(&p, &org, SERIAL).await;
-    let status: BTreeMap<&str, &Status> = report
+    let status: BTreeMap<String, &Status> = report
         .changes
         .iter()
-        .map(|r| (r.address.as_str(), &r.status))
+        .map(|r| (r.address.to_string(), &r.status))
         .collect();
     assert!(matches!(status["prompt.b"], Status::Failed(_)));
     assert_eq!(
@@ -291,7 +305,10 @@ async fn a_failure_skips_what_depends_on_it_and_nothing_else() {
         &Status::Skipped("`prompt.b` did not apply".into())
     );
     assert_eq!(status["prompt.c"], &Status::Done);
-    assert_eq!(state.resources.keys().collect::<Vec<_>>(), ["prompt.c"]);
+    assert_eq!(
+        state.resources.keys().map(ToString::to_string).collect::<Vec<_>>(),
+        ["prompt.c"]
+    );
 }
 
 #[tokio::test]
@@ -313,7 +330,7 @@ async fn a_console_edit_after_the_plan_is_never_overwritten() {
             && message.contains("assistform plan"),
         "{message}"
     );
-    assert_eq!(org.snapshot()["a"].name, "Edited in the console");
+    assert_eq!(org.snapshot()["a"]["name"], "Edited in the console");
 }
 
 #[tokio::test]
@@ -329,7 +346,7 @@ async fn a_lost_answer_is_settled_by_reading_back_and_never_written_twice() {
     .await;
     assert_eq!(report.changes[0].status, Status::Done);
     assert_eq!(*org.writes.lock().unwrap(), ["PUT a"]);
-    assert_eq!(state.resources["prompt.a"].version, 1);
+    assert_eq!(state.resources[&address("prompt.a")].version, 1);
 }
 
 #[tokio::test]
@@ -364,15 +381,15 @@ async fn atomic_rolls_back_to_exactly_where_the_org_started() {
         },
     )
     .await;
-    let done: BTreeSet<&str> = report
+    let done: BTreeSet<String> = report
         .changes
         .iter()
         .filter(|c| c.status == Status::Done)
-        .map(|c| c.address.as_str())
+        .map(|c| c.address.to_string())
         .collect();
     assert_eq!(
         done,
-        BTreeSet::from(["prompt.gone", "prompt.a", "prompt.keep"]),
+        BTreeSet::from(["prompt.gone", "prompt.a", "prompt.keep"].map(String::from)),
         "a create, an update and a delete to undo"
     );
     let rollback = report.rollback.expect("rolled back");
@@ -381,14 +398,18 @@ async fn atomic_rolls_back_to_exactly_where_the_org_started() {
         rollback
             .undone
             .iter()
-            .map(String::as_str)
+            .map(ToString::to_string)
             .collect::<BTreeSet<_>>(),
         done
     );
     assert_eq!(org.snapshot(), before, "every prompt as it was");
     assert_eq!(
-        state.resources["prompt.keep"].spec().unwrap(),
+        state.resources[&address("prompt.keep")].attributes,
         keep,
         "the state follows the undo"
     );
+}
+
+fn address(s: &str) -> Address {
+    s.parse().unwrap()
 }

@@ -73,12 +73,13 @@ pub enum Event {
         outcome: String,
         totals: Totals,
     },
-    /// One change attempted (or undone) on one prompt.
+    /// One change attempted (or undone) on one object. `prompt_id` is its id,
+    /// under the name the first records used, which every record keeps.
     Change {
         address: String,
         prompt_id: String,
         action: String,
-        /// Digests of the payloads, never the payloads: prompt content may hold PII.
+        /// Digests of the payloads, never the payloads: content may hold PII.
         before_sha256: Option<String>,
         after_sha256: Option<String>,
         http_status: Option<u16>,
@@ -124,7 +125,7 @@ impl Event {
         }
     }
 
-    /// Whether the event is about the prompt at `address`.
+    /// Whether the event is about the object at `address`.
     pub fn concerns(&self, address: &str) -> bool {
         match self {
             Event::Change { address: a, .. } | Event::Hook { address: a, .. } => a == address,

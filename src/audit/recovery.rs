@@ -3,6 +3,7 @@
 //! the journal and records it, marked with the run it belonged to.
 
 use super::{Event, Record};
+use crate::kind::Address;
 use crate::state::journal::{InFlight, Landed, WriteKind};
 
 /// A `change` event for every write that landed in a cut-off run — journaled as
@@ -12,7 +13,7 @@ use crate::state::journal::{InFlight, Landed, WriteKind};
 pub fn owed(
     landed: &[Landed],
     settled: &[&InFlight],
-    existed: &dyn Fn(&str) -> bool,
+    existed: &dyn Fn(&Address) -> bool,
     records: &[Record],
 ) -> Vec<Event> {
     let recorded = |run: &str, address: &str| {
@@ -31,7 +32,7 @@ pub fn owed(
         );
     let mut owed = Vec::new();
     for (run, address, id, deleted) in writes {
-        if recorded(run, address) {
+        if recorded(run, &address.to_string()) {
             continue;
         }
         let action = match (deleted, existed(address)) {
@@ -40,7 +41,7 @@ pub fn owed(
             (false, false) => "create",
         };
         owed.push(Event::Change {
-            address: address.clone(),
+            address: address.to_string(),
             prompt_id: id.clone(),
             action: action.into(),
             before_sha256: None,

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Event;
-use crate::validate::pii::mask_text;
+use crate::pii::mask_text;
 
 /// `Authorization: Bearer …` and the like.
 static SCHEME: LazyLock<Regex> = LazyLock::new(|| {

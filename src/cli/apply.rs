@@ -15,7 +15,7 @@ use crate::apply::{self, Options, Report, Status, recovery};
 use crate::audit::{self, AuditKey, AuditLog, Event as AuditEvent, Totals};
 use crate::plan::{self, Inputs, Plan};
 use crate::state::{self, State, StateLock, journal};
-use crate::validate::OrgSettings;
+use crate::org::OrgSettings;
 
 /// Make the changes a plan lists: ordered, versioned, journaled and audited.
 #[derive(Debug, clap::Args)]
@@ -127,7 +127,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
     runtime.block_on(async {
         let remote = connect(&connect_args, &genesys, &org, &args.state_dir).await?;
         let client = remote.client.clone();
-        let (live, reached) = tokio::join!(client.list_prompts(&|_, _| {}), client.organization());
+        let (live, reached) = tokio::join!(crate::kinds::genesys::read_all(&client, &|_, _| {}), client.organization());
         let (live, reached) = (live?, reached?);
         if let Some(planned) = saved.as_ref().and_then(|p| p.org.as_ref())
             && reached.id != planned.id
@@ -228,7 +228,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
 /// prompt (or forget one deleted outside), and write nothing to Genesys.
 fn refresh_only(
     plan: &Plan,
-    live: &[crate::model::RemotePrompt],
+    live: &crate::kind::LiveSet,
     state: &mut State,
     args: &Args,
     client: &crate::remote::Client,
@@ -252,10 +252,10 @@ fn refresh_only(
             continue;
         };
         // What Genesys holds now, which may be newer still than what the plan saw.
-        match live.iter().find(|p| p.spec.id == resource.id) {
+        match live.get(drift.address.kind(), &resource.id) {
             Some(now) => {
                 resource.version = now.version;
-                resource.attributes = now.spec.to_values();
+                resource.attributes = now.values.clone();
             }
             None => {
                 state.resources.remove(&drift.address);
@@ -271,7 +271,7 @@ fn refresh_only(
     })?;
     audit.append(AuditEvent::StateEdit {
         command: "apply --refresh-only".into(),
-        addresses: plan.drift.iter().map(|d| d.address.clone()).collect(),
+        addresses: plan.drift.iter().map(|d| d.address.to_string()).collect(),
     })?;
     audit.append(AuditEvent::RunFinished {
         command: "apply --refresh-only".into(),
@@ -282,40 +282,43 @@ fn refresh_only(
     state::write(&args.state_dir, state)?;
     out.stdout(&format!(
         "Recorded the drift of {} in the state; nothing was written to Genesys.\n",
-        plural(plan.drift.len(), "prompt")
+        plural(
+            plan.drift.len(),
+            crate::kinds::noun(plan.drift.iter().map(|d| d.address.kind()))
+        )
     ));
     Ok(exit::OK)
 }
 
 /// What apply does to the state alone: a `moved` block renames an entry, and an
-/// import with nothing to write records the live prompt. Returns the addresses.
+/// import with nothing to write records the live object. Returns the addresses.
 fn state_edits(plan: &Plan, state: &mut State) -> Vec<String> {
     let mut edited = Vec::new();
     for change in &plan.changes {
         if let Some(from) = &change.moved_from
-            && let Some(resource) = state.resources.remove(from)
+            && state.rename(from, &change.address).is_ok()
         {
-            state.resources.insert(change.address.clone(), resource);
             edited.push(format!("{from} → {}", change.address));
         }
-        if let (true, crate::plan::Action::NoOp, Some(live), Some(version)) = (
+        if let (true, crate::plan::Action::NoOp, Some(live), Some(id), Some(version)) = (
             change.importing,
             change.action,
             &change.before,
+            change.before_id(),
             change.live_version,
         ) {
             state.resources.insert(
                 change.address.clone(),
                 state::Resource {
-                    id: live.id.clone(),
+                    id: id.to_owned(),
                     version,
-                    attributes: live.to_values(),
+                    attributes: live.clone(),
                     prevent_destroy: change.prevent_destroy,
                     depends_on: change.depends_on.clone(),
                     sensitive: change.sensitive.clone(),
                 },
             );
-            edited.push(change.address.clone());
+            edited.push(change.address.to_string());
         }
     }
     edited
@@ -327,7 +330,7 @@ fn state_edits(plan: &Plan, state: &mut State) -> Vec<String> {
 fn recover(
     dir: &Path,
     state: &mut State,
-    live: &[crate::model::RemotePrompt],
+    live: &crate::kind::LiveSet,
     client_id: &str,
     env: &[(String, String)],
     out: &mut Output,
@@ -374,7 +377,7 @@ async fn execute(
         let record = match &event {
             apply::Event::Finished(r) => Some(super::progress::audit_change(r)),
             apply::Event::Undone { address, result } => Some(AuditEvent::Change {
-                address: (*address).to_owned(),
+                address: address.to_string(),
                 prompt_id: String::new(),
                 action: "undo".into(),
                 before_sha256: None,
@@ -407,7 +410,7 @@ async fn execute(
         {
             let (hook_list, audit) = (plan.hooks.clone(), audit.clone());
             let hook_event = apply::hooks::HookEvent {
-                address: r.address.clone(),
+                address: r.address.to_string(),
                 id: r.id.clone(),
                 action: format!("{:?}", r.action).to_lowercase(),
                 version: r.version,

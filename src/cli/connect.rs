@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::config::GenesysSettings;
 use crate::emulator::{Emulator, EmulatorOptions};
 use crate::remote::{Client, ClientOptions, Connection, RetryNotice, RetryObserver};
-use crate::validate::OrgSettings;
+use crate::org::OrgSettings;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConnectArgs {

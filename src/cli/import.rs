@@ -11,15 +11,17 @@ use regex::Regex;
 
 use super::connect::{ConnectArgs, connect};
 use super::plan::load_valid;
-use super::state_cmd::{Edit, label_of};
+use super::state_cmd::Edit;
 use super::vars::VarArgs;
 use super::{Error, Output, exit};
 use crate::config::GenesysSettings;
+use crate::diagnostic::Severity;
 use crate::import;
-use crate::model::RemotePrompt;
+use crate::kind::{Kind, Live};
+use crate::kinds::{genesys, noun, parse_address};
+use crate::org::OrgSettings;
 use crate::state::{self, Resource, State, StateLock, journal};
 use crate::suggest::did_you_mean;
-use crate::validate::{OrgSettings, Severity};
 
 /// Adopt prompts that already exist in the org: record one in the state, or write
 /// configuration for all of them (`--all`). Nothing changes in Genesys.
@@ -78,29 +80,37 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
     }
 }
 
-/// `import ADDR ID`: one GET, then the prompt is recorded in the state.
-async fn one(args: &Args, address: &str, id: &str, out: &mut Output) -> Result<i32, Error> {
-    let label = label_of(address)?;
+/// `import ADDR ID`: one GET, then the object is recorded in the state.
+async fn one(args: &Args, given: &str, id: &str, out: &mut Output) -> Result<i32, Error> {
+    let address = parse_address(given)?;
+    let kind = crate::kinds::find(address.kind()).ok_or("an unknown kind")?;
+    let name = kind.name();
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let Some(config) = load_valid(&dir, &args.vars, out)? else {
         return Ok(exit::ERROR);
     };
-    let Some(block) = config.prompt(label) else {
-        let addresses: Vec<String> = config.prompts.iter().map(|p| p.address()).collect();
-        let hint = did_you_mean(address, addresses.iter().map(String::as_str))
+    let Some(block) = config.resource(&address) else {
+        let addresses: Vec<String> = config
+            .resources
+            .iter()
+            .map(|r| r.address.to_string())
+            .collect();
+        let hint = did_you_mean(given, addresses.iter().map(String::as_str))
             .map(|s| format!(" Did you mean `{s}`?"))
             .unwrap_or_default();
         return Err(format!(
-            "`{address}` is not in the configuration in `{}`: add a `prompt \"{label}\" {{ … }}` block first, then import into it.{hint}",
-            dir.display()
+            "`{address}` is not in the configuration in `{}`: add a `{name} \"{}\" {{ … }}` block first, then import into it.{hint}",
+            dir.display(),
+            address.label()
         )
         .into());
     };
-    if block.spec.id != id {
-        // Else the next plan would replace the imported prompt: delete it, create another.
+    if block.id() != id {
+        // Else the next plan would replace the imported object: delete it, create another.
         return Err(format!(
-            "`{address}` has the id `{}` in the configuration, not `{id}`; set `id = \"{id}\"` in its block, so that plan does not replace the imported prompt",
-            block.spec.id
+            "`{address}` has the id `{}` in the configuration, not `{id}`; set `{} = \"{id}\"` in its block, so that plan does not replace the imported {name}",
+            block.id(),
+            kind.id_attribute()
         )
         .into());
     }
@@ -118,52 +128,48 @@ async fn one(args: &Args, address: &str, id: &str, out: &mut Output) -> Result<i
     .await?;
     let client = &remote.client;
     if !edit.in_flight.is_empty() {
-        let live = client.list_prompts(&|_, _| {}).await?;
+        let live = genesys::read_all(client, &|_, _| {}).await?;
         edit.settle(&live, client.connection().client_id());
     }
-    if let Some(there) = edit.state.resources.get(address) {
+    if let Some(there) = edit.state.resources.get(&address) {
         return Err(format!(
-            "`{address}` is already in the state, managing prompt id `{}`; to import another prompt there, `assistform state rm {address}` first",
+            "`{address}` is already in the state, managing {name} id `{}`; to import another {name} there, `assistform state rm {address}` first",
             there.id
         )
         .into());
     }
-    if let Some(other) = edit.state.address_of(id) {
-        return Err(format!("prompt id `{id}` is already managed as `{other}`").into());
+    if let Some(other) = edit.state.address_of(name, id) {
+        return Err(format!("{name} id `{id}` is already managed as `{other}`").into());
     }
-    let Some(prompt) = client.get_prompt(id).await? else {
+    let Some(live) = kind.get(client, id).await? else {
         return Err(format!(
-            "there is no prompt with id `{id}` in the org ({})",
+            "there is no {name} with id `{id}` in the org ({})",
             client.connection().describe()
         )
         .into());
     };
     edit.state.resources.insert(
-        address.to_owned(),
+        address.clone(),
         Resource {
             id: id.to_owned(),
-            version: prompt.version,
-            attributes: prompt.spec.to_values(),
+            version: live.version,
+            attributes: live.values,
             prevent_destroy: block.lifecycle.prevent_destroy,
-            depends_on: block
-                .depends_on
-                .iter()
-                .map(|d| format!("prompt.{}", d.label))
-                .collect(),
-            sensitive: block.sensitive.iter().map(|f| f.hcl_path()).collect(),
+            depends_on: block.depends_on.iter().map(|d| d.address.clone()).collect(),
+            sensitive: block.sensitive.iter().cloned().collect(),
         },
     );
     let client_id = client.connection().client_id().to_owned();
     edit.commit(
         &args.state_dir,
         "import",
-        vec![address.to_owned()],
+        vec![address.to_string()],
         Some(&client_id),
     )?;
     drop(lock);
     out.stdout(&format!(
-        "Imported prompt `{id}` (version {}) as {address}. Nothing was changed in Genesys.\nRun `assistform plan` to see any difference between the configuration and the imported prompt.\n",
-        prompt.version
+        "Imported {name} `{id}` (version {}) as {address}. Nothing was changed in Genesys.\nRun `assistform plan` to see any difference between the configuration and the imported {name}.\n",
+        live.version
     ));
     Ok(exit::OK)
 }
@@ -188,7 +194,7 @@ async fn all(args: &Args, file: &Path, out: &mut Output) -> Result<i32, Error> {
         lineage: String::new(),
         ..State::default()
     });
-    // An apply that died may have created prompts its journal records: they are ours.
+    // An apply that died may have created objects its journal records: they are ours.
     let in_flight = journal::fold(&mut state, &journal::read(&args.state_dir)?);
     let remote = connect(
         &args.connect,
@@ -197,7 +203,7 @@ async fn all(args: &Args, file: &Path, out: &mut Output) -> Result<i32, Error> {
         &args.state_dir,
     )
     .await?;
-    let live = remote.client.list_prompts(&|_, _| {}).await?;
+    let live = genesys::read_all(&remote.client, &|_, _| {}).await?;
     journal::settle(
         &mut state,
         &in_flight,
@@ -206,43 +212,65 @@ async fn all(args: &Args, file: &Path, out: &mut Output) -> Result<i32, Error> {
     );
 
     let (mut managed, mut filtered) = (0, 0);
-    let adopt: Vec<RemotePrompt> = live
-        .into_iter()
-        .filter(|p| {
-            let keep_managed = state.address_of(&p.spec.id).is_none();
-            let keep_filter = filter.as_ref().is_none_or(|f| f.is_match(&p.spec.id));
-            managed += usize::from(!keep_managed);
-            filtered += usize::from(keep_managed && !keep_filter);
-            keep_managed && keep_filter
+    let adopt: Vec<(&'static dyn Kind, Vec<Live>)> = crate::kinds::all()
+        .iter()
+        .map(|&kind| {
+            let objects = live
+                .iter()
+                .filter(|(k, _)| *k == kind.name())
+                .map(|(_, l)| l)
+                .filter(|l| {
+                    let keep_managed = state.address_of(kind.name(), &l.id).is_none();
+                    let keep_filter = filter.as_ref().is_none_or(|f| f.is_match(&l.id));
+                    managed += usize::from(!keep_managed);
+                    filtered += usize::from(keep_managed && !keep_filter);
+                    keep_managed && keep_filter
+                })
+                .cloned()
+                .collect();
+            (kind, objects)
         })
         .collect();
-    let skipped = skipped(managed, filtered);
-    if adopt.is_empty() {
+    let noun = noun(
+        adopt
+            .iter()
+            .filter(|(_, o)| !o.is_empty())
+            .map(|(k, _)| k.name()),
+    );
+    let skipped = skipped(managed, filtered, noun);
+    let n: usize = adopt.iter().map(|(_, o)| o.len()).sum();
+    if n == 0 {
         out.stdout(&format!(
-            "No prompts to import{skipped}; `{}` was not written.\n",
+            "No {noun}s to import{skipped}; `{}` was not written.\n",
             file.display()
         ));
         return Ok(exit::OK);
     }
-    write_private(file, &import::generate(&adopt), args.force)?;
+    let text: String = adopt
+        .iter()
+        .filter(|(_, o)| !o.is_empty())
+        .map(|(kind, objects)| import::generate(*kind, objects))
+        .collect::<Vec<_>>()
+        .join("\n");
+    write_private(file, &text, args.force)?;
     let failing = adopt
         .iter()
-        .filter(|p| {
-            import::problems(&p.spec)
+        .flat_map(|(kind, objects)| objects.iter().map(move |o| (*kind, o)))
+        .filter(|(kind, o)| {
+            import::problems(*kind, o)
                 .iter()
                 .any(|f| f.severity == Severity::Error)
         })
         .count();
-    let n = adopt.len();
     let mut report = format!(
         "Wrote {} to {} (mode 0600: it holds the org's content verbatim){skipped}.\n",
-        count(n, "prompt"),
+        count(n, noun),
         file.display()
     );
     if failing > 0 {
         report.push_str(&format!(
             "Validation problems in {}: the comments above them say which; `assistform plan` reports them until they are fixed.\n",
-            count(failing, "prompt")
+            count(failing, noun)
         ));
     }
     report.push_str(&format!(
@@ -253,10 +281,10 @@ async fn all(args: &Args, file: &Path, out: &mut Output) -> Result<i32, Error> {
     Ok(exit::OK)
 }
 
-fn skipped(managed: usize, filtered: usize) -> String {
+fn skipped(managed: usize, filtered: usize, noun: &str) -> String {
     let mut parts = Vec::new();
     if managed > 0 {
-        parts.push(format!("{} already managed", count(managed, "prompt")));
+        parts.push(format!("{} already managed", count(managed, noun)));
     }
     if filtered > 0 {
         parts.push(format!("{filtered} not matching `--filter`"));

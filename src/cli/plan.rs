@@ -90,7 +90,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         let progress = super::progress::Refresh::new();
         let show = |done, total| progress.show(done, total);
         let (live, org) = tokio::join!(
-            remote.client.list_prompts(&show),
+            crate::kinds::genesys::read_all(&remote.client, &show),
             remote.client.organization()
         );
         progress.clear();
@@ -156,9 +156,9 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
 /// its `phone_regions`, or the org's country adds nothing.
 pub(super) fn org_phone_findings(
     config: &Config,
-    org: &crate::model::Organization,
+    org: &crate::org::Organization,
 ) -> Option<(Config, Vec<Diagnostic>)> {
-    use crate::validate::pii::PhoneRegions;
+    use crate::pii::PhoneRegions;
     let regions = PhoneRegions::for_country(org.default_country_code.as_deref());
     if config.phone_regions.is_some() || regions == PhoneRegions::north_america() {
         return None;

@@ -67,7 +67,7 @@ impl Progress {
         };
         match event {
             Event::Started { address, action } => {
-                format!("{}: {}…", paint("1", address), doing(*action))
+                format!("{}: {}…", paint("1", &address.to_string()), doing(*action))
             }
             Event::Finished(r) => match &r.status {
                 Status::Done => {
@@ -77,7 +77,7 @@ impl Progress {
                         .unwrap_or_default();
                     format!(
                         "{}: {} ({}{version}, {} ms)",
-                        paint("1", &r.address),
+                        paint("1", &r.address.to_string()),
                         paint("32", done(r.action)),
                         r.http_status
                             .map_or_else(|| "read back".to_owned(), |s| s.to_string()),
@@ -86,30 +86,30 @@ impl Progress {
                 }
                 Status::Failed(why) => format!(
                     "{}: {} {why}",
-                    paint("1", &r.address),
+                    paint("1", &r.address.to_string()),
                     paint("31", "failed:")
                 ),
                 Status::Skipped(why) => format!(
                     "{}: {} because {why}",
-                    paint("1", &r.address),
+                    paint("1", &r.address.to_string()),
                     paint("33", "skipped")
                 ),
                 Status::Unknown(why) => format!(
                     "{}: {} {why}",
-                    paint("1", &r.address),
+                    paint("1", &r.address.to_string()),
                     paint("33", "outcome unknown:")
                 ),
             },
             Event::Undone {
                 address,
                 result: Ok(()),
-            } => format!("{}: {}", paint("1", address), paint("33", "undone")),
+            } => format!("{}: {}", paint("1", &address.to_string()), paint("33", "undone")),
             Event::Undone {
                 address,
                 result: Err(why),
             } => format!(
                 "{}: {} {why}",
-                paint("1", address),
+                paint("1", &address.to_string()),
                 paint("31", "could not be undone:")
             ),
         }
@@ -138,7 +138,7 @@ fn json_line(event: &Event) -> String {
             json!({"type": "undo", "address": address, "ok": result.is_ok(), "detail": result.err()})
         }
     };
-    crate::validate::pii::mask_text(&value.to_string(), &[])
+    crate::pii::mask_text(&value.to_string(), &[])
 }
 
 fn doing(action: Action) -> &'static str {
@@ -173,7 +173,7 @@ pub fn outcome(status: &Status) -> &'static str {
 /// The audit record of one change.
 pub fn audit_change(r: &ChangeReport) -> AuditEvent {
     AuditEvent::Change {
-        address: r.address.clone(),
+        address: r.address.to_string(),
         prompt_id: r.id.clone(),
         action: serde_json::to_value(r.action)
             .ok()

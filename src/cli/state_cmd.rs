@@ -9,11 +9,12 @@ use clap::Subcommand;
 
 use super::{Error, Output, exit};
 use crate::audit::{self, AuditLog, Event};
-use crate::import::hcl::{Extras, prompt_block};
-use crate::import::labels::is_label;
+use crate::import::hcl::{self, Extras};
+use crate::kind::{Address, LiveSet, values};
+use crate::kinds::{noun, parse_address};
+use crate::pii::mask_text;
 use crate::state::{self, State, StateLock, journal};
 use crate::suggest::did_you_mean;
-use crate::validate::pii::mask_text;
 
 /// Read or edit the state: which prompts assistform manages, under which addresses.
 #[derive(Debug, clap::Args)]
@@ -115,10 +116,19 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
 fn list(dir: &Path, id: Option<&str>, out: &mut Output) -> Result<i32, Error> {
     let state = current(dir)?;
     match id {
-        Some(id) => match state.address_of(id) {
-            Some(address) => out.stdout(&format!("{address}\n")),
-            None => return Err(format!("no address in the state manages prompt id `{id}`").into()),
-        },
+        Some(id) => {
+            let found: String = state
+                .resources
+                .iter()
+                .filter(|(_, r)| r.id == id)
+                .map(|(a, _)| format!("{a}\n"))
+                .collect();
+            if found.is_empty() {
+                let noun = noun(crate::kinds::all().iter().map(|k| k.name()));
+                return Err(format!("no address in the state manages {noun} id `{id}`").into());
+            }
+            out.stdout(&found);
+        }
         None => {
             let addresses: String = state.resources.keys().map(|a| format!("{a}\n")).collect();
             out.stdout(&addresses);
@@ -128,33 +138,23 @@ fn list(dir: &Path, id: Option<&str>, out: &mut Output) -> Result<i32, Error> {
 }
 
 fn show(dir: &Path, address: &str, out: &mut Output) -> Result<i32, Error> {
-    let label = label_of(address)?;
+    let address = parse_address(address)?;
+    let kind = crate::kinds::find(address.kind()).ok_or("an unknown kind")?;
     let state = current(dir)?;
     let resource = state
         .resources
-        .get(address)
-        .ok_or_else(|| missing(address, &state))?;
-    let mut spec = resource
-        .spec()
-        .map_err(|e| format!("the state entry for `{address}` cannot be read: {e}"))?;
+        .get(&address)
+        .ok_or_else(|| missing(&address, &state))?;
     // PII is masked as well: values typed into the configuration, or recorded from
     // the console by `apply --refresh-only`, come from no sensitive variable.
-    for text in [
-        &mut spec.name,
-        &mut spec.description,
-        &mut spec.display.content,
-    ] {
-        *text = mask_text(text, &[]);
-    }
-    for c in &mut spec.trigger.conditions {
-        c.value = mask_text(&c.value, &[]);
-    }
+    let mut shown = resource.attributes.clone();
+    values::map_strings(&mut shown, &|s| mask_text(s, &[]));
     let extras = Extras {
         depends_on: &resource.depends_on,
         prevent_destroy: resource.prevent_destroy,
         sensitive: &resource.sensitive,
     };
-    let block = prompt_block(label, &spec, &extras);
+    let block = hcl::block(kind, address.label(), &shown, &extras);
     let block = crate::fmt::format(&block).unwrap_or(block);
     out.stdout(&format!(
         "# {address}: id `{}`, version {} (the attributes last applied)\n{block}",
@@ -164,9 +164,10 @@ fn show(dir: &Path, address: &str, out: &mut Output) -> Result<i32, Error> {
 }
 
 fn rm(dir: &Path, addresses: &[String], timeout: Duration, out: &mut Output) -> Result<i32, Error> {
-    for address in addresses {
-        label_of(address)?;
-    }
+    let addresses: BTreeSet<Address> = addresses
+        .iter()
+        .map(|a| parse_address(a))
+        .collect::<Result<_, _>>()?;
     let lock = StateLock::acquire(dir, "state rm", timeout)?;
     let mut edit = Edit::begin(dir)?;
     if let Some(address) = addresses
@@ -175,26 +176,27 @@ fn rm(dir: &Path, addresses: &[String], timeout: Duration, out: &mut Output) -> 
     {
         return Err(missing(address, &edit.state).into());
     }
-    let addresses: Vec<String> = addresses
-        .iter()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .cloned()
-        .collect();
     let mut report = String::new();
     for address in &addresses {
         if let Some(resource) = edit.state.resources.remove(address) {
             report.push_str(&format!(
-                "Removed {address} (prompt id `{}`) from the state.\n",
+                "Removed {address} ({} id `{}`) from the state.\n",
+                address.kind(),
                 resource.id
             ));
         }
     }
-    edit.commit(dir, "state rm", addresses, None)?;
+    let noun = noun(addresses.iter().map(Address::kind));
+    edit.commit(
+        dir,
+        "state rm",
+        addresses.iter().map(ToString::to_string).collect(),
+        None,
+    )?;
     drop(lock);
-    report.push_str(
-        "Nothing was deleted in Genesys: the prompts stay there, no longer managed by assistform.\nRemove their blocks from the configuration too, or `assistform plan` will refuse to create prompts that already exist.\n",
-    );
+    report.push_str(&format!(
+        "Nothing was deleted in Genesys: the {noun}s stay there, no longer managed by assistform.\nRemove their blocks from the configuration too, or `assistform plan` will refuse to create {noun}s that already exist.\n",
+    ));
     out.stdout(&report);
     Ok(exit::OK)
 }
@@ -206,58 +208,50 @@ fn mv(
     timeout: Duration,
     out: &mut Output,
 ) -> Result<i32, Error> {
-    label_of(source)?;
-    let new_label = label_of(destination)?;
+    let source = parse_address(source)?;
+    let destination = parse_address(destination)?;
     let lock = StateLock::acquire(dir, "state mv", timeout)?;
     let mut edit = Edit::begin(dir)?;
     let state = &mut edit.state;
-    if let Some(there) = state.resources.get(destination) {
+    let kind = source.kind();
+    if let Some(there) = state.resources.get(&destination) {
         return Err(format!(
-            "`{destination}` is already in the state (prompt id `{}`); `assistform state rm {destination}` first, or choose another address",
+            "`{destination}` is already in the state ({} id `{}`); `assistform state rm {destination}` first, or choose another address",
+            destination.kind(),
             there.id
         )
         .into());
     }
-    let resource = state
+    let id = state
         .resources
-        .remove(source)
-        .ok_or_else(|| missing(source, state))?;
-    let id = resource.id.clone();
-    state.resources.insert(destination.to_owned(), resource);
-    // Deletes run in the reverse order of these, after their blocks are gone.
-    for other in state.resources.values_mut() {
-        for dep in &mut other.depends_on {
-            if dep == source {
-                destination.clone_into(dep);
-            }
-        }
-    }
+        .get(&source)
+        .ok_or_else(|| missing(&source, state))?
+        .id
+        .clone();
+    // Deletes run in the reverse order of `depends_on`, after their blocks are
+    // gone: the rename rewrites them too.
+    state.rename(&source, &destination).map_err(|e| {
+        format!("cannot move `{source}` to `{destination}`: {e}")
+    })?;
     edit.commit(
         dir,
         "state mv",
-        vec![source.to_owned(), destination.to_owned()],
+        vec![source.to_string(), destination.to_string()],
         None,
     )?;
     drop(lock);
     out.stdout(&format!(
-        "Moved {source} to {destination} (prompt id `{id}`); nothing was changed in Genesys.\nRename its block to `prompt \"{new_label}\"` (and references to it) if not done yet: `assistform plan` then shows no change for it.\n"
+        "Moved {source} to {destination} ({kind} id `{id}`); nothing was changed in Genesys.\nRename its block to `{} \"{}\"` (and references to it) if not done yet: `assistform plan` then shows no change for it.\n",
+        destination.kind(),
+        destination.label()
     ));
     Ok(exit::OK)
 }
 
-/// The label of `address`, or why it is not a prompt address.
-pub(super) fn label_of(address: &str) -> Result<&str, Error> {
-    address
-        .strip_prefix("prompt.")
-        .filter(|l| is_label(l))
-        .ok_or_else(|| {
-            format!("`{address}` is not a prompt address: an address is `prompt.<label>`, the label a letter or `_` then letters, digits, `_` and `-`").into()
-        })
-}
-
 /// The error for an address the state does not hold, with the nearest it does.
-fn missing(address: &str, state: &State) -> String {
-    let hint = did_you_mean(address, state.resources.keys().map(String::as_str))
+fn missing(address: &Address, state: &State) -> String {
+    let held: Vec<String> = state.resources.keys().map(ToString::to_string).collect();
+    let hint = did_you_mean(&address.to_string(), held.iter().map(String::as_str))
         .map(|s| format!("; did you mean `{s}`?"))
         .unwrap_or_else(|| "; `assistform state list` shows what it holds".to_owned());
     format!("`{address}` is not in the state{hint}")
@@ -277,9 +271,9 @@ pub(super) struct Edit {
     pub in_flight: Vec<journal::InFlight>,
     entries: Vec<journal::Entry>,
     /// The addresses the state held before the journal was folded in.
-    existed: Vec<String>,
+    existed: Vec<Address>,
     /// The addresses of writes in flight that [`Edit::settle`] settled.
-    settled: Vec<String>,
+    settled: Vec<Address>,
 }
 
 impl Edit {
@@ -316,7 +310,7 @@ impl Edit {
 
     /// Settles the writes in flight by `live`, what Genesys holds (see
     /// [`journal::settle`]).
-    pub fn settle(&mut self, live: &[crate::model::RemotePrompt], client_id: &str) {
+    pub fn settle(&mut self, live: &LiveSet, client_id: &str) {
         self.settled = journal::settle(&mut self.state, &self.in_flight, live, client_id);
     }
 
@@ -338,7 +332,7 @@ impl Edit {
             .filter(|f| self.settled.contains(&f.address))
             .collect();
         let owed = crate::apply::recovery::owed_lines(dir, &self.entries, &settled, &|a| {
-            self.existed.iter().any(|e| e == a)
+            self.existed.contains(a)
         })?;
         let log = AuditLog::open_keyed(
             dir,

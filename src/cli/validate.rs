@@ -53,15 +53,11 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
     } else {
         render_all(&diagnostics, &config, out);
         if errors == 0 {
-            let noun = if config.prompts.len() == 1 {
-                "prompt"
-            } else {
-                "prompts"
-            };
+            let noun = resource_noun(&config);
             out.stdout(&format!(
                 "{} The configuration is valid ({} {noun}{}).\n",
                 out.paint("1;32", "Success!"),
-                config.prompts.len(),
+                config.resources.len(),
                 plural(warnings, "warning", ", ")
             ));
         } else {
@@ -97,5 +93,17 @@ fn plural(n: usize, noun: &str, sep: &str) -> String {
         String::new()
     } else {
         format!("{sep}{}", count(n, noun))
+    }
+}
+
+/// What the configuration holds, counted: `prompt`/`prompts` when every block is of
+/// one kind (or of the first kind, when there are none), `resource`/`resources`
+/// when kinds are mixed.
+fn resource_noun(config: &crate::config::Config) -> String {
+    let name = crate::kinds::noun(config.resources.iter().map(|r| r.kind.name()));
+    if config.resources.len() == 1 {
+        name.to_owned()
+    } else {
+        format!("{name}s")
     }
 }

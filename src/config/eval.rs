@@ -52,7 +52,7 @@ pub(super) fn references(expr: &Expression) -> Vec<Reference> {
 
 /// The values `var.*` and `local.*` stand for, and which of them are sensitive.
 #[derive(Default)]
-pub(super) struct Scope {
+pub struct Scope {
     vars: BTreeMap<String, Value>,
     locals: BTreeMap<String, Value>,
     /// Declared names whose value is unknown (missing or in error): references to
@@ -107,7 +107,7 @@ impl Scope {
     }
 
     /// Evaluates `expr`, written in `file`. Problems become diagnostics and `None`.
-    pub fn evaluate(
+    pub(in crate::config) fn evaluate(
         &self,
         expr: &Expression,
         file: usize,

@@ -2,8 +2,8 @@
 //! variables and locals, and decode the blocks into typed values that remember where
 //! in the source each one came from.
 
-mod decode;
-mod eval;
+pub(crate) mod decode;
+pub(crate) mod eval;
 mod files;
 mod size;
 
@@ -15,16 +15,17 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, SourceFile, SourceRange};
-use crate::model::PromptSpec;
-use crate::validate::pii::PhoneRegions;
-use crate::validate::{Field, OrgSettings};
+use crate::kind::{Address, Kind};
+use crate::org::OrgSettings;
+use crate::pii::PhoneRegions;
 
 /// A configuration directory, decoded. Produced even when some blocks had errors, so
 /// that validation can report every problem in one run.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     pub sources: Vec<SourceFile>,
-    pub prompts: Vec<PromptConfig>,
+    /// Every resource block, of every kind, in the order they are written.
+    pub resources: Vec<ResourceConfig>,
     pub genesys: GenesysSettings,
     pub validation: OrgSettings,
     /// The `validation` block's `phone_regions`; when absent, the org's country
@@ -35,10 +36,10 @@ pub struct Config {
     pub moves: Vec<Moved>,
 }
 
-/// An `import` block: adopt the existing prompt `id` as `prompt.<to>`.
+/// An `import` block: adopt the existing object `id` as `to`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Import {
-    pub to: String,
+    pub to: Address,
     pub id: String,
     /// Where `id` is written.
     pub location: Located,
@@ -46,11 +47,11 @@ pub struct Import {
     pub target: Located,
 }
 
-/// A `moved` block: the prompt once addressed `prompt.<from>` is now `prompt.<to>`.
+/// A `moved` block: the object once addressed `from` is now `to`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Moved {
-    pub from: String,
-    pub to: String,
+    pub from: Address,
+    pub to: Address,
     pub location: Located,
 }
 
@@ -111,8 +112,8 @@ pub enum HookTarget {
 }
 
 impl Config {
-    pub fn prompt(&self, label: &str) -> Option<&PromptConfig> {
-        self.prompts.iter().find(|p| p.label == label)
+    pub fn resource(&self, address: &Address) -> Option<&ResourceConfig> {
+        self.resources.iter().find(|r| r.address == *address)
     }
 
     pub fn range(&self, located: &Located) -> SourceRange {
@@ -127,36 +128,43 @@ pub struct GenesysSettings {
     pub api_url: Option<String>,
 }
 
-/// One `prompt` block.
+/// One resource block: its kind's values, and where each was written.
 #[derive(Clone, Debug)]
-pub struct PromptConfig {
-    pub label: String,
-    pub spec: PromptSpec,
+pub struct ResourceConfig {
+    pub kind: &'static dyn Kind,
+    pub address: Address,
+    /// The attributes in HCL names, shaped as the kind's schema ([`crate::kind::values`]).
+    pub values: serde_json::Value,
     pub depends_on: Vec<Dependency>,
     pub lifecycle: Lifecycle,
-    /// Fields whose value derives from a sensitive variable: shown as `(sensitive)`.
-    pub sensitive: BTreeSet<Field>,
-    /// Fields that failed to decode (and were already reported): rules skip them.
-    pub incomplete: BTreeSet<Field>,
-    /// The block's label, where a problem with the prompt as a whole is shown.
+    /// Attribute paths whose value derives from a sensitive variable: shown as
+    /// `(sensitive)`.
+    pub sensitive: BTreeSet<String>,
+    /// Attribute paths that failed to decode (and were already reported): rules
+    /// skip them.
+    pub incomplete: BTreeSet<String>,
+    /// The block's label, where a problem with the object as a whole is shown.
     pub location: Located,
-    pub fields: BTreeMap<Field, Located>,
+    /// Where each attribute path is written.
+    pub fields: BTreeMap<String, Located>,
 }
 
-impl PromptConfig {
-    pub fn address(&self) -> String {
-        format!("prompt.{}", self.label)
+impl ResourceConfig {
+    /// Where the attribute at `path` is written, or the block's label when it was
+    /// left out.
+    pub fn field_location(&self, path: &str) -> &Located {
+        self.fields.get(path).unwrap_or(&self.location)
     }
 
-    /// Where `field` is written, or the block's label when it was left out.
-    pub fn field_location(&self, field: Field) -> &Located {
-        self.fields.get(&field).unwrap_or(&self.location)
+    /// The id the configuration sets.
+    pub fn id(&self) -> &str {
+        crate::kind::id_of(self.kind, &self.values).unwrap_or_default()
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dependency {
-    pub label: String,
+    pub address: Address,
     pub location: Located,
 }
 
@@ -263,7 +271,7 @@ pub fn load(dir: &Path, inputs: &VarInputs) -> Result<Loaded, LoadError> {
     Ok(Loaded {
         config: Config {
             sources,
-            prompts: decoded.prompts,
+            resources: decoded.resources,
             genesys: decoded.genesys,
             validation: decoded.validation,
             phone_regions: decoded.phone_regions,

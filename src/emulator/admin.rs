@@ -16,8 +16,8 @@ use super::holds::{Arm, Verdict};
 use super::prompts::invalid_id;
 use super::state::Shared;
 use super::wire::PromptBody;
-use crate::model;
-use crate::validate::OrgSettings;
+use crate::kinds::prompt::model;
+use crate::org::OrgSettings;
 
 /// Who a seeded prompt was last modified by, when the seed does not say.
 const SEED_AUTHOR: &str = "emulator";

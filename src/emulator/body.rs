@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
 
 use super::error::ApiError;
-use crate::model::RemotePrompt;
+use crate::kinds::prompt::model::RemotePrompt;
 
 /// The largest request body accepted on `/api/v2`.
 pub(crate) const MAX_BODY: usize = 1024 * 1024;

@@ -14,9 +14,10 @@ use super::error::ApiError;
 use super::state::Shared;
 use super::store::{PROMPTS_PATH, Refusal};
 use super::wire::PromptBody;
-use crate::model::{self, RemotePrompt};
-use crate::validate::pii::PhoneRegions;
-use crate::validate::{Severity, check_prompt};
+use crate::kinds::prompt::model::{self, RemotePrompt};
+use crate::pii::PhoneRegions;
+use crate::diagnostic::Severity;
+use crate::kinds::prompt::checks::check_prompt;
 
 const DEFAULT_PAGE_SIZE: usize = 25;
 const MAX_PAGE_SIZE: usize = 500;
@@ -239,7 +240,7 @@ fn refused(refusal: Refusal, id: &str) -> ApiError {
 }
 
 /// A 400 with one entry per error the validator found; warnings pass.
-fn invalid(findings: &[crate::validate::Finding]) -> Result<(), ApiError> {
+fn invalid(findings: &[crate::kinds::prompt::checks::Finding]) -> Result<(), ApiError> {
     let errors: Vec<ApiError> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)

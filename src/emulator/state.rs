@@ -11,7 +11,7 @@ use super::limits::RateLimiter;
 use super::stats::Stats;
 use super::store::{self, Org, Persister};
 use super::{EmulatorError, EmulatorOptions};
-use crate::validate::OrgSettings;
+use crate::org::OrgSettings;
 
 #[derive(Debug)]
 pub(crate) struct Shared {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::EmulatorError;
 use super::body::Prompts;
-use crate::model::{ModifiedBy, PromptSpec, RemotePrompt};
+use crate::kinds::prompt::model::{ModifiedBy, PromptSpec, RemotePrompt};
 
 pub(crate) const FORMAT_VERSION: u64 = 1;
 

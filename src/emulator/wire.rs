@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use crate::model::{self, PromptSpec};
+use crate::kinds::prompt::model::{self, PromptSpec};
 
 /// A PUT body: the prompt, `version` as the precondition, and the server-owned
 /// fields, which are accepted (a client may send back what it read) and ignored.

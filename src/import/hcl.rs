@@ -1,9 +1,12 @@
-//! Prompt values → HCL source that the configuration reads back to the very same
-//! values: every string is escaped so that nothing in it is taken for a template.
+//! Values → HCL source that the configuration reads back to the very same values:
+//! every string is escaped so that nothing in it is taken for a template.
 
 use std::fmt::Write;
 
-use crate::model::PromptSpec;
+use serde_json::Value;
+
+use crate::kind::schema::{NestedBlock, Nesting, Schema, Type};
+use crate::kind::{Address, Kind};
 
 /// `value` as an HCL quoted string.
 ///
@@ -81,12 +84,11 @@ fn escape_templates(line: &str) -> String {
     line.replace("${", "$${").replace("%{", "%%{")
 }
 
-/// What a block shows beside the prompt's attributes: the state's record of
+/// What a block shows beside the object's attributes: the state's record of
 /// `depends_on`, `prevent_destroy`, and which values came from sensitive variables.
 #[derive(Clone, Debug, Default)]
 pub struct Extras<'a> {
-    /// Addresses, `prompt.<label>`.
-    pub depends_on: &'a [String],
+    pub depends_on: &'a [Address],
     pub prevent_destroy: bool,
     /// Attribute paths (`display.content`, `trigger.condition[0].value`) shown as
     /// `(sensitive value)`, as Terraform shows them: the block then no longer reads
@@ -94,72 +96,78 @@ pub struct Extras<'a> {
     pub sensitive: &'a [String],
 }
 
-impl Extras<'_> {
-    /// `rendered`, unless the attribute at `path` is sensitive.
-    fn shown(&self, path: &str, rendered: String) -> String {
-        if self.sensitive.iter().any(|s| s == path) {
-            "(sensitive value)".to_owned()
-        } else {
-            rendered
-        }
-    }
-}
-
-/// A `prompt "<label>" { … }` block holding every attribute of `spec`, laid out as
-/// `assistform fmt` lays it out.
-pub fn prompt_block(label: &str, spec: &PromptSpec, extras: &Extras) -> String {
-    let mut out = format!("prompt \"{label}\" {{\n");
-    let types: Vec<String> = spec.interaction_types.iter().map(|t| quote(t)).collect();
-    let shown = |path: &str, rendered: String| extras.shown(path, rendered);
-    let mut attrs = vec![
-        ("id", shown("id", quote(&spec.id))),
-        ("name", shown("name", quote(&spec.name))),
-        (
-            "description",
-            shown("description", quote(&spec.description)),
-        ),
-        ("status", shown("status", quote(&spec.status))),
-        (
-            "interaction_types",
-            shown("interaction_types", format!("[{}]", types.join(", "))),
-        ),
-    ];
+/// A `<kind> "<label>" { … }` block holding every attribute of `values`, in the
+/// kind's schema order, laid out as `assistform fmt` lays it out.
+pub fn block(kind: &dyn Kind, label: &str, values: &Value, extras: &Extras) -> String {
+    let mut out = format!("{} \"{label}\" {{\n", kind.name());
+    let schema = kind.schema();
+    let mut attrs = attributes(schema, values, "", "  ", extras);
     if !extras.depends_on.is_empty() {
-        attrs.push(("depends_on", format!("[{}]", extras.depends_on.join(", "))));
+        let list: Vec<String> = extras.depends_on.iter().map(ToString::to_string).collect();
+        attrs.push(("depends_on", format!("[{}]", list.join(", "))));
     }
     aligned(&mut out, "  ", &attrs);
-    out.push_str("\n  trigger {\n");
-    let kind = shown("trigger.type", quote(&spec.trigger.kind));
-    aligned(&mut out, "    ", &[("type", kind)]);
-    for (i, c) in spec.trigger.conditions.iter().enumerate() {
-        out.push_str("    condition {\n");
-        let path = |name: &str| format!("trigger.condition[{i}].{name}");
-        let attrs = [
-            ("field", shown(&path("field"), quote(&c.field))),
-            ("operator", shown(&path("operator"), quote(&c.operator))),
-            ("value", shown(&path("value"), quote(&c.value))),
-        ];
-        aligned(&mut out, "      ", &attrs);
-        out.push_str("    }\n");
+    for nested in schema.blocks {
+        out.push('\n');
+        blocks(&mut out, nested, values, "", "  ", extras);
     }
-    out.push_str("  }\n\n  display {\n");
-    let content =
-        heredoc(&spec.display.content, "    ").unwrap_or_else(|| quote(&spec.display.content));
-    let attrs = [
-        ("type", shown("display.type", quote(&spec.display.kind))),
-        ("content", shown("display.content", content)),
-        (
-            "timeout_ms",
-            shown("display.timeout_ms", spec.display.timeout_ms.to_string()),
-        ),
-    ];
-    aligned(&mut out, "    ", &attrs);
-    out.push_str("  }\n");
     if extras.prevent_destroy {
         out.push_str("\n  lifecycle {\n    prevent_destroy = true\n  }\n");
     }
     out.push_str("}\n");
     out
+}
+
+/// Each `nested` block `values` holds, at `indent`; blocks inside it follow its
+/// attributes directly.
+fn blocks(out: &mut String, nested: &NestedBlock, values: &Value, prefix: &str, indent: &str, extras: &Extras) {
+    let items = values.get(nested.name).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    for (i, item) in items.iter().enumerate() {
+        let path = match nested.nesting {
+            Nesting::Single => format!("{prefix}{}.", nested.name),
+            Nesting::List => format!("{prefix}{}[{i}].", nested.name),
+        };
+        let inner = format!("{indent}  ");
+        let _ = writeln!(out, "{indent}{} {{", nested.name);
+        let attrs = attributes(&nested.schema, item, &path, &inner, extras);
+        aligned(out, &inner, &attrs);
+        for deeper in nested.schema.blocks {
+            blocks(out, deeper, item, &path, &inner, extras);
+        }
+        let _ = writeln!(out, "{indent}}}");
+    }
+}
+
+fn attributes(schema: &Schema, values: &Value, prefix: &str, indent: &str, extras: &Extras) -> Vec<(&'static str, String)> {
+    schema
+        .attributes
+        .iter()
+        .map(|attr| {
+            let path = format!("{prefix}{}", attr.name);
+            let v = values.get(attr.name);
+            let text = || v.and_then(Value::as_str).unwrap_or("");
+            let rendered = match attr.ty {
+                Type::String if attr.lines => heredoc(text(), indent).unwrap_or_else(|| quote(text())),
+                Type::String => quote(text()),
+                Type::Number => v.and_then(Value::as_u64).unwrap_or(0).to_string(),
+                Type::Strings => {
+                    let items: Vec<String> = v
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .map(|s| quote(s.as_str().unwrap_or("")))
+                        .collect();
+                    format!("[{}]", items.join(", "))
+                }
+            };
+            let shown = if extras.sensitive.contains(&path) {
+                "(sensitive value)".to_owned()
+            } else {
+                rendered
+            };
+            (attr.name, shown)
+        })
+        .collect()
 }
 
 /// `name = value` lines with the `=` aligned, as the formatter aligns them.

@@ -2,12 +2,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::{Action, Change, Drift, Plan};
-use crate::config::{Config, PromptConfig};
+use crate::config::{Config, ResourceConfig};
 use crate::diagnostic::Diagnostic;
-use crate::model::{PromptSpec, RemotePrompt};
+use crate::kind::{Address, Live, LiveSet, values};
 use crate::state::State;
 use crate::validate::dependency_graph;
 
@@ -15,8 +16,8 @@ use crate::validate::dependency_graph;
 pub struct Inputs<'a> {
     pub config: &'a Config,
     pub state: &'a State,
-    /// Every prompt in the org, as the list endpoint returned them.
-    pub live: &'a [RemotePrompt],
+    /// Every object in the org of every kind, as the list endpoints returned them.
+    pub live: &'a LiveSet,
     /// `--target` addresses: only these and what they depend on. Empty: everything.
     pub targets: &'a [String],
     pub refresh_only: bool,
@@ -24,26 +25,24 @@ pub struct Inputs<'a> {
     pub destroy: bool,
 }
 
-/// The plan, or every reason it cannot be made (each a diagnostic naming the prompt).
+/// The plan, or every reason it cannot be made (each a diagnostic naming the object).
 ///
 /// # Errors
 ///
-/// A prompt whose id exists in the org but is not managed; a change that
-/// `prevent_destroy` forbids; a `--target` that names no prompt.
+/// An object whose id exists in the org but is not managed; a change that
+/// `prevent_destroy` forbids; a `--target` that names nothing configured.
 pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
     let Inputs { config, live, .. } = *inputs;
-    let live: BTreeMap<&str, &RemotePrompt> =
-        live.iter().map(|p| (p.spec.id.as_str(), p)).collect();
     let mut errors = Vec::new();
     // Moves first: every later step sees the state under its new addresses.
     let mut state = inputs.state.clone();
-    let mut moved_from: BTreeMap<String, String> = BTreeMap::new();
+    let mut moved_from: BTreeMap<Address, Address> = BTreeMap::new();
     for m in &config.moves {
-        let (from, to) = (format!("prompt.{}", m.from), format!("prompt.{}", m.to));
-        if !state.resources.contains_key(&from) {
+        let (from, to) = (&m.from, &m.to);
+        if !state.resources.contains_key(from) {
             continue; // already moved, or never applied
         }
-        if state.resources.contains_key(&to) {
+        if state.resources.contains_key(to) {
             errors.push(
                 Diagnostic::error("moved.both", format!("cannot move `{from}` to `{to}`: both are in the state"))
                     .detail("Remove one of them from the state (`assistform state rm`), or the `moved` block.")
@@ -51,37 +50,26 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             );
             continue;
         }
-        let resource = state.resources.remove(&from).expect("checked above");
-        state.resources.insert(to.clone(), resource);
-        moved_from.insert(to, from);
+        if state.rename(from, to).is_ok() {
+            moved_from.insert(to.clone(), from.clone());
+        }
     }
     let state = &state;
-    let imports: BTreeMap<&str, &str> = config
+    let imports: BTreeMap<&Address, &str> = config
         .imports
         .iter()
-        .map(|i| (i.to.as_str(), i.id.as_str()))
+        .map(|i| (&i.to, i.id.as_str()))
         .collect();
     let mut changes = Vec::new();
     let mut drift = Vec::new();
 
     for (address, resource) in &state.resources {
-        let Ok(before) = resource.spec() else {
-            errors.push(
-                Diagnostic::error(
-                    "state.invalid",
-                    format!("the state entry for `{address}` cannot be read"),
-                )
-                .address(address),
-            );
-            continue;
-        };
-        let now = live.get(resource.id.as_str()).map(|p| &p.spec);
-        if now != Some(&before) {
+        let now = live.get(address.kind(), &resource.id);
+        if now.map(|l| &l.values) != Some(&resource.attributes) {
             drift.push(Drift {
                 address: address.clone(),
-                label: label_of(address),
-                before,
-                after: now.cloned(),
+                before: resource.attributes.clone(),
+                after: now.map(|l| l.values.clone()),
             });
         }
     }
@@ -89,19 +77,20 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
     let graph = dependency_graph(config);
     let order = graph
         .topological_order()
-        .unwrap_or_else(|_| (0..config.prompts.len()).collect());
+        .unwrap_or_else(|_| (0..config.resources.len()).collect());
     // A destroy plan keeps nothing of the configuration but its dependencies (for
     // the order of the deletes) and its `prevent_destroy`.
     let kept: &[usize] = if inputs.destroy { &[] } else { &order };
     for &i in kept {
-        let prompt = &config.prompts[i];
-        match plan_prompt(
-            prompt,
+        let resource = &config.resources[i];
+        let planned = Planning {
+            resource,
             state,
-            &live,
+            live,
             config,
-            imports.get(prompt.label.as_str()).copied(),
-        ) {
+        }
+        .change(imports.get(&resource.address).copied());
+        match planned {
             Ok(mut change) => {
                 change.moved_from = moved_from.get(&change.address).cloned();
                 changes.push(change);
@@ -115,13 +104,13 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         "it is no longer in the configuration"
     };
     for (address, resource) in state.resources.iter().rev() {
-        let configured = config.prompt(&label_of(address));
+        let configured = config.resource(address);
         if configured.is_some() && !inputs.destroy {
             continue;
         }
-        let now = live.get(resource.id.as_str());
+        let now = live.get(address.kind(), &resource.id);
         let protected =
-            resource.prevent_destroy || configured.is_some_and(|p| p.lifecycle.prevent_destroy);
+            resource.prevent_destroy || configured.is_some_and(|r| r.lifecycle.prevent_destroy);
         if protected && now.is_some() {
             errors.push(prevent_destroy_error(address, why));
             continue;
@@ -129,24 +118,19 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         // Deletes run in reverse dependency order: the configuration's, else the
         // state's record of it.
         let depends_on = match configured {
-            Some(p) => p
-                .depends_on
-                .iter()
-                .map(|d| format!("prompt.{}", d.label))
-                .collect(),
+            Some(r) => r.depends_on.iter().map(|d| d.address.clone()).collect(),
             None => resource.depends_on.clone(),
         };
         changes.push(Change {
             address: address.clone(),
-            label: label_of(address),
             action: if now.is_some() {
                 Action::Delete
             } else {
                 Action::NoOp
             },
-            before: now.map(|p| p.spec.clone()),
+            before: now.map(|l| l.values.clone()),
             after: None,
-            live_version: now.map(|p| p.version),
+            live_version: now.map(|l| l.version),
             depends_on,
             sensitive: resource.sensitive.clone(),
             prevent_destroy: false,
@@ -188,227 +172,231 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
     })
 }
 
-fn plan_prompt(
-    prompt: &PromptConfig,
-    state: &State,
-    live: &BTreeMap<&str, &RemotePrompt>,
-    config: &Config,
-    import: Option<&str>,
-) -> Result<Change, Box<Diagnostic>> {
-    let address = prompt.address();
-    let desired = &prompt.spec;
-    let mut change = Change {
-        address: address.clone(),
-        label: prompt.label.clone(),
-        action: Action::NoOp,
-        before: None,
-        after: Some(desired.clone()),
-        live_version: None,
-        depends_on: prompt
-            .depends_on
-            .iter()
-            .map(|d| format!("prompt.{}", d.label))
-            .collect(),
-        sensitive: prompt.sensitive.iter().map(|f| f.hcl_path()).collect(),
-        prevent_destroy: prompt.lifecycle.prevent_destroy,
-        importing: false,
-        moved_from: None,
-        reason: None,
-    };
-    let unmanaged = |id: &str| -> Option<Box<Diagnostic>> {
-        let found = live.get(id)?;
-        let diagnostic = match state.address_of(id) {
+/// One configured resource against the state and the org.
+struct Planning<'a> {
+    resource: &'a ResourceConfig,
+    state: &'a State,
+    live: &'a LiveSet,
+    config: &'a Config,
+}
+
+impl Planning<'_> {
+    fn change(&self, import: Option<&str>) -> Result<Change, Box<Diagnostic>> {
+        let Planning {
+            resource, state, ..
+        } = *self;
+        let address = &resource.address;
+        let id = resource.id();
+        let mut change = Change {
+            address: address.clone(),
+            action: Action::NoOp,
+            before: None,
+            after: Some(resource.values.clone()),
+            live_version: None,
+            depends_on: resource
+                .depends_on
+                .iter()
+                .map(|d| d.address.clone())
+                .collect(),
+            sensitive: resource.sensitive.iter().cloned().collect(),
+            prevent_destroy: resource.lifecycle.prevent_destroy,
+            importing: false,
+            moved_from: None,
+            reason: None,
+        };
+        let Some(managed) = state.resources.get(address) else {
+            if let Some(id) = import {
+                return self.importing(change, id);
+            }
+            if let Some(error) = self.unmanaged(id) {
+                return Err(error);
+            }
+            change.action = Action::Create;
+            return Ok(change);
+        };
+        if let Some(other) = import.filter(|other| *other != managed.id) {
+            return Err(Box::new(
+                Diagnostic::error("import.managed", format!("`{address}` is already managed, as {} `{}`", address.kind(), managed.id))
+                    .detail(format!("It cannot also import `{other}`. Remove the `import` block, or `assistform state rm {address}` first."))
+                    .address(address.to_string()),
+            ));
+        }
+        let Some(now) = self.live.get(address.kind(), &managed.id) else {
+            change.action = Action::Create;
+            change.reason =
+                Some("it was deleted outside assistform and will be created again".into());
+            return Ok(change);
+        };
+        if managed.id != id {
+            if resource.lifecycle.prevent_destroy {
+                return Err(Box::new(prevent_destroy_error(
+                    address,
+                    "its `id` changed, which replaces it",
+                )));
+            }
+            if let Some(error) = self.unmanaged(id) {
+                return Err(error);
+            }
+            change.action = Action::Replace;
+            change.before = Some(now.values.clone());
+            change.live_version = Some(now.version);
+            change.reason = Some(format!(
+                "its id changes from `{}` to `{id}`",
+                managed.id
+            ));
+            return Ok(change);
+        }
+        against_live(&mut change, resource, now);
+        Ok(change)
+    }
+
+    /// The error for creating `id` when the org already holds an object of that id
+    /// that this resource does not manage.
+    fn unmanaged(&self, id: &str) -> Option<Box<Diagnostic>> {
+        let resource = self.resource;
+        let address = &resource.address;
+        let kind = address.kind();
+        let found = self.live.get(kind, id)?;
+        let diagnostic = match self.state.address_of(kind, id) {
             // Typically a `state mv` whose block was not renamed (or the reverse).
             Some(other) => Diagnostic::error(
                 "plan.managed_elsewhere",
-                format!("prompt id `{id}` is already managed as `{other}`"),
+                format!("{kind} id `{id}` is already managed as `{other}`"),
             )
             .detail(format!(
-                "The state records this prompt under `{other}`, not `{address}`. Rename the block to `prompt \"{}\"`, or move the state entry back with `assistform state mv {other} {address}`.",
-                label_of(other)
+                "The state records this {kind} under `{other}`, not `{address}`. Rename the block to `{kind} \"{}\"`, or move the state entry back with `assistform state mv {other} {address}`.",
+                other.label()
             )),
-            None => Diagnostic::error(
-                "plan.unmanaged",
-                format!("prompt id `{id}` already exists in Genesys but is not managed by assistform"),
-            )
-            .detail(format!(
-                "Creating it would overwrite a prompt made outside this configuration (\"{}\", version {}). Import it into the state first, or choose another `id`.",
-                found.spec.name, found.version
-            )),
+            None => {
+                let name = values::get(&found.values, "name")
+                    .and_then(Value::as_str)
+                    .map(|n| format!("\"{n}\", "))
+                    .unwrap_or_default();
+                Diagnostic::error(
+                    "plan.unmanaged",
+                    format!("{kind} id `{id}` already exists in Genesys but is not managed by assistform"),
+                )
+                .detail(format!(
+                    "Creating it would overwrite a {kind} made outside this configuration ({name}version {}). Import it into the state first, or choose another `{}`.",
+                    found.version,
+                    resource.kind.id_attribute()
+                ))
+            }
         };
-        Some(Box::new(diagnostic.address(&address).range(Some(
-            config.range(prompt.field_location(crate::validate::Field::Id)),
-        ))))
-    };
-    let Some(resource) = state.resources.get(&address) else {
-        if let Some(id) = import {
-            return importing(change, prompt, id, state, live, config);
-        }
-        if let Some(error) = unmanaged(&desired.id) {
-            return Err(error);
-        }
-        change.action = Action::Create;
-        return Ok(change);
-    };
-    if let Some(id) = import.filter(|id| *id != resource.id) {
-        return Err(Box::new(
-            Diagnostic::error("import.managed", format!("`{address}` is already managed, as prompt `{}`", resource.id))
-                .detail(format!("It cannot also import `{id}`. Remove the `import` block, or `assistform state rm {address}` first."))
-                .address(&address),
-        ));
+        let at = resource.field_location(resource.kind.id_attribute());
+        Some(Box::new(
+            diagnostic
+                .address(address.to_string())
+                .range(Some(self.config.range(at))),
+        ))
     }
-    let Some(now) = live.get(resource.id.as_str()) else {
-        change.action = Action::Create;
-        change.reason = Some("it was deleted outside assistform and will be created again".into());
-        return Ok(change);
-    };
-    if resource.id != desired.id {
-        if prompt.lifecycle.prevent_destroy {
-            return Err(Box::new(prevent_destroy_error(
-                &address,
-                "its `id` changed, which replaces it",
-            )));
+
+    /// Adopting the live object `id` as `change`'s address: nothing to write when
+    /// it already matches the configuration, one versioned update when it does not.
+    fn importing(&self, mut change: Change, id: &str) -> Result<Change, Box<Diagnostic>> {
+        let address = &self.resource.address;
+        let kind = address.kind();
+        let at = self
+            .config
+            .imports
+            .iter()
+            .find(|i| i.to == *address)
+            .map(|i| self.config.range(&i.location));
+        if let Some(other) = self.state.address_of(kind, id) {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "import.managed",
+                    format!("{kind} `{id}` is already managed as `{other}`"),
+                )
+                .detail(format!(
+                    "It cannot be imported again into `{address}`; use a `moved` block to rename it."
+                ))
+                .range(at),
+            ));
         }
-        if let Some(error) = unmanaged(&desired.id) {
-            return Err(error);
-        }
-        change.action = Action::Replace;
-        change.before = Some(now.spec.clone());
-        change.live_version = Some(now.version);
-        change.reason = Some(format!(
-            "its id changes from `{}` to `{}`",
-            resource.id, desired.id
-        ));
-        return Ok(change);
+        let Some(now) = self.live.get(kind, id) else {
+            return Err(Box::new(
+                Diagnostic::error("import.missing", format!("cannot import {kind} `{id}`: Genesys has no {kind} with that id"))
+                    .detail("Check the id (`assistform import --all` lists what the org holds), or remove the `import` block.")
+                    .range(at),
+            ));
+        };
+        against_live(&mut change, self.resource, now);
+        change.importing = true;
+        Ok(change)
     }
-    against_live(&mut change, prompt, now);
-    Ok(change)
 }
 
-/// `change` as a comparison of the configuration with the live prompt: an update
+/// `change` as a comparison of the configuration with the live object: an update
 /// when they differ (outside `ignore_changes`), a no-op otherwise, carrying the live
 /// version that apply will write with.
-fn against_live(change: &mut Change, prompt: &PromptConfig, now: &RemotePrompt) {
-    let after = with_ignored(&prompt.spec, &now.spec, &prompt.lifecycle.ignore_changes);
-    change.action = if after == now.spec {
+fn against_live(change: &mut Change, resource: &ResourceConfig, now: &Live) {
+    let after = values::with_ignored(
+        &resource.values,
+        &now.values,
+        &resource.lifecycle.ignore_changes,
+    );
+    change.action = if after == now.values {
         Action::NoOp
     } else {
         Action::Update
     };
-    change.before = Some(now.spec.clone());
+    change.before = Some(now.values.clone());
     change.after = Some(after);
     change.live_version = Some(now.version);
 }
 
-/// Adopting the live prompt `id` as `change`'s address: nothing to write when it
-/// already matches the configuration, one versioned update when it does not.
-fn importing(
-    mut change: Change,
-    prompt: &PromptConfig,
-    id: &str,
-    state: &State,
-    live: &BTreeMap<&str, &RemotePrompt>,
-    config: &Config,
-) -> Result<Change, Box<Diagnostic>> {
-    let at = config
-        .imports
-        .iter()
-        .find(|i| i.to == prompt.label)
-        .map(|i| config.range(&i.location));
-    if let Some(other) = state.address_of(id) {
-        return Err(Box::new(
-            Diagnostic::error(
-                "import.managed",
-                format!("prompt `{id}` is already managed as `{other}`"),
-            )
-            .detail(format!(
-                "It cannot be imported again into `{}`; use a `moved` block to rename it.",
-                change.address
-            ))
-            .range(at),
-        ));
-    }
-    let Some(now) = live.get(id) else {
-        return Err(Box::new(
-            Diagnostic::error("import.missing", format!("cannot import prompt `{id}`: Genesys has no prompt with that id"))
-                .detail("Check the id (`assistform import --all` lists what the org holds), or remove the `import` block.")
-                .range(at),
-        ));
-    };
-    against_live(&mut change, prompt, now);
-    change.importing = true;
-    Ok(change)
-}
-
-/// `desired`, with every attribute under `ignore_changes` taken from `live`.
-fn with_ignored(desired: &PromptSpec, live: &PromptSpec, ignore: &[String]) -> PromptSpec {
-    let mut out = desired.clone();
-    for path in ignore {
-        match path.as_str() {
-            "name" => out.name.clone_from(&live.name),
-            "description" => out.description.clone_from(&live.description),
-            "status" => out.status.clone_from(&live.status),
-            "interaction_types" => out.interaction_types.clone_from(&live.interaction_types),
-            "trigger" => out.trigger.clone_from(&live.trigger),
-            "trigger.type" => out.trigger.kind.clone_from(&live.trigger.kind),
-            "trigger.condition" => out.trigger.conditions.clone_from(&live.trigger.conditions),
-            "display" => out.display.clone_from(&live.display),
-            "display.type" => out.display.kind.clone_from(&live.display.kind),
-            "display.content" => out.display.content.clone_from(&live.display.content),
-            "display.timeout_ms" => out.display.timeout_ms = live.display.timeout_ms,
-            _ => {} // the decoder accepts only the names above
-        }
-    }
-    out
-}
-
-fn prevent_destroy_error(address: &str, why: &str) -> Diagnostic {
+fn prevent_destroy_error(address: &Address, why: &str) -> Diagnostic {
     Diagnostic::error("plan.prevent_destroy", format!("`{address}` cannot be destroyed"))
         .detail(format!(
             "The plan would destroy it because {why}, but its `lifecycle {{ prevent_destroy = true }}` forbids that. Restore the configuration, or set `prevent_destroy = false` and apply before removing it."
         ))
-        .address(address)
+        .address(address.to_string())
 }
 
 /// The targets and everything they depend on, by address.
-fn targeted(config: &Config, targets: &[String], errors: &mut Vec<Diagnostic>) -> BTreeSet<String> {
+fn targeted(
+    config: &Config,
+    targets: &[String],
+    errors: &mut Vec<Diagnostic>,
+) -> BTreeSet<Address> {
     let mut keep = BTreeSet::new();
-    let mut todo: Vec<String> = Vec::new();
+    let mut todo: Vec<Address> = Vec::new();
     for t in targets {
-        if config.prompt(&label_of(t)).is_none() || !t.starts_with("prompt.") {
-            errors.push(
-                Diagnostic::error(
-                    "plan.target",
-                    format!("`--target {t}` names no prompt in the configuration"),
-                )
-                .detail("A target is an address such as `prompt.greeting`."),
-            );
+        match t.parse::<Address>() {
+            Ok(address) if config.resource(&address).is_some() => todo.push(address),
+            _ => {
+                let example = config
+                    .resources
+                    .first()
+                    .map_or_else(|| "<kind>.<label>".to_owned(), |r| r.address.to_string());
+                errors.push(
+                    Diagnostic::error(
+                        "plan.target",
+                        format!("`--target {t}` names nothing in the configuration"),
+                    )
+                    .detail(format!("A target is the address of a block, such as `{example}`.")),
+                );
+            }
         }
-        todo.push(t.clone());
     }
     while let Some(address) = todo.pop() {
-        if !keep.insert(address.clone()) {
+        if keep.contains(&address) {
             continue;
         }
-        if let Some(p) = config.prompt(&label_of(&address)) {
-            todo.extend(p.depends_on.iter().map(|d| format!("prompt.{}", d.label)));
+        if let Some(r) = config.resource(&address) {
+            todo.extend(r.depends_on.iter().map(|d| d.address.clone()));
         }
+        keep.insert(address);
     }
     keep
 }
 
-fn label_of(address: &str) -> String {
-    address
-        .strip_prefix("prompt.")
-        .unwrap_or(address)
-        .to_owned()
-}
-
 fn digest(config: &Config) -> String {
     let mut hasher = Sha256::new();
-    for p in &config.prompts {
-        hasher.update(p.address().as_bytes());
-        hasher.update(p.spec.to_values().to_string().as_bytes());
+    for r in &config.resources {
+        hasher.update(r.address.to_string().as_bytes());
+        hasher.update(r.values.to_string().as_bytes());
         hasher.update([0]);
     }
     format!("{:x}", hasher.finalize())

@@ -16,7 +16,7 @@ use crate::hmac_key::HmacKey;
 
 const KIND: &str = "assistform-plan";
 /// 2: the digest, and the org the plan was read from.
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 const SHA256: &str = "sha256:";
 const HMAC_SHA256: &str = "hmac-sha256:";
 

@@ -8,7 +8,9 @@ mod stale;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::PromptSpec;
+use serde_json::Value;
+
+use crate::kind::Address;
 
 pub use diff::{Inputs, diff};
 pub use stale::{foreign_targets, staleness};
@@ -18,7 +20,7 @@ pub use stale::{foreign_targets, staleness};
 pub enum Action {
     Create,
     Update,
-    /// The id changed: delete the old prompt, create the new one.
+    /// The id changed: delete the old object, create the new one.
     Replace,
     Delete,
     NoOp,
@@ -27,45 +29,62 @@ pub enum Action {
 /// What happens to one address.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {
-    pub address: String,
-    pub label: String,
+    pub address: Address,
     pub action: Action,
-    /// The live prompt this change overwrites or deletes (`None` for a create).
-    pub before: Option<PromptSpec>,
-    /// The prompt as apply will write it (`None` for a delete); attributes under
+    /// The live object this change overwrites or deletes (`None` for a create), in
+    /// its kind's values.
+    pub before: Option<Value>,
+    /// The object as apply will write it (`None` for a delete); attributes under
     /// `ignore_changes` hold their live values.
-    pub after: Option<PromptSpec>,
+    pub after: Option<Value>,
     /// The live `version` read by the plan: apply writes with it, so a change made
     /// in the console since the plan is never overwritten.
     pub live_version: Option<u64>,
-    /// Addresses this prompt depends on: apply writes them first.
-    pub depends_on: Vec<String>,
+    /// Addresses this object depends on: apply writes them first.
+    pub depends_on: Vec<Address>,
     /// Attribute paths whose values come from sensitive variables.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sensitive: Vec<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub prevent_destroy: bool,
-    /// The change adopts an existing prompt into the state (an `import` block).
+    /// The change adopts an existing object into the state (an `import` block).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub importing: bool,
-    /// The address this prompt had, when a `moved` block renames it: apply rewrites
-    /// the state and sends nothing for the move itself.
+    /// The address this object had, when a `moved` block renames it: apply
+    /// rewrites the state and sends nothing for the move itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub moved_from: Option<String>,
+    pub moved_from: Option<Address>,
     /// Why, for display only: it never drives apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
-/// A managed prompt that changed outside assistform since the last apply.
+impl Change {
+    /// The id of the live object the change overwrites, deletes or imports.
+    pub fn before_id(&self) -> Option<&str> {
+        id_in(&self.address, self.before.as_ref())
+    }
+
+    /// The id of the object the change writes.
+    pub fn after_id(&self) -> Option<&str> {
+        id_in(&self.address, self.after.as_ref())
+    }
+}
+
+/// The id `values` hold, by the id attribute of `address`'s kind.
+fn id_in<'v>(address: &Address, values: Option<&'v Value>) -> Option<&'v str> {
+    let kind = crate::kinds::find(address.kind())?;
+    crate::kind::id_of(kind, values?)
+}
+
+/// A managed object that changed outside assistform since the last apply.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Drift {
-    pub address: String,
-    pub label: String,
+    pub address: Address,
     /// What the state says was applied.
-    pub before: PromptSpec,
-    /// What Genesys holds now; `None` when the prompt was deleted.
-    pub after: Option<PromptSpec>,
+    pub before: Value,
+    /// What Genesys holds now; `None` when the object was deleted.
+    pub after: Option<Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,7 +92,7 @@ pub struct Plan {
     /// The state this plan was made from: apply refuses a plan when either moved.
     pub lineage: String,
     pub serial: u64,
-    /// SHA-256 of the desired prompts, so a plan file names what it was made from.
+    /// SHA-256 of the desired resources, so a plan file names what it was made from.
     pub config_digest: String,
     /// Every address in scope, in the order apply would visit them.
     pub changes: Vec<Change>,
@@ -95,7 +114,7 @@ pub struct Plan {
     pub hooks: Vec<crate::config::Hook>,
     /// The org the plan was read from: a saved plan applies to it and no other.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub org: Option<crate::model::Organization>,
+    pub org: Option<crate::org::Organization>,
     /// Read from the built-in emulator (`--emulator`): a saved plan applies there.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub emulator: bool,

@@ -2,12 +2,12 @@
 //! versions, and applying it after either moved would overwrite something unseen.
 
 use super::{Action, Plan};
-use crate::model::RemotePrompt;
+use crate::kind::LiveSet;
 use crate::state::State;
 
 /// Every reason `plan` is stale against `state` and `live`; empty when it applies.
-/// Only the prompts the plan changes count: an edit elsewhere does not matter.
-pub fn staleness(plan: &Plan, state: &State, live: &[RemotePrompt]) -> Vec<String> {
+/// Only the objects the plan changes count: an edit elsewhere does not matter.
+pub fn staleness(plan: &Plan, state: &State, live: &LiveSet) -> Vec<String> {
     let mut reasons = Vec::new();
     if plan.lineage != state.lineage {
         reasons.push(format!(
@@ -21,26 +21,27 @@ pub fn staleness(plan: &Plan, state: &State, live: &[RemotePrompt]) -> Vec<Strin
             plan.serial, state.serial
         ));
     }
-    let version = |id: &str| live.iter().find(|p| p.spec.id == id).map(|p| p.version);
     for change in &plan.changes {
+        let kind = change.address.kind();
+        let version = |id: &str| live.get(kind, id).map(|l| l.version);
         match change.action {
             Action::NoOp if !change.importing => {}
             Action::Create => {
-                let id = change.after.as_ref().map_or("", |a| a.id.as_str());
+                let id = change.after_id().unwrap_or_default();
                 if let Some(v) = version(id) {
                     reasons.push(format!(
-                        "`{}`: prompt `{id}` was created in Genesys since the plan (version {v})",
+                        "`{}`: {kind} `{id}` was created in Genesys since the plan (version {v})",
                         change.address
                     ));
                 }
             }
             Action::NoOp | Action::Update | Action::Delete | Action::Replace => {
-                let id = change.before.as_ref().map_or("", |b| b.id.as_str());
+                let id = change.before_id().unwrap_or_default();
                 let now = version(id);
                 if now != change.live_version {
                     let now = now.map_or_else(|| "deleted".to_owned(), |v| format!("version {v}"));
                     reasons.push(format!(
-                        "`{}`: prompt `{id}` changed in Genesys since the plan (version {} → {now})",
+                        "`{}`: {kind} `{id}` changed in Genesys since the plan (version {} → {now})",
                         change.address,
                         change.live_version.unwrap_or(0)
                     ));
@@ -59,25 +60,26 @@ fn shown(lineage: &str) -> &str {
     }
 }
 
-/// Every change of a saved plan that would write to a prompt the state does not
+/// Every change of a saved plan that would write to an object the state does not
 /// hold for its address: an update, replace or delete reaches only the id the state
 /// holds there; a create or an import only an id no address manages. A plan that
 /// `plan` made always passes; one whose ids were edited does not.
 pub fn foreign_targets(plan: &Plan, state: &State) -> Vec<String> {
     let mut reasons = Vec::new();
     for change in &plan.changes {
-        let at = change.moved_from.as_deref().unwrap_or(&change.address);
+        let at = change.moved_from.as_ref().unwrap_or(&change.address);
+        let kind = at.kind();
         let held = state.resources.get(at).map(|r| r.id.as_str());
-        let before = change.before.as_ref().map(|b| b.id.as_str());
-        let after = change.after.as_ref().map(|a| a.id.as_str());
+        let before = change.before_id();
+        let after = change.after_id();
         let mut refuse = |id: &str, what: &str| {
-            let there = held.map_or_else(|| "no prompt".to_owned(), |h| format!("prompt `{h}`"));
+            let there = held.map_or_else(|| format!("no {kind}"), |h| format!("{kind} `{h}`"));
             reasons.push(format!(
-                "`{}` would {what} prompt `{id}`, but the state holds {there} there",
+                "`{}` would {what} {kind} `{id}`, but the state holds {there} there",
                 change.address
             ));
         };
-        let unmanaged = |id: &str| state.address_of(id).is_none_or(|a| a == at);
+        let unmanaged = |id: &str| state.address_of(kind, id).is_none_or(|a| a == at);
         match change.action {
             Action::Create => {
                 if let Some(id) = after.filter(|id| held.is_some() || !unmanaged(id)) {

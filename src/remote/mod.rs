@@ -2,7 +2,6 @@
 
 pub mod region;
 pub mod webhook;
-mod writer;
 
 /// Installs rustls's `ring` crypto provider for this process, once. reqwest is built
 /// without a provider of its own (that would pull in a slow C build), so every HTTP
@@ -23,15 +22,15 @@ mod client;
 mod error;
 mod organization;
 mod pacing;
-mod prompts;
 mod refresh;
+mod rest;
 mod retry;
 mod settings;
 mod wire;
 
 pub use client::{Client, ClientMetrics, ClientOptions};
 pub use error::RemoteError;
-pub use prompts::Outcome;
+pub use rest::Outcome;
 pub use refresh::PAGE_SIZE;
 pub use retry::{RetryNotice, RetryObserver};
 pub use settings::Connection;

@@ -4,7 +4,7 @@ use reqwest::Method;
 
 use super::client::{Client, decode};
 use super::error::RemoteError;
-use crate::model::Organization;
+use crate::org::Organization;
 
 impl Client {
     /// The org this client's credentials belong to.

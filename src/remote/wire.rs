@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::client::ClientOptions;
 use super::error::RemoteError;
 use super::retry::{Step, Wait};
-use crate::validate::pii::mask_text;
+use crate::pii::mask_text;
 
 /// The header Genesys repeats the `contextId` in.
 const CORRELATION_HEADER: &str = "inin-correlation-id";

@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use serde::{Deserialize, Serialize};
 
 use super::{Resource, State, StateError};
-use crate::model::{PromptSpec, RemotePrompt};
+use crate::kind::{Address, LiveSet};
 
 pub const JOURNAL_FILE: &str = "assistform.journal.jsonl";
 
@@ -33,22 +33,22 @@ pub enum Entry {
     Run { run_id: String },
     /// About to send this write.
     Intent {
-        address: String,
+        address: Address,
         id: String,
         write: WriteKind,
-        /// What a put writes, as [`PromptSpec::to_values`].
+        /// What a put writes, in its kind's values.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         attributes: Option<serde_json::Value>,
         #[serde(default)]
         prevent_destroy: bool,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        depends_on: Vec<String>,
+        depends_on: Vec<Address>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         sensitive: Vec<String>,
     },
-    /// The write landed; for a put, the version Genesys gave the prompt.
+    /// The write landed; for a put, the version Genesys gave the object.
     Done {
-        address: String,
+        address: Address,
         id: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         version: Option<u64>,
@@ -57,16 +57,16 @@ pub enum Entry {
         #[serde(default)]
         prevent_destroy: bool,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        depends_on: Vec<String>,
+        depends_on: Vec<Address>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         sensitive: Vec<String>,
     },
     /// The server refused the write: nothing changed.
-    Failed { address: String, id: String },
+    Failed { address: Address, id: String },
 }
 
 impl Entry {
-    fn address(&self) -> Option<&str> {
+    fn address(&self) -> Option<&Address> {
         match self {
             Entry::Intent { address, .. }
             | Entry::Done { address, .. }
@@ -80,7 +80,7 @@ impl Entry {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Landed {
     pub run: String,
-    pub address: String,
+    pub address: Address,
     pub id: String,
     /// A delete (no version), else a put.
     pub deleted: bool,
@@ -115,12 +115,12 @@ pub fn landed(entries: &[Entry]) -> Vec<Landed> {
 pub struct InFlight {
     /// The run that sent it.
     pub run: String,
-    pub address: String,
+    pub address: Address,
     pub id: String,
     pub write: WriteKind,
     pub attributes: Option<serde_json::Value>,
     pub prevent_destroy: bool,
-    pub depends_on: Vec<String>,
+    pub depends_on: Vec<Address>,
     pub sensitive: Vec<String>,
 }
 
@@ -154,7 +154,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
     let mut run = String::new();
     for entry in entries {
         if let Some(address) = entry.address() {
-            in_flight.retain(|f| f.address != address);
+            in_flight.retain(|f| f.address != *address);
         }
         match entry {
             Entry::Run { run_id } => run.clone_from(run_id),
@@ -207,32 +207,30 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
 }
 
 /// Settles writes that were in flight by what Genesys holds now. An update is
-/// adopted when the prompt holds what was sent. A create is adopted only when the
-/// prompt is exactly what that create wrote — the attributes sent, at version 1,
+/// adopted when the object holds what was sent. A create is adopted only when the
+/// object is exactly what that create wrote — the attributes sent, at version 1,
 /// last modified by `client_id` (this run's own OAuth client): anything else is
-/// someone else's prompt, made after the create failed to land, and stays
-/// unmanaged. A delete whose prompt is gone is dropped. Returns the addresses
+/// someone else's object, made after the create failed to land, and stays
+/// unmanaged. A delete whose object is gone is dropped. Returns the addresses
 /// adopted or dropped.
 pub fn settle(
     state: &mut State,
     in_flight: &[InFlight],
-    live: &[RemotePrompt],
+    live: &LiveSet,
     client_id: &str,
-) -> Vec<String> {
+) -> Vec<Address> {
     let mut settled = Vec::new();
     for f in in_flight {
-        let now = live.iter().find(|p| p.spec.id == f.id);
+        let now = live.get(f.address.kind(), &f.id);
         match (f.write, now) {
             (WriteKind::Put, Some(now)) => {
-                let sent = f
-                    .attributes
-                    .as_ref()
-                    .and_then(|a| PromptSpec::from_values(a).ok());
-                let holds_what_was_sent = sent.as_ref() == Some(&now.spec);
+                let holds_what_was_sent = f.attributes.as_ref() == Some(&now.values);
                 let ours = match state.resources.get(&f.address) {
                     Some(_) => holds_what_was_sent,
                     None => {
-                        holds_what_was_sent && now.version == 1 && now.modified_by.id == client_id
+                        holds_what_was_sent
+                            && now.version == 1
+                            && now.modified_by.as_deref() == Some(client_id)
                     }
                 };
                 if ours {
@@ -241,7 +239,7 @@ pub fn settle(
                         Resource {
                             id: f.id.clone(),
                             version: now.version,
-                            attributes: now.spec.to_values(),
+                            attributes: now.values.clone(),
                             prevent_destroy: f.prevent_destroy,
                             depends_on: f.depends_on.clone(),
                             sensitive: f.sensitive.clone(),

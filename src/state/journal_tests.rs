@@ -1,35 +1,46 @@
+use serde_json::Value;
+
 use super::*;
-use crate::model::ModifiedBy;
+use crate::kind::Live;
 
 /// The OAuth client of the runs in these tests.
 const US: &str = "our-client";
 
-fn spec(id: &str, name: &str) -> PromptSpec {
-    serde_json::from_value(serde_json::json!({
+fn spec(id: &str, name: &str) -> Value {
+    serde_json::json!({
         "id": id, "name": name, "description": "", "status": "active",
-        "interactionTypes": ["chat"],
-        "trigger": {"type": "chat", "conditions": [{"field": "f", "operator": "equals", "value": "v"}]},
-        "display": {"type": "popup", "content": "Hi", "timeoutMs": 30000},
-    }))
-    .unwrap()
+        "interaction_types": ["chat"],
+        "trigger": [{"type": "chat", "condition": [{"field": "f", "operator": "equals", "value": "v"}]}],
+        "display": [{"type": "popup", "content": "Hi", "timeout_ms": 30000}],
+    })
 }
 
-fn live(spec: PromptSpec, version: u64) -> RemotePrompt {
-    RemotePrompt {
-        spec,
+fn live(values: Value, version: u64) -> Live {
+    Live {
+        id: values["id"].as_str().unwrap().to_owned(),
+        values,
         version,
-        date_modified: String::new(),
-        modified_by: ModifiedBy { id: US.into() },
-        self_uri: String::new(),
+        modified_by: Some(US.into()),
     }
 }
 
-fn intent(address: &str, id: &str, write: WriteKind, spec: Option<&PromptSpec>) -> Entry {
+fn addr(s: &str) -> Address {
+    s.parse().unwrap()
+}
+
+/// What Genesys holds, as a plan reads it.
+fn org(objects: Vec<Live>) -> LiveSet {
+    let mut set = LiveSet::default();
+    set.extend("prompt", objects);
+    set
+}
+
+fn intent(address: &str, id: &str, write: WriteKind, spec: Option<&Value>) -> Entry {
     Entry::Intent {
-        address: address.into(),
+        address: addr(address),
         id: id.into(),
         write,
-        attributes: spec.map(PromptSpec::to_values),
+        attributes: spec.cloned(),
         prevent_destroy: false,
         depends_on: Vec::new(),
         sensitive: Vec::new(),
@@ -43,17 +54,17 @@ fn landed_writes_fold_into_the_state() {
     let entries = vec![
         intent("prompt.a", "a", WriteKind::Put, Some(&a)),
         Entry::Done {
-            address: "prompt.a".into(),
+            address: addr("prompt.a"),
             id: "a".into(),
             version: Some(1),
-            attributes: Some(a.to_values()),
+            attributes: Some(a.clone()),
             prevent_destroy: false,
             depends_on: Vec::new(),
             sensitive: Vec::new(),
         },
     ];
     assert!(fold(&mut state, &entries).is_empty());
-    assert_eq!(state.resources["prompt.a"].version, 1);
+    assert_eq!(state.resources[&addr("prompt.a")].version, 1);
 }
 
 #[test]
@@ -66,16 +77,16 @@ fn a_create_in_flight_is_adopted_when_the_prompt_exists() {
     );
     assert_eq!(in_flight.len(), 1);
     assert_eq!(
-        settle(&mut state, &in_flight, &[], US),
-        Vec::<String>::new(),
+        settle(&mut state, &in_flight, &LiveSet::default(), US),
+        Vec::<Address>::new(),
         "not landed: still to do"
     );
     assert!(state.resources.is_empty());
     assert_eq!(
-        settle(&mut state, &in_flight, &[live(a.clone(), 1)], US),
-        vec!["prompt.a".to_owned()]
+        settle(&mut state, &in_flight, &org(vec![live(a.clone(), 1)]), US),
+        vec![addr("prompt.a")]
     );
-    assert_eq!(state.resources["prompt.a"].spec().unwrap(), a);
+    assert_eq!(state.resources[&addr("prompt.a")].attributes, a);
 }
 
 #[test]
@@ -85,10 +96,8 @@ fn a_create_in_flight_never_adopts_someone_elses_prompt() {
         &mut State::default(),
         &[intent("prompt.a", "a", WriteKind::Put, Some(&a))],
     );
-    let by_someone = RemotePrompt {
-        modified_by: ModifiedBy {
-            id: "console-user".into(),
-        },
+    let by_someone = Live {
+        modified_by: Some("console-user".into()),
         ..live(a.clone(), 1)
     };
     for (why, now) in [
@@ -98,8 +107,8 @@ fn a_create_in_flight_never_adopts_someone_elses_prompt() {
     ] {
         let mut state = State::default();
         assert_eq!(
-            settle(&mut state, &in_flight, &[now], US),
-            Vec::<String>::new(),
+            settle(&mut state, &in_flight, &org(vec![now]), US),
+            Vec::<Address>::new(),
             "{why}"
         );
         assert!(state.resources.is_empty(), "{why}");
@@ -118,10 +127,10 @@ fn writes_in_flight_stay_in_the_journal_and_the_rest_goes() {
         intent("prompt.a", "a", WriteKind::Put, Some(&a)),
         intent("prompt.b", "b", WriteKind::Put, Some(&b)),
         Entry::Done {
-            address: "prompt.b".into(),
+            address: addr("prompt.b"),
             id: "b".into(),
             version: Some(1),
-            attributes: Some(b.to_values()),
+            attributes: Some(b.clone()),
             prevent_destroy: false,
             depends_on: Vec::new(),
             sensitive: Vec::new(),
@@ -146,11 +155,11 @@ fn an_update_in_flight_is_adopted_only_if_it_landed() {
     let new = spec("a", "New");
     let mut state = State::default();
     state.resources.insert(
-        "prompt.a".into(),
+        addr("prompt.a"),
         Resource {
             id: "a".into(),
             version: 1,
-            attributes: old.to_values(),
+            attributes: old.clone(),
             prevent_destroy: false,
             depends_on: Vec::new(),
             sensitive: Vec::new(),
@@ -160,14 +169,14 @@ fn an_update_in_flight_is_adopted_only_if_it_landed() {
         &mut state,
         &[intent("prompt.a", "a", WriteKind::Put, Some(&new))],
     );
-    settle(&mut state, &in_flight, &[live(old.clone(), 1)], US);
+    settle(&mut state, &in_flight, &org(vec![live(old.clone(), 1)]), US);
     assert_eq!(
-        state.resources["prompt.a"].spec().unwrap(),
+        state.resources[&addr("prompt.a")].attributes,
         old,
         "not landed: the state keeps what was there"
     );
-    settle(&mut state, &in_flight, &[live(new.clone(), 2)], US);
-    assert_eq!(state.resources["prompt.a"].version, 2);
+    settle(&mut state, &in_flight, &org(vec![live(new.clone(), 2)]), US);
+    assert_eq!(state.resources[&addr("prompt.a")].version, 2);
 }
 
 #[test]
@@ -175,11 +184,11 @@ fn a_delete_in_flight_is_dropped_when_the_prompt_is_gone() {
     let a = spec("a", "A");
     let mut state = State::default();
     state.resources.insert(
-        "prompt.a".into(),
+        addr("prompt.a"),
         Resource {
             id: "a".into(),
             version: 1,
-            attributes: a.to_values(),
+            attributes: a.clone(),
             prevent_destroy: false,
             depends_on: Vec::new(),
             sensitive: Vec::new(),
@@ -189,10 +198,10 @@ fn a_delete_in_flight_is_dropped_when_the_prompt_is_gone() {
         &mut state,
         &[intent("prompt.a", "a", WriteKind::Delete, None)],
     );
-    settle(&mut state, &in_flight, &[live(a, 1)], US);
-    assert!(state.resources.contains_key("prompt.a"));
-    settle(&mut state, &in_flight, &[], US);
-    assert!(!state.resources.contains_key("prompt.a"));
+    settle(&mut state, &in_flight, &org(vec![live(a, 1)]), US);
+    assert!(state.resources.contains_key(&addr("prompt.a")));
+    settle(&mut state, &in_flight, &LiveSet::default(), US);
+    assert!(!state.resources.contains_key(&addr("prompt.a")));
 }
 
 #[tokio::test]
@@ -205,7 +214,7 @@ async fn concurrent_appends_all_reach_the_file_and_a_torn_line_is_ignored() {
         tasks.push(tokio::spawn(async move {
             journal
                 .append(&Entry::Failed {
-                    address: format!("prompt.p{i}"),
+                    address: addr(&format!("prompt.p{i}")),
                     id: format!("p{i}"),
                 })
                 .await

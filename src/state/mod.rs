@@ -1,4 +1,4 @@
-//! The local state: which prompts this configuration manages, their ids, the
+//! The local state: which objects this configuration manages, their ids, the
 //! versions last seen and the attributes last applied.
 //!
 //! Written atomically (temp file, fsync, rename, fsync of the directory) with mode
@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::PromptSpec;
+use crate::kind::Address;
 
 pub mod journal;
 pub mod lock;
@@ -33,8 +33,7 @@ pub struct State {
     /// Fixed when the state is first created: a plan made from one state's lineage
     /// never applies to another's.
     pub lineage: String,
-    /// By address, `prompt.<label>`.
-    pub resources: BTreeMap<String, Resource>,
+    pub resources: BTreeMap<Address, Resource>,
     /// The configuration this state manages (see [`managed`]); recorded by the first
     /// write after a plan or apply of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,11 +56,11 @@ pub struct AuditAnchor {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Resource {
-    /// The prompt's id in Genesys.
+    /// The object's id in Genesys.
     pub id: String,
-    /// The version Genesys gave the prompt when it was last written or read.
+    /// The version Genesys gave the object when it was last written or read.
     pub version: u64,
-    /// The attributes last applied, as [`PromptSpec::to_values`].
+    /// The attributes last applied, in its kind's values ([`crate::kind::values`]).
     pub attributes: serde_json::Value,
     /// Kept from the configuration so that deleting the block cannot destroy it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -69,22 +68,11 @@ pub struct Resource {
     /// Kept from the configuration so that deletes run in reverse dependency order
     /// after the blocks are gone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub depends_on: Vec<String>,
+    pub depends_on: Vec<Address>,
     /// Attribute paths (`display.content`) whose values came from sensitive
     /// variables: whatever shows the state later has no configuration to ask.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sensitive: Vec<String>,
-}
-
-impl Resource {
-    /// The attributes last applied.
-    ///
-    /// # Errors
-    ///
-    /// When the recorded attributes are not a prompt's.
-    pub fn spec(&self) -> Result<PromptSpec, serde_json::Error> {
-        PromptSpec::from_values(&self.attributes)
-    }
 }
 
 impl Default for State {
@@ -101,13 +89,48 @@ impl Default for State {
 }
 
 impl State {
-    /// The address that manages prompt `id`, if any.
-    pub fn address_of(&self, id: &str) -> Option<&str> {
+    /// The address that manages the object `id` of `kind`, if any.
+    pub fn address_of(&self, kind: &str, id: &str) -> Option<&Address> {
         self.resources
             .iter()
-            .find(|(_, r)| r.id == id)
-            .map(|(a, _)| a.as_str())
+            .find(|(a, r)| a.kind() == kind && r.id == id)
+            .map(|(a, _)| a)
     }
+
+    /// Renames the entry at `from` to `to`, and every `depends_on` that names it:
+    /// what `state mv` and a `moved` block both do.
+    ///
+    /// # Errors
+    ///
+    /// When `from` is not in the state, `to` already is, or they are of two kinds;
+    /// the state is then unchanged.
+    pub fn rename(&mut self, from: &Address, to: &Address) -> Result<(), RenameError> {
+        if from.kind() != to.kind() {
+            return Err(RenameError::OtherKind);
+        }
+        if self.resources.contains_key(to) {
+            return Err(RenameError::Taken);
+        }
+        let resource = self.resources.remove(from).ok_or(RenameError::Missing)?;
+        self.resources.insert(to.clone(), resource);
+        for r in self.resources.values_mut() {
+            for d in r.depends_on.iter_mut().filter(|d| *d == from) {
+                d.clone_from(to);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why [`State::rename`] refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RenameError {
+    #[error("it is not in the state")]
+    Missing,
+    #[error("the new address is already in the state")]
+    Taken,
+    #[error("a rename keeps the kind")]
+    OtherKind,
 }
 
 #[derive(Debug, thiserror::Error)]

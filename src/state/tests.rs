@@ -16,7 +16,9 @@ fn write_then_read_round_trips_and_counts_serials() {
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(read(dir.path()).unwrap(), None);
     let mut state = State::default();
-    state.resources.insert("prompt.a".into(), resource("a"));
+    state
+        .resources
+        .insert("prompt.a".parse().unwrap(), resource("a"));
     write(dir.path(), &mut state).unwrap();
     write(dir.path(), &mut state).unwrap();
     let back = read(dir.path()).unwrap().unwrap();

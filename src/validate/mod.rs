@@ -1,444 +1,284 @@
-//! Rules over one prompt's values: enums, ranges, content length, context
-//! variables and PII. Pure and free of I/O, because the emulator runs the very same
-//! rules as its server-side validation.
-//!
-//! A rule names the offending [`Field`] (and, inside a string, the byte range), not a
-//! source position: the configuration layer maps fields to HCL spans, the emulator to
-//! JSON paths.
+//! Rules over the whole desired state: each resource's values, by its kind's
+//! checks (mapped back to where they are written), ids unique within a kind, and a
+//! dependency graph without cycles.
 
-pub mod desired;
-pub mod pii;
-
-pub use desired::{check_config, dependency_graph};
-
+use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::LazyLock;
 
-use regex::Regex;
-use serde::{Deserialize, Serialize};
+use crate::config::{Config, Located, ResourceConfig};
+use crate::diagnostic::Diagnostic;
+use crate::graph::Graph;
+use crate::kind::{Address, CheckContext, Finding, values};
 
-use crate::model::{self, PromptSpec};
-use crate::suggest::did_you_mean;
-use pii::PhoneRegions;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// A prompt attribute, as a path that both HCL and JSON can name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
-    Id,
-    Name,
-    Description,
-    Status,
-    InteractionTypes,
-    InteractionType(usize),
-    TriggerType,
-    Conditions,
-    ConditionField(usize),
-    ConditionOperator(usize),
-    ConditionValue(usize),
-    DisplayType,
-    DisplayContent,
-    DisplayTimeout,
-}
-
-impl Field {
-    /// The field's path in HCL names, e.g. `trigger.condition[0].operator`.
-    pub fn hcl_path(self) -> String {
-        match self {
-            Field::InteractionTypes => "interaction_types".into(),
-            Field::InteractionType(i) => format!("interaction_types[{i}]"),
-            Field::Conditions => "trigger.condition".into(),
-            Field::ConditionField(i) => format!("trigger.condition[{i}].field"),
-            Field::ConditionOperator(i) => format!("trigger.condition[{i}].operator"),
-            Field::ConditionValue(i) => format!("trigger.condition[{i}].value"),
-            Field::DisplayTimeout => "display.timeout_ms".into(),
-            other => other.json_path(),
-        }
-    }
-
-    /// The field's path in the API's JSON body, e.g. `trigger.conditions[0].operator`.
-    pub fn json_path(self) -> String {
-        match self {
-            Field::Id => "id".into(),
-            Field::Name => "name".into(),
-            Field::Description => "description".into(),
-            Field::Status => "status".into(),
-            Field::InteractionTypes => "interactionTypes".into(),
-            Field::InteractionType(i) => format!("interactionTypes[{i}]"),
-            Field::TriggerType => "trigger.type".into(),
-            Field::Conditions => "trigger.conditions".into(),
-            Field::ConditionField(i) => format!("trigger.conditions[{i}].field"),
-            Field::ConditionOperator(i) => format!("trigger.conditions[{i}].operator"),
-            Field::ConditionValue(i) => format!("trigger.conditions[{i}].value"),
-            Field::DisplayType => "display.type".into(),
-            Field::DisplayContent => "display.content".into(),
-            Field::DisplayTimeout => "display.timeoutMs".into(),
-        }
-    }
-}
-
-/// One problem with one prompt's values.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
-    pub severity: Severity,
-    pub code: &'static str,
-    pub summary: String,
-    pub detail: String,
-    pub field: Field,
-    /// Byte range inside the field's string value, when the problem is a part of it.
-    pub span: Option<Range<usize>>,
-}
-
-impl Finding {
-    fn error(code: &'static str, field: Field, summary: String, detail: String) -> Finding {
-        Finding {
-            severity: Severity::Error,
-            code,
-            summary,
-            detail,
-            field,
-            span: None,
-        }
-    }
-
-    fn within(mut self, span: Range<usize>) -> Finding {
-        self.span = Some(span);
-        self
-    }
-
-    /// The `code` of this problem's entry in a Genesys 400 error body.
-    pub fn api_code(&self) -> &'static str {
-        match self.code {
-            c if c.starts_with("pii.") => "prompt.content.pii",
-            "context.unknown" | "context.empty" => "prompt.content.context.variable",
-            "content.too_long" => "prompt.content.length",
-            "schema.enum" => "invalid.value",
-            "timeout.range" => "prompt.display.timeout.range",
-            "interaction_types.empty" | "trigger.conditions.empty" => "required.field.missing",
-            "id.invalid" => "invalid.id",
-            _ => "bad.request",
-        }
-    }
-}
-
-/// The org's own additions to what passes validation; the configuration's
-/// `validation` block mirrors them. They only ever widen what passes.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgSettings {
-    #[serde(default)]
-    pub context_variables: Vec<String>,
-    #[serde(default)]
-    pub pii_allow: Vec<String>,
-}
-
-/// Every problem with `spec`, in field order.
-/// PII counts national phone numbers of `regions`.
-pub fn check_prompt(spec: &PromptSpec, org: &OrgSettings, regions: &PhoneRegions) -> Vec<Finding> {
+/// Every problem in `config` beyond those found while decoding it.
+pub fn check_config(config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if !model::is_valid_id(&spec.id) {
-        out.push(Finding::error(
-            "id.invalid",
-            Field::Id,
-            format!("invalid prompt id `{}`", spec.id),
-            "A prompt id is 1 to 64 characters of letters, digits, `_` and `-`.".into(),
-        ));
-    }
-    if spec.name.trim().is_empty() {
-        out.push(Finding::error(
-            "schema.required",
-            Field::Name,
-            "`name` must not be empty".into(),
-            "Every prompt needs a name that agents and admins recognise.".into(),
-        ));
-    }
-    check_enum(
-        &mut out,
-        Field::Status,
-        "status",
-        &spec.status,
-        model::STATUSES,
-    );
-    if spec.interaction_types.is_empty() {
-        out.push(Finding::error(
-            "interaction_types.empty",
-            Field::InteractionTypes,
-            "`interaction_types` must not be empty".into(),
-            "A prompt must apply to at least one interaction type.".into(),
-        ));
-    }
-    for (i, kind) in spec.interaction_types.iter().enumerate() {
-        let field = Field::InteractionType(i);
-        check_enum(
-            &mut out,
-            field,
-            "interaction type",
-            kind,
-            model::INTERACTION_TYPES,
-        );
-    }
-    let trigger = &spec.trigger;
-    check_enum(
-        &mut out,
-        Field::TriggerType,
-        "trigger type",
-        &trigger.kind,
-        model::INTERACTION_TYPES,
-    );
-    if model::INTERACTION_TYPES.contains(&trigger.kind.as_str())
-        && !spec.interaction_types.is_empty()
-        && !spec.interaction_types.contains(&trigger.kind)
-    {
-        out.push(Finding {
-            severity: Severity::Warning,
-            ..Finding::error(
-                "trigger.type_mismatch",
-                Field::TriggerType,
-                format!(
-                    "trigger type `{}` is not among the prompt's interaction types",
-                    trigger.kind
-                ),
-                format!(
-                    "The prompt applies to {}, so this trigger never fires. Add `{}` to `interaction_types` or change the trigger type.",
-                    spec.interaction_types.join(", "),
-                    trigger.kind
-                ),
-            )
-        });
-    }
-    if trigger.conditions.is_empty() {
-        out.push(Finding::error(
-            "trigger.conditions.empty",
-            Field::Conditions,
-            "the trigger has no `condition`".into(),
-            "A trigger needs at least one `condition { field, operator, value }` block.".into(),
-        ));
-    }
-    for (i, condition) in trigger.conditions.iter().enumerate() {
-        if condition.field.trim().is_empty() {
-            out.push(Finding::error(
-                "schema.required",
-                Field::ConditionField(i),
-                "condition `field` must not be empty".into(),
-                "Name the conversation attribute the condition tests.".into(),
-            ));
-        }
-        check_enum(
-            &mut out,
-            Field::ConditionOperator(i),
-            "operator",
-            &condition.operator,
-            model::OPERATORS,
-        );
-    }
-    let display = &spec.display;
-    check_enum(
-        &mut out,
-        Field::DisplayType,
-        "display type",
-        &display.kind,
-        model::DISPLAY_TYPES,
-    );
-    if !(model::MIN_TIMEOUT_MS..=model::MAX_TIMEOUT_MS).contains(&display.timeout_ms) {
-        out.push(Finding::error(
-            "timeout.range",
-            Field::DisplayTimeout,
-            format!("`timeout_ms` is {}, out of range", display.timeout_ms),
-            format!(
-                "`timeout_ms` must be between {} and {} milliseconds.",
-                model::MIN_TIMEOUT_MS,
-                model::MAX_TIMEOUT_MS
-            ),
-        ));
-    }
-    out.extend(check_content(&display.content, org, regions));
-    out
-}
-
-/// The rules on `display.content`: length, context variables, PII.
-pub fn check_content(content: &str, org: &OrgSettings, regions: &PhoneRegions) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let chars = content.chars().count();
-    if chars > model::MAX_CONTENT_CHARS {
-        let cut = content
-            .char_indices()
-            .nth(model::MAX_CONTENT_CHARS)
-            .map_or(content.len(), |(i, _)| i);
-        out.push(
-            Finding::error(
-                "content.too_long",
-                Field::DisplayContent,
-                format!(
-                    "content is {chars} characters long, over the limit of {}",
-                    model::MAX_CONTENT_CHARS
-                ),
-                "Genesys Cloud rejects prompt content longer than 2000 characters; the excess is underlined.".into(),
-            )
-            .within(cut..content.len()),
-        );
-    }
-    for (name, range) in context_variables(content) {
-        if name.is_empty() {
-            out.push(
-                Finding::error(
-                    "context.empty",
-                    Field::DisplayContent,
-                    format!("empty placeholder `{}`", &content[range.clone()]),
-                    "Write a context variable's name between the braces, such as `{{customerName}}`, or remove them.".into(),
-                )
-                .within(range),
-            );
-            continue;
-        }
-        let known = model::BUILTIN_CONTEXT_VARIABLES.contains(&name)
-            || org.context_variables.iter().any(|v| v == name);
-        if known {
-            continue;
-        }
-        let candidates = model::BUILTIN_CONTEXT_VARIABLES
-            .iter()
-            .copied()
-            .chain(org.context_variables.iter().map(String::as_str));
-        let hint = match did_you_mean(name, candidates) {
-            Some(s) => format!(" Did you mean `{s}`?"),
-            None => String::new(),
-        };
-        out.push(
-            Finding::error(
-                "context.unknown",
-                Field::DisplayContent,
-                format!("unknown context variable `{name}`"),
-                format!(
-                    "Available context variables are {}, plus those the org adds (declare them in `validation {{ context_variables = [...] }}`).{hint}",
-                    model::BUILTIN_CONTEXT_VARIABLES.join(", ")
-                ),
-            )
-            .within(range),
-        );
-    }
-    out.extend(pii_findings(
-        content,
-        Field::DisplayContent,
-        "content",
-        org,
-        regions,
-    ));
-    out
-}
-
-/// Rules for a prompt as a configuration writes it, beyond the server's
-/// ([`check_prompt`], which the emulator runs as its validation): the API checks
-/// only `display.content` for PII, but a name, description or condition is shown to
-/// agents and admins too; and it takes a list that names a value twice as given,
-/// where in a configuration that is a slip.
-pub fn check_authored(
-    spec: &PromptSpec,
-    org: &OrgSettings,
-    regions: &PhoneRegions,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for (i, kind) in spec.interaction_types.iter().enumerate() {
-        if spec.interaction_types[..i].contains(kind) {
-            out.push(Finding::error(
-                "schema.duplicate",
-                Field::InteractionType(i),
-                format!("interaction type `{kind}` is listed twice"),
-                "Each interaction type may be listed once; remove this one.".into(),
-            ));
-        }
-    }
-    out.extend(pii_findings(
-        &spec.name,
-        Field::Name,
-        "`name`",
-        org,
-        regions,
-    ));
-    out.extend(pii_findings(
-        &spec.description,
-        Field::Description,
-        "`description`",
-        org,
-        regions,
-    ));
-    for (i, condition) in spec.trigger.conditions.iter().enumerate() {
-        for (text, field) in [
-            (&condition.field, Field::ConditionField(i)),
-            (&condition.value, Field::ConditionValue(i)),
-        ] {
-            let what = format!("`{}`", field.hcl_path());
-            out.extend(pii_findings(text, field, &what, org, regions));
-        }
-    }
-    out
-}
-
-/// The PII in `text`, the value of `field`, called `what` in messages.
-fn pii_findings(
-    text: &str,
-    field: Field,
-    what: &str,
-    org: &OrgSettings,
-    regions: &PhoneRegions,
-) -> Vec<Finding> {
-    pii::scan_for(text, &org.pii_allow, regions)
-        .into_iter()
-        .map(|found| {
-            let masked = found.masked(text);
-            Finding::error(
-                found.kind.code(),
-                field,
-                format!("{what} holds {} (`{masked}`)", with_article(found.kind.describe())),
-                "Prompts are shown to every agent: never put customer data in them. Use a context variable, or add the exact string to `validation { pii_allow = [...] }` if it is not personal data.".into(),
-            )
-            .within(found.range)
-        })
-        .collect()
-}
-
-/// The `{{name}}` references in `content`: the trimmed name and the byte range of the
-/// whole reference.
-pub fn context_variables(content: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
-    static REFERENCE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\{\{([^{}]*)\}\}").expect("valid regex"));
-    REFERENCE.captures_iter(content).map(|c| {
-        let whole = c.get(0).expect("group 0 always matches");
-        let name = c.get(1).expect("group 1 always matches").as_str();
-        (name.trim(), whole.range())
-    })
-}
-
-fn check_enum(out: &mut Vec<Finding>, field: Field, what: &str, value: &str, allowed: &[&str]) {
-    if allowed.contains(&value) {
-        return;
-    }
-    let hint = match did_you_mean(value, allowed.iter().copied()) {
-        Some(s) => format!(" Did you mean `{s}`?"),
-        None => String::new(),
+    let mut ids: BTreeMap<(&str, &str), &ResourceConfig> = BTreeMap::new();
+    // Offline, the org's country is unknown: North America unless configured.
+    let regions = config.phone_regions.clone().unwrap_or_default();
+    let cx = CheckContext {
+        org: &config.validation,
+        regions: &regions,
     };
-    out.push(Finding::error(
-        "schema.enum",
-        field,
-        format!("unknown {what} `{value}`"),
-        format!("Valid values: {}.{hint}", quoted_list(allowed)),
-    ));
+    for resource in &config.resources {
+        for finding in resource.kind.check(&resource.values, cx) {
+            if resource.incomplete.contains(&finding.path) {
+                continue;
+            }
+            out.push(to_diagnostic(config, resource, finding));
+        }
+        let id_attribute = resource.kind.id_attribute();
+        if resource.incomplete.contains(id_attribute) {
+            continue;
+        }
+        let kind = resource.kind.name();
+        if let Some(first) = ids.get(&(kind, resource.id())) {
+            let first_at = config.range(first.field_location(id_attribute));
+            out.push(
+                Diagnostic::error("schema.duplicate_id", format!("{kind} id `{}` is used twice", resource.id()))
+                    .detail(format!(
+                        "{} already uses it (at {}:{}). Ids must be unique within the org; set a distinct `{id_attribute}`.",
+                        first.address,
+                        first_at.filename,
+                        first_at.start.line
+                    ))
+                    .address(resource.address.to_string())
+                    .range(Some(config.range(resource.field_location(id_attribute)))),
+            );
+        } else {
+            ids.insert((kind, resource.id()), resource);
+        }
+    }
+    for resource in &config.resources {
+        for dep in &resource.depends_on {
+            if config.resource(&dep.address).is_none() {
+                out.push(
+                    Diagnostic::error(
+                        "schema.depends_on",
+                        format!("`depends_on` refers to undeclared `{}`", dep.address),
+                    )
+                    .detail(format!(
+                        "No {} block has the label `{}`.{}",
+                        dep.address.kind(),
+                        dep.address.label(),
+                        did_you_mean(config, &dep.address)
+                    ))
+                    .address(resource.address.to_string())
+                    .range(Some(config.range(&dep.location))),
+                );
+            }
+        }
+    }
+    out.extend(check_imports_and_moves(config));
+    for cycle in dependency_graph(config).cycles() {
+        let path: Vec<String> = cycle
+            .iter()
+            .map(|&i| config.resources[i].address.to_string())
+            .collect();
+        let first = &config.resources[cycle[0]];
+        let at = first
+            .depends_on
+            .iter()
+            .find(|d| d.address == config.resources[cycle[1]].address)
+            .map_or(&first.location, |d| &d.location);
+        out.push(
+            Diagnostic::error("graph.cycle", format!("{} depend on each other in a cycle", plural_noun(config, &cycle)))
+                .detail(format!(
+                    "The cycle is {}. Remove one of these `depends_on` entries.",
+                    path.join(" → ")
+                ))
+                .address(first.address.to_string())
+                .range(Some(config.range(at))),
+        );
+    }
+    out
 }
 
-fn quoted_list(items: &[&str]) -> String {
-    items
+/// What a cycle is made of, for its message: `prompts` when they are all of one
+/// kind, `resources` when not.
+fn plural_noun(config: &Config, cycle: &[usize]) -> String {
+    let kinds: std::collections::BTreeSet<&str> = cycle
         .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .map(|&i| config.resources[i].kind.name())
+        .collect();
+    match kinds.into_iter().collect::<Vec<_>>().as_slice() {
+        [one] => format!("{one}s"),
+        _ => "resources".to_owned(),
+    }
 }
 
-fn with_article(noun: &str) -> String {
-    // "an IBAN", "an email address", but "a US social security number"
-    let an = noun.starts_with(['a', 'e', 'i', 'o', 'I', 'A', 'E', 'O']);
-    format!("{} {noun}", if an { "an" } else { "a" })
+/// ` Did you mean `<address>`?` for the closest label of the same kind, or nothing.
+fn did_you_mean(config: &Config, address: &Address) -> String {
+    let labels = config
+        .resources
+        .iter()
+        .filter(|r| r.address.kind() == address.kind())
+        .map(|r| r.address.label());
+    crate::suggest::did_you_mean(address.label(), labels)
+        .map(|s| format!(" Did you mean `{}`?", address.relabel(s)))
+        .unwrap_or_default()
+}
+
+/// `import` blocks name a resource of the configuration, with its id, once; `moved`
+/// blocks move to a resource that exists from one that no longer does.
+fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let unknown = |address: &Address, what: &str, code: &str| {
+        Diagnostic::error(
+            code,
+            format!("{what} `{address}`, which is not in the configuration"),
+        )
+        .detail(format!(
+            "Add a `{} \"{}\"` block, or fix the address.{}",
+            address.kind(),
+            address.label(),
+            did_you_mean(config, address)
+        ))
+    };
+    let mut seen: BTreeMap<(&str, &str), &Address> = BTreeMap::new();
+    for import in &config.imports {
+        let at = Some(config.range(&import.location));
+        match config.resource(&import.to) {
+            None => out.push(unknown(&import.to, "`import` names", "import.unknown").range(Some(config.range(&import.target)))),
+            Some(r) if r.id() != import.id => {
+                let (kind, id_attribute) = (r.kind.name(), r.kind.id_attribute());
+                out.push(
+                    Diagnostic::error("import.id", format!("`import` of `{}` into `{}`, whose id is `{}`", import.id, import.to, r.id()))
+                        .detail(format!("Set `{id_attribute} = \"{}\"` in the {kind} block, so that assistform manages the {kind} it imports.", import.id))
+                        .address(r.address.to_string())
+                        .range(at.clone()),
+                );
+            }
+            Some(_) => {}
+        }
+        if let Some(first) = seen.insert((import.to.kind(), &import.id), &import.to) {
+            out.push(
+                Diagnostic::error(
+                    "import.duplicate",
+                    format!("{} `{}` is imported twice", import.to.kind(), import.id),
+                )
+                .detail(format!(
+                    "It is already imported into `{first}`; keep one `import` block."
+                ))
+                .range(at),
+            );
+        }
+    }
+    for moved in &config.moves {
+        let at = Some(config.range(&moved.location));
+        if config.resource(&moved.to).is_none() {
+            out.push(unknown(&moved.to, "`moved` moves to", "moved.unknown").range(at.clone()));
+        }
+        if moved.from.kind() != moved.to.kind() {
+            out.push(
+                Diagnostic::error(
+                    "moved.kind",
+                    format!("`moved` from `{}` to `{}` changes the kind", moved.from, moved.to),
+                )
+                .detail("A move renames an address within one kind; a resource cannot become another kind.")
+                .range(at.clone()),
+            );
+        }
+        if config.resource(&moved.from).is_some() {
+            out.push(
+                Diagnostic::error(
+                    "moved.from",
+                    format!(
+                        "`moved` from `{}`, which is still in the configuration",
+                        moved.from
+                    ),
+                )
+                .detail("A move renames an address: remove the old block, or the `moved` block.")
+                .range(at),
+            );
+        }
+    }
+    out
+}
+
+/// The graph of `depends_on` edges between `config.resources`, by index; references
+/// to undeclared resources are left out (they are reported by [`check_config`]).
+pub fn dependency_graph(config: &Config) -> Graph {
+    let index: BTreeMap<&Address, usize> = config
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (&r.address, i))
+        .collect();
+    let mut graph = Graph::new(config.resources.len());
+    for (i, resource) in config.resources.iter().enumerate() {
+        for dep in &resource.depends_on {
+            if let Some(&j) = index.get(&dep.address) {
+                graph.add_dependency(i, j);
+            }
+        }
+    }
+    graph
+}
+
+fn to_diagnostic(config: &Config, resource: &ResourceConfig, finding: Finding) -> Diagnostic {
+    let at = resource.field_location(&finding.path);
+    let value = values::get(&resource.values, &finding.path).and_then(serde_json::Value::as_str);
+    let at = match (&finding.span, value) {
+        (Some(span), Some(value)) => {
+            let written = &config.sources[at.file].text[at.bytes.clone()];
+            match locate(written, value, span.clone()) {
+                Some(inner) => Located {
+                    file: at.file,
+                    bytes: at.bytes.start + inner.start..at.bytes.start + inner.end,
+                },
+                None => at.clone(),
+            }
+        }
+        _ => at.clone(),
+    };
+    let (mut summary, mut detail) = (finding.summary, finding.detail);
+    if resource.sensitive.contains(&finding.path)
+        && let Some(value) = value.filter(|v| !v.is_empty())
+    {
+        summary = summary.replace(value, "(sensitive)");
+        detail = detail.replace(value, "(sensitive)");
+    }
+    Diagnostic {
+        severity: finding.severity,
+        code: finding.code.to_owned(),
+        summary,
+        detail,
+        address: Some(resource.address.to_string()),
+        range: Some(config.range(&at)),
+    }
+}
+
+/// Where the part `span` of the evaluated string `value` is written inside the source
+/// text `written` of its expression: the same occurrence of the same text. `None`
+/// when the source does not hold it verbatim (escapes, interpolation), and then the
+/// whole expression is the best answer.
+fn locate(written: &str, value: &str, span: Range<usize>) -> Option<Range<usize>> {
+    let needle = value.get(span.clone())?;
+    if needle.is_empty() {
+        return None;
+    }
+    let nth = value[..span.start].match_indices(needle).count();
+    written
+        .match_indices(needle)
+        .nth(nth)
+        .map(|(i, _)| i..i + needle.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locate;
+
+    #[test]
+    fn locates_the_same_occurrence() {
+        let written = r#""a {{x}} b {{x}}""#;
+        let value = "a {{x}} b {{x}}";
+        assert_eq!(locate(written, value, 10..15), Some(11..16));
+        assert_eq!(locate(written, value, 2..7), Some(3..8));
+    }
+
+    #[test]
+    fn gives_up_on_text_not_written_verbatim() {
+        assert_eq!(locate(r#""${var.card}""#, "4242", 0..4), None);
+    }
 }

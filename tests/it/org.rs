@@ -3,7 +3,7 @@
 //! can be written as an earlier apply would leave it.
 
 use assistform::emulator::{Emulator, EmulatorOptions};
-use assistform::model::PromptSpec;
+use assistform::kinds::prompt::model::PromptSpec;
 use serde_json::{Value, json};
 
 use crate::support::{Project, Run};

@@ -1,4 +1,5 @@
-//! Top-level blocks: dispatch to prompts, and the `genesys` and `validation` settings.
+//! Top-level blocks: each resource to its kind, and the `genesys` and `validation`
+//! settings, hooks, imports and moves.
 
 use std::collections::BTreeMap;
 
@@ -8,30 +9,28 @@ use hcl_edit::structure::{Attribute, Block};
 use super::{Decoder, Fields, Schema};
 use crate::config::eval::Scope;
 use crate::config::files::Parsed;
+use super::meta::{address, address_form};
 use crate::config::{
     GenesysSettings, Hook, HookTarget, Import, Located, MAX_HOOK_TIMEOUT_SECONDS, Moved,
-    PromptConfig,
+    ResourceConfig,
 };
 use crate::diagnostic::Diagnostic;
+use crate::kind::Address;
+use crate::org::OrgSettings;
+use crate::pii::PhoneRegions;
 use crate::remote::region;
 use crate::suggest::did_you_mean;
-use crate::validate::OrgSettings;
-use crate::validate::pii::PhoneRegions;
 
-const TOP_LEVEL: Schema = Schema {
-    what: "a configuration file",
-    attrs: &[],
-    blocks: &[
-        "prompt",
-        "variable",
-        "locals",
-        "genesys",
-        "validation",
-        "on_apply",
-        "import",
-        "moved",
-    ],
-};
+/// The top-level blocks that are not resources.
+const SETTINGS: &[&str] = &[
+    "variable",
+    "locals",
+    "genesys",
+    "validation",
+    "on_apply",
+    "import",
+    "moved",
+];
 const IMPORT: Schema = Schema {
     what: "an `import` block",
     attrs: &["to", "id"],
@@ -50,7 +49,7 @@ const ON_APPLY: Schema = Schema {
 
 /// What the top-level blocks decode to.
 pub(in crate::config) struct Decoded {
-    pub prompts: Vec<PromptConfig>,
+    pub resources: Vec<ResourceConfig>,
     pub genesys: GenesysSettings,
     pub validation: OrgSettings,
     pub phone_regions: Option<PhoneRegions>,
@@ -70,18 +69,28 @@ const VALIDATION: Schema = Schema {
 };
 
 impl Decoder<'_> {
-    pub fn decode(&mut self, parsed: &[Parsed], scope: &Scope) -> Decoded {
-        let mut prompts: Vec<PromptConfig> = Vec::new();
+    pub(in crate::config) fn decode(&mut self, parsed: &[Parsed], scope: &Scope) -> Decoded {
+        let mut resources: Vec<ResourceConfig> = Vec::new();
         let mut hooks: Vec<Hook> = Vec::new();
         let mut imports: Vec<Import> = Vec::new();
         let mut moves: Vec<Moved> = Vec::new();
-        let mut labels: BTreeMap<String, Located> = BTreeMap::new();
+        let mut labels: BTreeMap<Address, Located> = BTreeMap::new();
         let mut genesys = GenesysSettings::default();
         let mut validation = OrgSettings::default();
         let mut phone_regions = None;
         let mut seen: BTreeMap<&str, Located> = BTreeMap::new();
+        let top_level: Vec<&str> = crate::kinds::all()
+            .iter()
+            .map(|k| k.name())
+            .chain(SETTINGS.iter().copied())
+            .collect();
+        let top_level = Schema {
+            what: "a configuration file",
+            attrs: &[],
+            blocks: &top_level,
+        };
         for p in parsed {
-            let fields = self.fields(p.file, &p.body, &TOP_LEVEL, None);
+            let fields = self.fields(p.file, &p.body, &top_level, None);
             let mut blocks: Vec<&Block> = fields.blocks.values().flatten().copied().collect();
             blocks.sort_by_key(|b| b.span().map(|s| s.start));
             for block in blocks {
@@ -113,26 +122,35 @@ impl Decoder<'_> {
                         at,
                     );
                 }
-                match kind {
-                    "prompt" => {
-                        if let Some(prompt) = self.prompt(p.file, block, scope) {
-                            if let Some(first) = labels.get(&prompt.label) {
-                                let first = first.range(self.sources);
-                                self.report(
-                                    Diagnostic::error("schema.duplicate_label", format!("prompt `{}` is declared twice", prompt.label))
-                                        .detail(format!(
-                                            "The first declaration is at {}:{}:{}; labels must be unique.",
-                                            first.filename, first.start.line, first.start.column
-                                        )),
-                                    &prompt.location,
-                                    Some(&prompt.address()),
-                                );
-                            } else {
-                                labels.insert(prompt.label.clone(), prompt.location.clone());
-                                prompts.push(prompt);
-                            }
-                        }
+                if let Some(kind) = crate::kinds::find(kind) {
+                    let Some(resource) = kind.decode(self, p.file, block, scope) else {
+                        continue;
+                    };
+                    if let Some(first) = labels.get(&resource.address) {
+                        let first = first.range(self.sources);
+                        self.report(
+                            Diagnostic::error(
+                                "schema.duplicate_label",
+                                format!(
+                                    "{} `{}` is declared twice",
+                                    kind.name(),
+                                    resource.address.label()
+                                ),
+                            )
+                            .detail(format!(
+                                "The first declaration is at {}:{}:{}; labels must be unique.",
+                                first.filename, first.start.line, first.start.column
+                            )),
+                            &resource.location,
+                            Some(&resource.address.to_string()),
+                        );
+                    } else {
+                        labels.insert(resource.address.clone(), resource.location.clone());
+                        resources.push(resource);
                     }
+                    continue;
+                }
+                match kind {
                     "genesys" => genesys = self.genesys(p.file, block, scope),
                     "validation" => {
                         (validation, phone_regions) = self.validation(p.file, block, scope);
@@ -145,7 +163,7 @@ impl Decoder<'_> {
             }
         }
         Decoded {
-            prompts,
+            resources,
             genesys,
             validation,
             phone_regions,
@@ -162,7 +180,7 @@ impl Decoder<'_> {
         let Some(attr) = fields.attrs.get("id") else {
             self.report(
                 Diagnostic::error("schema.required", "missing required attribute `id`")
-                    .detail("Write the id of the prompt in Genesys: `id = \"assist-prompt-001\"`."),
+                    .detail("Write the id of the object in Genesys: `id = \"assist-prompt-001\"`."),
                 &location,
                 None,
             );
@@ -190,7 +208,7 @@ impl Decoder<'_> {
         })
     }
 
-    /// The label of a `prompt.<label>` address written as attribute `key`.
+    /// The address written as attribute `key`, unquoted.
     fn address_attr(
         &mut self,
         file: usize,
@@ -198,49 +216,35 @@ impl Decoder<'_> {
         key: &str,
         block: &Located,
         kind: &str,
-    ) -> Option<String> {
+    ) -> Option<Address> {
         let Some(attr) = fields.attrs.get(key) else {
             self.report(
                 Diagnostic::error(
                     "schema.required",
                     format!("missing required attribute `{key}`"),
                 )
-                .detail(format!(
-                    "Write the prompt's address: `{key} = prompt.<label>`."
-                )),
+                .detail(format!("Write the address: `{key} = {}`.", address_form())),
                 block,
                 None,
             );
             return None;
         };
-        let label = match &attr.value {
-            hcl_edit::expr::Expression::Traversal(t) => match (&t.expr, t.operators.as_slice()) {
-                (hcl_edit::expr::Expression::Variable(root), [op]) if root.as_str() == "prompt" => {
-                    match op.value() {
-                        hcl_edit::expr::TraversalOperator::GetAttr(label) => {
-                            Some(label.as_str().to_owned())
-                        }
-                        _ => None,
-                    }
-                }
-                _ => None,
-            },
-            _ => None,
-        };
-        if label.is_none() {
+        let found = address(&attr.value);
+        if found.is_none() {
             self.report(
                 Diagnostic::error(
                     "schema.type",
-                    format!("`{key}` in a `{kind}` block must be a prompt address"),
+                    format!("`{key}` in a `{kind}` block must be an address"),
                 )
                 .detail(format!(
-                    "Write it as `{key} = prompt.<label>`, without quotes."
+                    "Write it as `{key} = {}`, without quotes.",
+                    address_form()
                 )),
                 &Self::located(file, attr.value.span()),
                 None,
             );
         }
-        label
+        found
     }
 
     fn hook(&mut self, file: usize, block: &Block, scope: &Scope) -> Option<Hook> {

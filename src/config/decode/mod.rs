@@ -1,7 +1,7 @@
 //! The decoder: syntax trees → typed configuration, reporting every problem.
 
 mod blocks;
-mod prompt;
+mod meta;
 mod scope;
 
 use std::collections::BTreeMap;
@@ -18,40 +18,42 @@ use super::variables::describe;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::suggest::did_you_mean;
 
-pub(in crate::config) struct Decoder<'a> {
+/// Reads syntax trees, reporting every problem with where it is written. Each kind
+/// decodes its own blocks with it.
+pub struct Decoder<'a> {
     sources: &'a [SourceFile],
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
 /// The attributes and blocks of one body, after its schema was checked.
-struct Fields<'b> {
-    attrs: BTreeMap<&'b str, &'b Attribute>,
-    blocks: BTreeMap<&'b str, Vec<&'b Block>>,
+pub struct Fields<'b> {
+    pub attrs: BTreeMap<&'b str, &'b Attribute>,
+    pub blocks: BTreeMap<&'b str, Vec<&'b Block>>,
 }
 
 /// What may appear in a body, for schema checks and suggestions.
-struct Schema {
-    what: &'static str,
-    attrs: &'static [&'static str],
-    blocks: &'static [&'static str],
+pub struct Schema<'s> {
+    pub what: &'s str,
+    pub attrs: &'s [&'s str],
+    pub blocks: &'s [&'s str],
 }
 
 impl<'a> Decoder<'a> {
-    pub fn new(sources: &'a [SourceFile], diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+    pub(in crate::config) fn new(sources: &'a [SourceFile], diagnostics: &'a mut Vec<Diagnostic>) -> Self {
         Decoder {
             sources,
             diagnostics,
         }
     }
 
-    fn located(file: usize, bytes: Option<Range<usize>>) -> Located {
+    pub fn located(file: usize, bytes: Option<Range<usize>>) -> Located {
         Located {
             file,
             bytes: bytes.unwrap_or(0..0),
         }
     }
 
-    fn report(&mut self, diagnostic: Diagnostic, at: &Located, address: Option<&str>) {
+    pub fn report(&mut self, diagnostic: Diagnostic, at: &Located, address: Option<&str>) {
         let mut d = diagnostic.range(Some(at.range(self.sources)));
         if let Some(a) = address {
             d = d.address(a);
@@ -61,7 +63,7 @@ impl<'a> Decoder<'a> {
 
     /// Checks `body` against `schema`: unknown names (with a suggestion) and names
     /// given twice are reported; the rest is returned by name.
-    fn fields<'b>(
+    pub fn fields<'b>(
         &mut self,
         file: usize,
         body: &'b Body,
@@ -131,7 +133,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// At most one block named `name`; a second is reported.
-    fn single<'b>(
+    pub fn single<'b>(
         &mut self,
         file: usize,
         fields: &Fields<'b>,
@@ -157,7 +159,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// The single label of `block`, or a reported error.
-    fn label(&mut self, file: usize, block: &Block, example: &str) -> Option<(String, Located)> {
+    pub fn label(&mut self, file: usize, block: &Block, example: &str) -> Option<(String, Located)> {
         match block.labels.as_slice() {
             [label] => {
                 let (text, span) = match label {
@@ -223,7 +225,7 @@ impl<'a> Decoder<'a> {
         );
     }
 
-    fn string(
+    pub fn string(
         &mut self,
         scope: &Scope,
         file: usize,
@@ -240,7 +242,7 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn strings(
+    pub fn strings(
         &mut self,
         scope: &Scope,
         file: usize,
@@ -261,7 +263,7 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn bool(
+    pub fn bool(
         &mut self,
         scope: &Scope,
         file: usize,
@@ -278,7 +280,7 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn whole_number(
+    pub fn whole_number(
         &mut self,
         scope: &Scope,
         file: usize,
@@ -326,20 +328,11 @@ fn accepted(schema: &Schema) -> String {
 }
 
 /// The span of the `i`th element of a list literal, or of the whole expression.
-fn element_span(expr: &Expression, i: usize) -> Option<Range<usize>> {
+pub fn element_span(expr: &Expression, i: usize) -> Option<Range<usize>> {
     match expr {
         Expression::Array(items) => items.iter().nth(i).and_then(Span::span).or(expr.span()),
         _ => expr.span(),
     }
-}
-
-/// Whether `label` can be written in an address such as `prompt.<label>`.
-fn is_identifier(label: &str) -> bool {
-    let mut chars = label.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 fn capitalized(s: &str) -> String {

@@ -6,7 +6,8 @@ use hcl::Value;
 use hcl_edit::Span;
 use hcl_edit::structure::{Attribute, Structure};
 
-use super::{Decoder, Schema, is_identifier};
+use super::{Decoder, Schema};
+use crate::kind::is_label as is_identifier;
 use crate::config::eval::{Scope, references};
 use crate::config::files::Parsed;
 use crate::config::variables::{VarType, split_assignment};
@@ -52,7 +53,7 @@ enum Source {
 
 impl Decoder<'_> {
     /// Builds the scope: every declared variable with its value, then every local.
-    pub fn scope(
+    pub(in crate::config) fn scope(
         &mut self,
         parsed: &[Parsed],
         value_files: &[Parsed],

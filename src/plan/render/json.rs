@@ -1,19 +1,18 @@
 //! The plan in the shape of `terraform show -json`, so that tools and policy checks
 //! written for Terraform plan JSON read it unchanged.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::Values;
-use crate::model::PromptSpec;
+use crate::kind::{Address, values};
 use crate::plan::{Action, Plan};
 
 /// The Terraform release whose plan JSON format this follows.
 pub const TERRAFORM_VERSION: &str = "1.9.0";
-const TYPE: &str = "assistform_prompt";
 const PROVIDER: &str = "registry.terraform.io/assistform/assistform";
 
 pub fn render(plan: &Plan) -> Value {
-    let resource = |address: &str, label: &str| json!({"address": address, "mode": "managed", "type": TYPE, "name": label, "provider_name": PROVIDER});
+    let resource = |address: &Address| json!({"address": address, "mode": "managed", "type": format!("assistform_{}", address.kind()), "name": address.label(), "provider_name": PROVIDER});
     let mut planned = Vec::new();
     let mut changes = Vec::new();
     let mut configuration = Vec::new();
@@ -26,12 +25,12 @@ pub fn render(plan: &Plan) -> Value {
         let after = c.after.as_ref().map(|s| shown(s, &values));
         let sensitive = sensitive_marks(&c.sensitive);
         if let Some(after) = &after {
-            let mut r = resource(&c.address, &c.label);
+            let mut r = resource(&c.address);
             r["schema_version"] = json!(0);
             r["values"] = after.clone();
             r["sensitive_values"] = sensitive.clone();
             planned.push(r);
-            let mut r = resource(&c.address, &c.label);
+            let mut r = resource(&c.address);
             r["provider_config_key"] = json!("assistform");
             r["schema_version"] = json!(0);
             if !c.depends_on.is_empty() {
@@ -46,7 +45,7 @@ pub fn render(plan: &Plan) -> Value {
             Action::Delete => &["delete"],
             Action::NoOp => &["no-op"],
         };
-        let mut r = resource(&c.address, &c.label);
+        let mut r = resource(&c.address);
         r["change"] = json!({
             "actions": actions,
             "before": before,
@@ -58,8 +57,8 @@ pub fn render(plan: &Plan) -> Value {
         if c.action == Action::Replace {
             r["action_reason"] = json!("replace_because_cannot_update");
         }
-        if let (true, Some(before)) = (c.importing, &c.before) {
-            r["change"]["importing"] = json!({"id": before.id});
+        if let (true, Some(id)) = (c.importing, c.before_id()) {
+            r["change"]["importing"] = json!({"id": id});
         }
         if let Some(from) = &c.moved_from {
             r["previous_address"] = json!(from);
@@ -74,7 +73,7 @@ pub fn render(plan: &Plan) -> Value {
                 pii_allow: &plan.pii_allow,
                 sensitive: &[],
             };
-            let mut r = resource(&d.address, &d.label);
+            let mut r = resource(&d.address);
             r["change"] = json!({
                 "actions": [if d.after.is_some() { "update" } else { "delete" }],
                 "before": shown(&d.before, &values),
@@ -103,96 +102,20 @@ pub fn render(plan: &Plan) -> Value {
     })
 }
 
-/// `spec`'s values with PII masked and sensitive values left out (null), as
-/// Terraform leaves them out of what it shows.
-fn shown(spec: &PromptSpec, values: &Values) -> Value {
-    let mut v = spec.to_values();
-    mask_strings(&mut v, values);
-    for path in values.sensitive {
-        if let Some(slot) = slot(&mut v, path) {
+/// `v` with PII masked and sensitive values left out (null), as Terraform leaves
+/// them out of what it shows.
+fn shown(v: &Value, shown: &Values) -> Value {
+    let mut v = v.clone();
+    values::map_strings(&mut v, &|s| shown.mask(s));
+    for path in shown.sensitive {
+        if let Some(slot) = values::get_mut(&mut v, path) {
             *slot = Value::Null;
         }
     }
     v
 }
 
-fn mask_strings(v: &mut Value, values: &Values) {
-    match v {
-        Value::String(s) => *s = values.mask(s),
-        Value::Array(items) => items.iter_mut().for_each(|i| mask_strings(i, values)),
-        Value::Object(map) => map.values_mut().for_each(|i| mask_strings(i, values)),
-        _ => {}
-    }
-}
-
-/// The value at an HCL path such as `display.content` or `trigger.condition[0].value`
-/// in Terraform's shape, where a block is a list of objects.
-fn slot<'v>(v: &'v mut Value, path: &str) -> Option<&'v mut Value> {
-    let mut cur = v;
-    let parts: Vec<&str> = path.split('.').collect();
-    for (i, part) in parts.iter().enumerate() {
-        let (name, index) = match part.split_once('[') {
-            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().ok()),
-            None => (*part, None),
-        };
-        cur = cur.get_mut(name)?;
-        let is_block = i + 1 < parts.len();
-        if let Some(ix) = index {
-            cur = cur.get_mut(ix)?;
-        } else if is_block {
-            cur = cur.get_mut(0)?;
-        }
-    }
-    Some(cur)
-}
-
 /// `{"display": [{"content": true}]}` for the sensitive paths, as Terraform marks them.
 fn sensitive_marks(paths: &[String]) -> Value {
-    let mut marks = Value::Object(Map::new());
-    for path in paths {
-        let mut skeleton = PromptSpec::default_shape();
-        if let Some(s) = slot(&mut skeleton, path) {
-            *s = json!(true);
-        }
-        merge_true(&mut marks, &skeleton);
-    }
-    marks
-}
-
-/// Copies only the `true` leaves of `from` into `into`, keeping the nesting.
-fn merge_true(into: &mut Value, from: &Value) -> bool {
-    match from {
-        Value::Bool(true) => {
-            *into = json!(true);
-            true
-        }
-        Value::Object(map) => {
-            let mut any = false;
-            for (k, v) in map {
-                let mut child = into.get(k).cloned().unwrap_or(Value::Object(Map::new()));
-                if merge_true(&mut child, v) {
-                    if let Value::Object(m) = into {
-                        m.insert(k.clone(), child);
-                    }
-                    any = true;
-                }
-            }
-            any
-        }
-        Value::Array(items) => {
-            let mut list: Vec<Value> = into.as_array().cloned().unwrap_or_default();
-            let mut any = false;
-            for (i, item) in items.iter().enumerate() {
-                if list.len() <= i {
-                    list.push(Value::Object(Map::new()));
-                }
-                any |= merge_true(&mut list[i], item);
-            }
-            if any {
-                *into = Value::Array(list);
-            }
-            any
-        }
-        _ => false,
-    }
+    values::marks(paths)
 }

@@ -75,27 +75,24 @@ fn diff_lines(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::PromptSpec;
+    use crate::kind::Address;
     use crate::plan::{Action, Change};
 
     fn plan(creates: usize) -> Plan {
-        let spec: PromptSpec = serde_json::from_value(serde_json::json!({
-            "id": "x", "name": "A prompt with a fairly long name", "description": "", "status": "active",
-            "interactionTypes": ["chat"],
-            "trigger": {"type": "chat", "conditions": [{"field": "f", "operator": "equals", "value": "v"}]},
-            "display": {"type": "popup", "content": "Hello {{customerName}}", "timeoutMs": 30000},
-        }))
-        .unwrap();
+        let values = |id: String| {
+            serde_json::json!({
+                "id": id, "name": "A prompt with a fairly long name", "description": "", "status": "active",
+                "interaction_types": ["chat"],
+                "trigger": [{"type": "chat", "condition": [{"field": "f", "operator": "equals", "value": "v"}]}],
+                "display": [{"type": "popup", "content": "Hello {{customerName}}", "timeout_ms": 30000}],
+            })
+        };
         let changes = (0..creates)
             .map(|i| Change {
-                address: format!("prompt.p{i}"),
-                label: format!("p{i}"),
+                address: Address::new("prompt", &format!("p{i}")),
                 action: Action::Create,
                 before: None,
-                after: Some(PromptSpec {
-                    id: format!("p{i}"),
-                    ..spec.clone()
-                }),
+                after: Some(values(format!("p{i}"))),
                 live_version: None,
                 depends_on: Vec::new(),
                 sensitive: Vec::new(),

@@ -6,55 +6,25 @@ pub mod json;
 pub mod markdown;
 pub mod text;
 
-use crate::model::PromptSpec;
-use crate::validate::pii;
+use serde_json::Value;
 
-/// One attribute of a prompt, flattened: `display.content`, `trigger.condition[0].value`.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Leaf {
-    pub path: String,
-    pub value: LeafValue,
-}
+use crate::kind::values::{self, Leaf, LeafValue};
+use crate::kind::{Address, Schema};
+use crate::pii;
 
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum LeafValue {
-    Text(String),
-    Number(u64),
-    List(Vec<String>),
-}
-
-/// The attributes of `spec`, in the order a reader expects them.
-pub(crate) fn leaves(spec: &PromptSpec) -> Vec<Leaf> {
-    let text = |path: &str, v: &str| Leaf {
-        path: path.to_owned(),
-        value: LeafValue::Text(v.to_owned()),
+/// The schema of `address`'s kind; an empty one for a kind this build does not
+/// know, whose values then show as nothing rather than as guesses.
+pub(crate) fn schema_of(address: &Address) -> &'static Schema {
+    static UNKNOWN: Schema = Schema {
+        attributes: &[],
+        blocks: &[],
     };
-    let mut out = vec![
-        text("id", &spec.id),
-        text("name", &spec.name),
-        text("description", &spec.description),
-        text("status", &spec.status),
-        Leaf {
-            path: "interaction_types".into(),
-            value: LeafValue::List(spec.interaction_types.clone()),
-        },
-        text("trigger.type", &spec.trigger.kind),
-    ];
-    for (i, c) in spec.trigger.conditions.iter().enumerate() {
-        out.push(text(&format!("trigger.condition[{i}].field"), &c.field));
-        out.push(text(
-            &format!("trigger.condition[{i}].operator"),
-            &c.operator,
-        ));
-        out.push(text(&format!("trigger.condition[{i}].value"), &c.value));
-    }
-    out.push(text("display.type", &spec.display.kind));
-    out.push(text("display.content", &spec.display.content));
-    out.push(Leaf {
-        path: "display.timeout_ms".into(),
-        value: LeafValue::Number(spec.display.timeout_ms),
-    });
-    out
+    crate::kinds::find(address.kind()).map_or(&UNKNOWN, |k| k.schema())
+}
+
+/// The attributes of `values`, in the order a reader expects them.
+pub(crate) fn leaves(address: &Address, values: &Value) -> Vec<Leaf> {
+    values::leaves(schema_of(address), values)
 }
 
 /// How values are shown: PII masked, sensitive ones hidden.

@@ -2,8 +2,11 @@
 
 use std::fmt::Write as _;
 
-use super::{Leaf, LeafValue, Values, leaves};
-use crate::model::PromptSpec;
+use serde_json::Value;
+
+use super::{Leaf, LeafValue, Values, leaves, schema_of};
+use crate::kind::Address;
+use crate::kind::schema::{NestedBlock, Nesting, Schema};
 use crate::plan::{Action, Change, Drift, Plan};
 
 /// Terminal colours, or none.
@@ -39,7 +42,10 @@ pub fn render(plan: &Plan, style: Style) -> String {
         let _ = writeln!(
             out,
             "{}",
-            style.paint("1", "Note: Prompts have changed outside of assistform")
+            style.paint(
+                "1",
+                &format!("Note: {} have changed outside of assistform", drifted(plan))
+            )
         );
         out.push_str(
             "\nassistform detected the following changes made outside of assistform since the last\n\"assistform apply\"",
@@ -85,7 +91,7 @@ fn change(out: &mut String, c: &Change, plan: &Plan, style: Style) {
         pii_allow: &plan.pii_allow,
         sensitive: &c.sensitive,
     };
-    let moved = c.moved_from.as_deref();
+    let moved = c.moved_from.as_ref();
     let (what, marker) = match (c.action, c.importing, moved) {
         (Action::Create, ..) => ("will be created".to_owned(), "+"),
         (Action::Update, ..) => ("will be updated in-place".to_owned(), "~"),
@@ -98,7 +104,7 @@ fn change(out: &mut String, c: &Change, plan: &Plan, style: Style) {
     // A move alone is told from the old address, as Terraform tells it.
     let subject = match (moved, c.action) {
         (Some(from), Action::NoOp) if !c.importing => from,
-        _ => c.address.as_str(),
+        _ => &c.address,
     };
     let _ = writeln!(
         out,
@@ -108,17 +114,17 @@ fn change(out: &mut String, c: &Change, plan: &Plan, style: Style) {
     if let (Some(from), false) = (moved, c.action == Action::NoOp) {
         let _ = writeln!(out, "  # (moved from {from})");
     }
-    if let (Some(before), true, false) = (&c.before, c.importing, c.action == Action::NoOp) {
-        let _ = writeln!(out, "  # (imported from \"{}\")", before.id);
+    if let (Some(id), true, false) = (c.before_id(), c.importing, c.action == Action::NoOp) {
+        let _ = writeln!(out, "  # (imported from \"{id}\")");
     }
     if let Some(reason) = &c.reason {
         let _ = writeln!(out, "  # (because {reason})");
     }
     match (c.action, &c.before, &c.after) {
-        (Action::Create, _, Some(after)) => whole(out, &c.label, after, "+", &values, style),
-        (Action::Delete, Some(before), _) => whole(out, &c.label, before, "-", &values, style),
+        (Action::Create, _, Some(after)) => whole(out, &c.address, after, "+", &values, style),
+        (Action::Delete, Some(before), _) => whole(out, &c.address, before, "-", &values, style),
         (_, Some(before), Some(after)) => {
-            fields(out, &c.label, marker, before, after, &values, style)
+            fields(out, &c.address, marker, before, after, &values, style);
         }
         _ => {}
     }
@@ -137,7 +143,7 @@ fn drift(out: &mut String, d: &Drift, plan: &Plan, style: Style) {
                 "  {} has changed",
                 style.paint("1", &format!("# {}", d.address))
             );
-            fields(out, &d.label, "~", &d.before, after, &values, style);
+            fields(out, &d.address, "~", &d.before, after, &values, style);
         }
         None => {
             let _ = writeln!(
@@ -145,41 +151,72 @@ fn drift(out: &mut String, d: &Drift, plan: &Plan, style: Style) {
                 "  {} has been deleted",
                 style.paint("1", &format!("# {}", d.address))
             );
-            whole(out, &d.label, &d.before, "-", &values, style);
+            whole(out, &d.address, &d.before, "-", &values, style);
         }
     }
     out.push('\n');
 }
 
-/// Every attribute, each marked: a prompt being created or destroyed.
-fn whole(out: &mut String, label: &str, spec: &PromptSpec, m: &str, values: &Values, style: Style) {
-    let mk = style.marker(m);
-    let _ = writeln!(out, "  {mk} prompt \"{label}\" {{");
-    let leaves = leaves(spec);
-    let top: Vec<&Leaf> = leaves.iter().filter(|l| !l.path.contains('.')).collect();
-    attrs(out, &top, "", 6, &mk, values);
-    let _ = writeln!(out, "\n      {mk} trigger {{");
-    let trigger: Vec<&Leaf> = leaves.iter().filter(|l| l.path == "trigger.type").collect();
-    attrs(out, &trigger, "trigger.", 10, &mk, values);
-    for i in 0..spec.trigger.conditions.len() {
-        let prefix = format!("trigger.condition[{i}].");
-        let _ = writeln!(out, "\n          {mk} condition {{");
-        let cond: Vec<&Leaf> = leaves
-            .iter()
-            .filter(|l| l.path.starts_with(&prefix))
-            .collect();
-        attrs(out, &cond, &prefix, 14, &mk, values);
-        let _ = writeln!(out, "            }}");
+/// What drifted, for the note's heading: the kind's plural when all drift is of one
+/// kind (`Prompts`), `Objects` when not.
+fn drifted(plan: &Plan) -> &'static str {
+    let mut kinds = plan.drift.iter().map(|d| d.address.kind());
+    let first = kinds.next();
+    match first.and_then(crate::kinds::find) {
+        Some(kind) if kinds.all(|k| Some(k) == first) => kind.plural_title(),
+        _ => "Objects",
     }
-    let _ = writeln!(out, "        }}");
-    let _ = writeln!(out, "\n      {mk} display {{");
-    let display: Vec<&Leaf> = leaves
-        .iter()
-        .filter(|l| l.path.starts_with("display."))
-        .collect();
-    attrs(out, &display, "display.", 10, &mk, values);
-    let _ = writeln!(out, "        }}");
+}
+
+/// Every attribute, each marked: an object being created or destroyed.
+fn whole(out: &mut String, address: &Address, v: &Value, m: &str, values: &Values, style: Style) {
+    let mk = style.marker(m);
+    let _ = writeln!(out, "  {mk} {} \"{}\" {{", address.kind(), address.label());
+    let leaves = leaves(address, v);
+    body(out, schema_of(address), &leaves, "", 6, &mk, values);
     let _ = writeln!(out, "    }}");
+}
+
+/// The attributes of one body under `prefix`, then its blocks, each opened at
+/// `indent` and closed two columns in.
+fn body(
+    out: &mut String,
+    schema: &Schema,
+    leaves: &[Leaf],
+    prefix: &str,
+    indent: usize,
+    mk: &str,
+    values: &Values,
+) {
+    let own: Vec<&Leaf> = leaves
+        .iter()
+        .filter(|l| {
+            l.path
+                .strip_prefix(prefix)
+                .is_some_and(|rest| !rest.contains(['.', '[']))
+        })
+        .collect();
+    attrs(out, &own, prefix, indent, mk, values);
+    let pad = " ".repeat(indent);
+    for nested in schema.blocks {
+        for inner in block_prefixes(nested, leaves, prefix) {
+            let _ = writeln!(out, "\n{pad}{mk} {} {{", nested.name);
+            body(out, &nested.schema, leaves, &inner, indent + 4, mk, values);
+            let _ = writeln!(out, "{pad}  }}");
+        }
+    }
+}
+
+/// The path prefixes of each `nested` block present among `leaves` under `prefix`:
+/// `display.` once; `trigger.condition[0].`, `[1].`, … for a list.
+fn block_prefixes(nested: &NestedBlock, leaves: &[Leaf], prefix: &str) -> Vec<String> {
+    match nested.nesting {
+        Nesting::Single => vec![format!("{prefix}{}.", nested.name)],
+        Nesting::List => (0..)
+            .map(|i| format!("{prefix}{}[{i}].", nested.name))
+            .take_while(|p| leaves.iter().any(|l| l.path.starts_with(p)))
+            .collect(),
+    }
 }
 
 fn attrs(
@@ -221,18 +258,24 @@ fn multiline(path: &str, value: &LeafValue, values: &Values, indent: usize) -> O
     Some(s)
 }
 
-/// Only what differs between `before` and `after`; `display.content` as a unified diff.
+/// Only what differs between `before` and `after`; long text as a unified diff.
 fn fields(
     out: &mut String,
-    label: &str,
+    address: &Address,
     m: &str,
-    before: &PromptSpec,
-    after: &PromptSpec,
+    before: &Value,
+    after: &Value,
     values: &Values,
     style: Style,
 ) {
-    let _ = writeln!(out, "  {} prompt \"{label}\" {{", style.marker(m));
-    let (old, new) = (leaves(before), leaves(after));
+    let _ = writeln!(
+        out,
+        "  {} {} \"{}\" {{",
+        style.marker(m),
+        address.kind(),
+        address.label()
+    );
+    let (old, new) = (leaves(address, before), leaves(address, after));
     let mut paths: Vec<&str> = new.iter().map(|l| l.path.as_str()).collect();
     for l in &old {
         if !paths.contains(&l.path.as_str()) {
@@ -240,6 +283,7 @@ fn fields(
         }
     }
     let find = |side: &[Leaf], p: &str| side.iter().find(|l| l.path == p).map(|l| l.value.clone());
+    let lines = |p: &str| new.iter().chain(&old).any(|l| l.path == p && l.lines);
     let changed: Vec<(&str, Option<LeafValue>, Option<LeafValue>)> = paths
         .iter()
         .map(|&p| (p, find(&old, p), find(&new, p)))
@@ -251,18 +295,22 @@ fn fields(
         .max()
         .unwrap_or(2)
         .max(2);
-    if before.id == after.id {
+    // The id, when it holds, names the object; when it changes, it forces a
+    // replacement.
+    let id_path = crate::kinds::find(address.kind()).map_or("id", |k| k.id_attribute());
+    let same_id = find(&old, id_path).is_some() && find(&old, id_path) == find(&new, id_path);
+    if same_id && let Some(LeafValue::Text(id)) = find(&new, id_path) {
         let _ = writeln!(
             out,
             "        {:<width$} = {}",
-            "id",
-            values.quote(&after.id)
+            id_path,
+            values.quote(&id)
         );
     }
     for (path, a, b) in &changed {
         let line = match (a, b) {
             (Some(LeafValue::Text(x)), Some(LeafValue::Text(y)))
-                if *path == "display.content" && !values.is_sensitive(path) =>
+                if lines(path) && !values.is_sensitive(path) =>
             {
                 format!(
                     "{} {path:<width$} = <<-DIFF\n{}        DIFF",
@@ -271,7 +319,7 @@ fn fields(
                 )
             }
             (Some(x), Some(y)) => {
-                let note = if *path == "id" {
+                let note = if *path == id_path {
                     " # forces replacement"
                 } else {
                     ""
@@ -297,7 +345,7 @@ fn fields(
         };
         let _ = writeln!(out, "      {line}");
     }
-    let hidden = paths.len() - changed.len() - usize::from(before.id == after.id);
+    let hidden = paths.len() - changed.len() - usize::from(same_id);
     if hidden > 0 {
         let noun = if hidden == 1 {
             "attribute"

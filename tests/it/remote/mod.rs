@@ -7,7 +7,7 @@ mod prompts;
 
 use std::time::Duration;
 
-use assistform::model::PromptSpec;
+use assistform::kinds::prompt::model::PromptSpec;
 use assistform::remote::{Client, ClientOptions, Connection};
 
 use crate::emulator::{Emu, prompt};

@@ -1,5 +1,6 @@
-//! The prompt as Genesys Cloud knows it: the one shape shared by the configuration,
-//! the validator, the client and the emulator (see API.md, "The prompt object").
+//! The prompt as the API of our original specification knows it: the one shape
+//! shared by the decoder, the checks, the client and the emulator (see API.md, "The
+//! prompt object").
 
 use serde::{Deserialize, Serialize};
 
@@ -81,21 +82,6 @@ pub struct RemotePrompt {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModifiedBy {
     pub id: String,
-}
-
-/// An org, as `GET /api/v2/organizations/me` names it: its `id` tells two orgs of
-/// one region apart.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Organization {
-    pub id: String,
-    pub name: String,
-    /// Whose national phone formats count as PII when the configuration names none.
-    #[serde(
-        default,
-        rename = "defaultCountryCode",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_country_code: Option<String>,
 }
 
 /// Whether `id` is a valid prompt id: 1–64 characters of `[A-Za-z0-9_-]`.

@@ -1,18 +1,20 @@
-//! `prompt` blocks → [`PromptConfig`], each field remembering where it is written.
+//! `prompt` blocks → [`ResourceConfig`], each attribute remembering where it is
+//! written.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use hcl_edit::Span;
-use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Block;
 
-use super::{Decoder, Fields, Schema, element_span, is_identifier};
+use super::Prompt;
+use super::checks::Field;
+use super::model::{self, Condition, Display, PromptSpec, Trigger};
+use crate::config::Located;
+use crate::config::ResourceConfig;
+use crate::config::decode::{Decoder, Fields, Schema, element_span};
 use crate::config::eval::Scope;
-use crate::config::{Dependency, Lifecycle, Located, PromptConfig};
 use crate::diagnostic::Diagnostic;
-use crate::model::{self, Condition, Display, PromptSpec, Trigger};
-use crate::suggest::did_you_mean;
-use crate::validate::Field;
+use crate::kind::Kind;
 
 const PROMPT: Schema = Schema {
     what: "a `prompt` block",
@@ -41,11 +43,6 @@ const DISPLAY: Schema = Schema {
     attrs: &["type", "content", "timeout_ms"],
     blocks: &[],
 };
-const LIFECYCLE: Schema = Schema {
-    what: "a `lifecycle` block",
-    attrs: &["prevent_destroy", "ignore_changes"],
-    blocks: &[],
-};
 
 /// The attribute paths `lifecycle { ignore_changes = […] }` accepts.
 pub const IGNORABLE: &[&str] = &[
@@ -62,85 +59,90 @@ pub const IGNORABLE: &[&str] = &[
     "display.timeout_ms",
 ];
 
-impl Decoder<'_> {
-    pub(super) fn prompt(
-        &mut self,
-        file: usize,
-        block: &Block,
-        scope: &Scope,
-    ) -> Option<PromptConfig> {
-        let (label, location) = self.label(file, block, "prompt \"name\" { … }")?;
-        if !is_identifier(&label) {
-            self.report(
-                Diagnostic::error("schema.label", format!("invalid prompt label `{label}`"))
-                    .detail("A label starts with a letter or `_` and holds letters, digits, `_` and `-`, so that `prompt.<label>` can refer to it."),
-                &location,
-                None,
-            );
-            return None;
-        }
-        let address = format!("prompt.{label}");
-        let addr = Some(address.as_str());
-        let fields = self.fields(file, &block.body, &PROMPT, addr);
-        let mut p = PromptBuilder {
-            file,
-            scope,
-            address: &address,
-            label: location.clone(),
-            location: location.clone(),
-            sensitive: BTreeSet::new(),
-            incomplete: BTreeSet::new(),
-            fields: BTreeMap::new(),
-        };
-        let id = match fields.attrs.get("id") {
-            Some(_) => p.string(self, &fields, "id", Field::Id, false),
-            None => label.chars().take(model::MAX_ID_LEN).collect(),
-        };
-        let name = p.string(self, &fields, "name", Field::Name, true);
-        let description = p.string(self, &fields, "description", Field::Description, false);
-        let status = if fields.attrs.contains_key("status") {
-            p.string(self, &fields, "status", Field::Status, false)
-        } else {
-            "active".to_owned()
-        };
-        let interaction_types = p.strings(
-            self,
-            &fields,
-            "interaction_types",
-            Field::InteractionTypes,
-            Field::InteractionType,
-        );
-        let trigger = self.trigger(&mut p, &fields);
-        let display = self.display(&mut p, &fields);
-        let depends_on = fields
-            .attrs
-            .get("depends_on")
-            .map(|a| self.depends_on(file, &a.value, &address))
-            .unwrap_or_default();
-        let lifecycle = self
-            .single(file, &fields, "lifecycle", "a prompt", addr)
-            .map(|b| self.lifecycle(file, b, scope, &address))
-            .unwrap_or_default();
-        Some(PromptConfig {
-            label,
-            spec: PromptSpec {
-                id,
-                name,
-                description,
-                status,
-                interaction_types,
-                trigger,
-                display,
-            },
-            depends_on,
-            lifecycle,
-            sensitive: p.sensitive,
-            incomplete: p.incomplete,
-            location,
-            fields: p.fields,
-        })
-    }
+/// One `prompt` block.
+pub(super) fn decode(
+    kind: &'static Prompt,
+    d: &mut Decoder,
+    file: usize,
+    block: &Block,
+    scope: &Scope,
+) -> Option<ResourceConfig> {
+    let (address, location) = d.resource_label(file, block, kind)?;
+    let label = address.label().to_owned();
+    let at = address.to_string();
+    let addr = Some(at.as_str());
+    let fields = d.fields(file, &block.body, &PROMPT, addr);
+    let mut p = PromptBuilder {
+        file,
+        scope,
+        address: &at,
+        label: location.clone(),
+        location: location.clone(),
+        sensitive: BTreeSet::new(),
+        incomplete: BTreeSet::new(),
+        fields: BTreeMap::new(),
+    };
+    let id = match fields.attrs.get("id") {
+        Some(_) => p.string(d, &fields, "id", Field::Id, false),
+        None => label.chars().take(model::MAX_ID_LEN).collect(),
+    };
+    let name = p.string(d, &fields, "name", Field::Name, true);
+    let description = p.string(d, &fields, "description", Field::Description, false);
+    let status = if fields.attrs.contains_key("status") {
+        p.string(d, &fields, "status", Field::Status, false)
+    } else {
+        "active".to_owned()
+    };
+    let interaction_types = p.strings(
+        d,
+        &fields,
+        "interaction_types",
+        Field::InteractionTypes,
+        Field::InteractionType,
+    );
+    let trigger = d.trigger(&mut p, &fields);
+    let display = d.display(&mut p, &fields);
+    let (depends_on, lifecycle) = d.meta(file, &fields, scope, kind, &address);
+    let spec = PromptSpec {
+        id,
+        name,
+        description,
+        status,
+        interaction_types,
+        trigger,
+        display,
+    };
+    let paths = |set: BTreeSet<Field>| set.into_iter().map(Field::hcl_path).collect();
+    Some(ResourceConfig {
+        kind: kind as &'static dyn Kind,
+        address,
+        values: spec.to_values(),
+        depends_on,
+        lifecycle,
+        sensitive: paths(p.sensitive),
+        incomplete: paths(p.incomplete),
+        location,
+        fields: p
+            .fields
+            .into_iter()
+            .map(|(f, at)| (f.hcl_path(), at))
+            .collect(),
+    })
+}
 
+trait PromptBlocks {
+    fn trigger(&mut self, p: &mut PromptBuilder, fields: &Fields) -> Trigger;
+    fn display(&mut self, p: &mut PromptBuilder, fields: &Fields) -> Display;
+    fn required_block<'b>(
+        &mut self,
+        p: &mut PromptBuilder,
+        fields: &Fields<'b>,
+        name: &str,
+        covers: &[Field],
+    ) -> Option<&'b Block>;
+}
+
+impl PromptBlocks for Decoder<'_> {
     fn trigger(&mut self, p: &mut PromptBuilder, fields: &Fields) -> Trigger {
         let Some(block) = self.required_block(
             p,
@@ -245,99 +247,6 @@ impl Decoder<'_> {
             p.incomplete.extend(covers);
         }
         block
-    }
-
-    fn depends_on(&mut self, file: usize, expr: &Expression, address: &str) -> Vec<Dependency> {
-        let Expression::Array(items) = expr else {
-            self.report(
-                Diagnostic::error(
-                    "schema.type",
-                    "`depends_on` must be a list of prompt addresses",
-                )
-                .detail("Write it as `depends_on = [prompt.greeting]`."),
-                &Self::located(file, expr.span()),
-                Some(address),
-            );
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for item in items.iter() {
-            let label = match item {
-                Expression::Traversal(t) => match (&t.expr, t.operators.as_slice()) {
-                    (Expression::Variable(root), [op]) if root.as_str() == "prompt" => {
-                        match op.value() {
-                            TraversalOperator::GetAttr(label) => Some(label.as_str().to_owned()),
-                            _ => None,
-                        }
-                    }
-                    _ => None,
-                },
-                _ => None,
-            };
-            let location = Self::located(file, item.span());
-            match label {
-                Some(label) => out.push(Dependency { label, location }),
-                None => self.report(
-                    Diagnostic::error(
-                        "schema.type",
-                        "`depends_on` entries must be prompt addresses",
-                    )
-                    .detail("Write each entry as `prompt.<label>`, without quotes."),
-                    &location,
-                    Some(address),
-                ),
-            }
-        }
-        out
-    }
-
-    fn lifecycle(&mut self, file: usize, block: &Block, scope: &Scope, address: &str) -> Lifecycle {
-        let fields = self.fields(file, &block.body, &LIFECYCLE, Some(address));
-        let prevent_destroy = fields
-            .attrs
-            .get("prevent_destroy")
-            .and_then(|a| self.bool(scope, file, a, Some(address)))
-            .unwrap_or(false);
-        let mut ignore_changes = Vec::new();
-        if let Some(attr) = fields.attrs.get("ignore_changes") {
-            let items: Vec<&Expression> = match &attr.value {
-                Expression::Array(items) => items.iter().collect(),
-                other => vec![other],
-            };
-            for item in items {
-                let path = match item {
-                    Expression::String(s) => Some(s.as_str().to_owned()),
-                    Expression::Variable(_) | Expression::Traversal(_) => {
-                        Some(item.to_string().trim().to_owned())
-                    }
-                    _ => None,
-                };
-                let location = Self::located(file, item.span());
-                match path {
-                    Some(path) if IGNORABLE.contains(&path.as_str()) => ignore_changes.push(path),
-                    other => {
-                        let hint = other
-                            .as_deref()
-                            .and_then(|p| did_you_mean(p, IGNORABLE.iter().copied()))
-                            .map(|s| format!("Did you mean `{s}`? "))
-                            .unwrap_or_default();
-                        self.report(
-                            Diagnostic::error(
-                                "schema.enum",
-                                "`ignore_changes` names an unknown attribute",
-                            )
-                            .detail(format!("{hint}Valid names: {}.", IGNORABLE.join(", "))),
-                            &location,
-                            Some(address),
-                        );
-                    }
-                }
-            }
-        }
-        Lifecycle {
-            prevent_destroy,
-            ignore_changes,
-        }
     }
 }
 

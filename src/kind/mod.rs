@@ -1,0 +1,156 @@
+//! A resource kind, as the core sees one: a name, a schema for its values, and the
+//! verbs that read and write its objects in Genesys. The core — configuration,
+//! validation, plan, apply, state, audit, import — handles every kind through this
+//! trait and names none; each kind lives in its own folder under `kinds/`.
+
+mod address;
+pub mod schema;
+pub mod values;
+
+use std::future::Future;
+use std::ops::Range;
+use std::pin::Pin;
+
+use hcl_edit::structure::Block;
+use serde_json::Value;
+
+use crate::config::ResourceConfig;
+use crate::config::decode::Decoder;
+use crate::config::eval::Scope;
+use crate::diagnostic::Severity;
+use crate::org::OrgSettings;
+use crate::pii::PhoneRegions;
+use crate::remote::{Client, Outcome, RemoteError};
+
+pub use address::{Address, AddressError, is_label};
+pub use schema::Schema;
+
+/// A future a kind's verb returns: boxed, so that kinds are trait objects.
+pub type Verb<'a, T> = Pin<Box<dyn Future<Output = Result<T, RemoteError>> + Send + 'a>>;
+
+/// One object as Genesys holds it, in the kind's values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Live {
+    pub id: String,
+    pub values: Value,
+    /// The server's version of the object: what a write is conditioned on.
+    pub version: u64,
+    /// Who last changed it, when the server says.
+    pub modified_by: Option<String>,
+}
+
+/// One problem with one object's values, at an attribute path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub summary: String,
+    pub detail: String,
+    /// `display.content`, `trigger.condition[0].value`.
+    pub path: String,
+    /// Byte range inside the attribute's string value, when the problem is a part of it.
+    pub span: Option<Range<usize>>,
+}
+
+/// What the org lets through validation, beyond the built-in rules.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckContext<'a> {
+    pub org: &'a OrgSettings,
+    pub regions: &'a PhoneRegions,
+}
+
+pub trait Kind: Send + Sync + std::fmt::Debug {
+    /// The HCL block type and the first part of an address: `prompt`.
+    fn name(&self) -> &'static str;
+
+    /// The kind in a sentence, plural and capitalised: `Prompts`.
+    fn plural_title(&self) -> &'static str;
+
+    fn schema(&self) -> &'static Schema;
+
+    /// The attribute paths `lifecycle { ignore_changes }` may name.
+    fn ignorable(&self) -> &'static [&'static str];
+
+    /// The attribute that holds the object's id when the configuration sets it.
+    fn id_attribute(&self) -> &'static str;
+
+    /// One block of this kind, each attribute remembering where it is written;
+    /// `None` when it cannot be decoded (and that was reported). The meta-arguments
+    /// `depends_on` and `lifecycle` are the decoder's to read
+    /// ([`Decoder::depends_on`], [`Decoder::lifecycle`]).
+    fn decode(
+        &'static self,
+        decoder: &mut Decoder,
+        file: usize,
+        block: &Block,
+        scope: &Scope,
+    ) -> Option<ResourceConfig>;
+
+    /// Every problem with `values`, as a configuration writes them.
+    fn check(&self, values: &Value, cx: CheckContext) -> Vec<Finding>;
+
+    /// Every object of this kind in the org, sorted by id. `progress(done, total)`
+    /// counts the pages read.
+    fn list<'a>(
+        &'a self,
+        client: &'a Client,
+        progress: &'a (dyn Fn(usize, usize) + Sync),
+    ) -> Verb<'a, Vec<Live>>;
+
+    /// One object; `None` when there is none with that id.
+    fn get<'a>(&'a self, client: &'a Client, id: &'a str) -> Verb<'a, Option<Live>>;
+
+    /// Creates (`version` `None`) or replaces (`Some` of the version read) the
+    /// object `values` describe; a 409 when it changed since `version` was read.
+    fn put<'a>(
+        &'a self,
+        client: &'a Client,
+        values: &'a Value,
+        version: Option<u64>,
+    ) -> Verb<'a, Outcome<Live>>;
+
+    /// Deletes object `id`, only if it is still at `version` when one is given.
+    fn delete<'a>(
+        &'a self,
+        client: &'a Client,
+        id: &'a str,
+        version: Option<u64>,
+    ) -> Verb<'a, Outcome<()>>;
+}
+
+/// The id `values` set, by the kind's id attribute.
+pub fn id_of<'v>(kind: &dyn Kind, values: &'v Value) -> Option<&'v str> {
+    values.get(kind.id_attribute()).and_then(Value::as_str)
+}
+
+/// Every object the plan read from the org, of every kind, by kind and id.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LiveSet {
+    objects: std::collections::BTreeMap<(String, String), Live>,
+}
+
+impl LiveSet {
+    /// Adds what the list of `kind` returned.
+    pub fn extend(&mut self, kind: &str, objects: impl IntoIterator<Item = Live>) {
+        for live in objects {
+            self.objects.insert((kind.to_owned(), live.id.clone()), live);
+        }
+    }
+
+    pub fn get(&self, kind: &str, id: &str) -> Option<&Live> {
+        self.objects.get(&(kind.to_owned(), id.to_owned()))
+    }
+
+    /// `(kind, object)` pairs, by kind then id.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Live)> {
+        self.objects.iter().map(|((k, _), l)| (k.as_str(), l))
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+}

@@ -1,0 +1,75 @@
+//! What a kind's values look like: attributes and nested blocks, in the order a
+//! reader expects them. The core walks it to flatten, show and compare values
+//! without knowing the kind.
+
+/// A body: its attributes, then its nested blocks.
+#[derive(Debug)]
+pub struct Schema {
+    pub attributes: &'static [Attribute],
+    pub blocks: &'static [NestedBlock],
+}
+
+#[derive(Debug)]
+pub struct Attribute {
+    pub name: &'static str,
+    pub ty: Type,
+    /// Long text whose change reads best as a line diff.
+    pub lines: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    String,
+    Number,
+    Strings,
+}
+
+#[derive(Debug)]
+pub struct NestedBlock {
+    pub name: &'static str,
+    pub nesting: Nesting,
+    pub schema: Schema,
+}
+
+/// How many of a block a body holds. In values, either is a list of objects, as
+/// Terraform shapes them: `display` is `[{…}]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nesting {
+    Single,
+    List,
+}
+
+impl Attribute {
+    pub const fn string(name: &'static str) -> Attribute {
+        Attribute {
+            name,
+            ty: Type::String,
+            lines: false,
+        }
+    }
+
+    pub const fn number(name: &'static str) -> Attribute {
+        Attribute {
+            name,
+            ty: Type::Number,
+            lines: false,
+        }
+    }
+
+    pub const fn strings(name: &'static str) -> Attribute {
+        Attribute {
+            name,
+            ty: Type::Strings,
+            lines: false,
+        }
+    }
+
+    /// Text shown as a line diff when it changes.
+    pub const fn text(name: &'static str) -> Attribute {
+        Attribute {
+            name,
+            ty: Type::String,
+            lines: true,
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! The kinds of resource assistform manages, each in its own folder. The registry
+//! below is the one list of them: adding a kind is a folder and a line here (see
+//! `docs/adding-a-kind.md`).
+
+pub mod genesys;
+pub mod prompt;
+
+use crate::kind::Kind;
+
+static KINDS: &[&dyn Kind] = &[&prompt::Prompt];
+
+/// Every kind, in the order they are documented.
+pub fn all() -> &'static [&'static dyn Kind] {
+    KINDS
+}
+
+/// The kind whose HCL block type, and address prefix, is `name`.
+pub fn find(name: &str) -> Option<&'static dyn Kind> {
+    KINDS.iter().copied().find(|k| k.name() == name)
+}
+
+/// How an address is written, for messages: `prompt.<label>` when one kind is
+/// registered, `<kind>.<label>` naming them when there are more.
+pub fn address_form() -> String {
+    match all() {
+        [only] => format!("{}.<label>", only.name()),
+        kinds => {
+            let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+            format!("<kind>.<label> (a kind is one of {})", names.join(", "))
+        }
+    }
+}
+
+/// The singular noun for objects of `kinds`: the kind's name when they are all of
+/// one (or when there are none, and one kind is registered), `resource` otherwise.
+pub fn noun<'a>(mut kinds: impl Iterator<Item = &'a str>) -> &'a str {
+    match kinds.next() {
+        Some(first) if kinds.all(|k| k == first) => first,
+        Some(_) => "resource",
+        None => match all() {
+            [only] => only.name(),
+            _ => "resource",
+        },
+    }
+}
+
+/// `address` parsed, when its kind is one this build manages.
+///
+/// # Errors
+///
+/// A message naming the address and how one is written.
+pub fn parse_address(address: &str) -> Result<crate::kind::Address, String> {
+    address
+        .parse::<crate::kind::Address>()
+        .ok()
+        .filter(|a| find(a.kind()).is_some())
+        .ok_or_else(|| {
+            let noun = noun(all().iter().map(|k| k.name()));
+            format!(
+                "`{address}` is not a {noun} address: an address is `{}`, the label a letter or `_` then letters, digits, `_` and `-`",
+                address_form()
+            )
+        })
+}
