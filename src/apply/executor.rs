@@ -278,20 +278,15 @@ async fn put<W: Writer>(
         }
         Err(e) => {
             note_error(report, &e);
-            let _ = journal
-                .append(&journal_entries::failed(change, id))
-                .await;
+            let _ = journal.append(&journal_entries::failed(change, id)).await;
             return Err(explain(change, &e).into());
         }
     };
     let Some(version) = landed else {
-        let _ = journal
-            .append(&journal_entries::failed(change, id))
-            .await;
-        return Err(format!(
-            "the write to `{id}` got no answer and did not land; nothing changed"
-        )
-        .into());
+        let _ = journal.append(&journal_entries::failed(change, id)).await;
+        return Err(
+            format!("the write to `{id}` got no answer and did not land; nothing changed").into(),
+        );
     };
     report.version = Some(version);
     journal
@@ -306,9 +301,7 @@ async fn delete<W: Writer>(
     journal: &Journal,
     report: &mut ChangeReport,
 ) -> Result<(), Failure> {
-    let id = change
-        .before_id()
-        .ok_or("a delete without a live object")?;
+    let id = change.before_id().ok_or("a delete without a live object")?;
     let address = &change.address;
     let intent = journal_entries::delete_intent(change, id);
     journal
@@ -329,16 +322,12 @@ async fn delete<W: Writer>(
         }
         Err(e) => {
             note_error(report, &e);
-            let _ = journal
-                .append(&journal_entries::failed(change, id))
-                .await;
+            let _ = journal.append(&journal_entries::failed(change, id)).await;
             return Err(explain(change, &e).into());
         }
     };
     if !gone {
-        let _ = journal
-            .append(&journal_entries::failed(change, id))
-            .await;
+        let _ = journal.append(&journal_entries::failed(change, id)).await;
         return Err(format!(
             "the delete of `{id}` got no answer and did not land; nothing changed"
         )

@@ -169,7 +169,10 @@ fn change(
         before: before.map(|b| b.0.clone()),
         after: after.cloned(),
         live_version: before.map(|b| b.1),
-        depends_on: depends_on.iter().map(|d| Address::new("prompt", d)).collect(),
+        depends_on: depends_on
+            .iter()
+            .map(|d| Address::new("prompt", d))
+            .collect(),
         sensitive: Vec::new(),
         prevent_destroy: false,
         importing: false,
@@ -234,7 +237,11 @@ async fn dependencies_are_written_first_and_deleted_last() {
     let at = |w: &str| writes.iter().position(|x| x == w).unwrap();
     assert!(at("PUT b") < at("PUT a"), "{writes:?}");
     assert_eq!(
-        state.resources.keys().map(ToString::to_string).collect::<Vec<_>>(),
+        state
+            .resources
+            .keys()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
         ["prompt.a", "prompt.b"]
     );
     assert_eq!(state.resources[&address("prompt.a")].version, 1);
@@ -306,7 +313,11 @@ async fn a_failure_skips_what_depends_on_it_and_nothing_else() {
     );
     assert_eq!(status["prompt.c"], &Status::Done);
     assert_eq!(
-        state.resources.keys().map(ToString::to_string).collect::<Vec<_>>(),
+        state
+            .resources
+            .keys()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
         ["prompt.c"]
     );
 }

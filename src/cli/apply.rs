@@ -13,9 +13,9 @@ use super::{Error, Output, exit};
 use crate::apply::metrics::{Metrics, plural};
 use crate::apply::{self, Options, Report, Status, recovery};
 use crate::audit::{self, AuditKey, AuditLog, Event as AuditEvent, Totals};
+use crate::org::OrgSettings;
 use crate::plan::{self, Inputs, Plan};
 use crate::state::{self, State, StateLock, journal};
-use crate::org::OrgSettings;
 
 /// Make the changes a plan lists: ordered, versioned, journaled and audited.
 #[derive(Debug, clap::Args)]

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use crate::config::GenesysSettings;
 use crate::emulator::{Emulator, EmulatorOptions};
-use crate::remote::{Client, ClientOptions, Connection, RetryNotice, RetryObserver};
 use crate::org::OrgSettings;
+use crate::remote::{Client, ClientOptions, Connection, RetryNotice, RetryObserver};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConnectArgs {

@@ -103,7 +103,11 @@ impl Progress {
             Event::Undone {
                 address,
                 result: Ok(()),
-            } => format!("{}: {}", paint("1", &address.to_string()), paint("33", "undone")),
+            } => format!(
+                "{}: {}",
+                paint("1", &address.to_string()),
+                paint("33", "undone")
+            ),
             Event::Undone {
                 address,
                 result: Err(why),

@@ -230,9 +230,9 @@ fn mv(
         .clone();
     // Deletes run in the reverse order of `depends_on`, after their blocks are
     // gone: the rename rewrites them too.
-    state.rename(&source, &destination).map_err(|e| {
-        format!("cannot move `{source}` to `{destination}`: {e}")
-    })?;
+    state
+        .rename(&source, &destination)
+        .map_err(|e| format!("cannot move `{source}` to `{destination}`: {e}"))?;
     edit.commit(
         dir,
         "state mv",

@@ -14,10 +14,10 @@ use super::error::ApiError;
 use super::state::Shared;
 use super::store::{PROMPTS_PATH, Refusal};
 use super::wire::PromptBody;
-use crate::kinds::prompt::model::{self, RemotePrompt};
-use crate::pii::PhoneRegions;
 use crate::diagnostic::Severity;
 use crate::kinds::prompt::checks::check_prompt;
+use crate::kinds::prompt::model::{self, RemotePrompt};
+use crate::pii::PhoneRegions;
 
 const DEFAULT_PAGE_SIZE: usize = 25;
 const MAX_PAGE_SIZE: usize = 500;

@@ -120,8 +120,19 @@ pub fn block(kind: &dyn Kind, label: &str, values: &Value, extras: &Extras) -> S
 
 /// Each `nested` block `values` holds, at `indent`; blocks inside it follow its
 /// attributes directly.
-fn blocks(out: &mut String, nested: &NestedBlock, values: &Value, prefix: &str, indent: &str, extras: &Extras) {
-    let items = values.get(nested.name).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+fn blocks(
+    out: &mut String,
+    nested: &NestedBlock,
+    values: &Value,
+    prefix: &str,
+    indent: &str,
+    extras: &Extras,
+) {
+    let items = values
+        .get(nested.name)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     for (i, item) in items.iter().enumerate() {
         let path = match nested.nesting {
             Nesting::Single => format!("{prefix}{}.", nested.name),
@@ -138,7 +149,13 @@ fn blocks(out: &mut String, nested: &NestedBlock, values: &Value, prefix: &str, 
     }
 }
 
-fn attributes(schema: &Schema, values: &Value, prefix: &str, indent: &str, extras: &Extras) -> Vec<(&'static str, String)> {
+fn attributes(
+    schema: &Schema,
+    values: &Value,
+    prefix: &str,
+    indent: &str,
+    extras: &Extras,
+) -> Vec<(&'static str, String)> {
     schema
         .attributes
         .iter()
@@ -147,7 +164,9 @@ fn attributes(schema: &Schema, values: &Value, prefix: &str, indent: &str, extra
             let v = values.get(attr.name);
             let text = || v.and_then(Value::as_str).unwrap_or("");
             let rendered = match attr.ty {
-                Type::String if attr.lines => heredoc(text(), indent).unwrap_or_else(|| quote(text())),
+                Type::String if attr.lines => {
+                    heredoc(text(), indent).unwrap_or_else(|| quote(text()))
+                }
                 Type::String => quote(text()),
                 Type::Number => v.and_then(Value::as_u64).unwrap_or(0).to_string(),
                 Type::Strings => {

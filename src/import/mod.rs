@@ -49,9 +49,19 @@ pub fn generate(kind: &dyn Kind, objects: &[Live]) -> String {
     for live in objects {
         let label = &labels[&live.id];
         out.push('\n');
-        let _ = writeln!(out, "# {}, version {}", comment_text(&live.id), live.version);
+        let _ = writeln!(
+            out,
+            "# {}, version {}",
+            comment_text(&live.id),
+            live.version
+        );
         explain(&mut out, name, &problems(kind, live));
-        out.push_str(&hcl::block(kind, label, &live.values, &hcl::Extras::default()));
+        out.push_str(&hcl::block(
+            kind,
+            label,
+            &live.values,
+            &hcl::Extras::default(),
+        ));
         let _ = write!(
             out,
             "\nimport {{\n  to = {name}.{label}\n  id = {}\n}}\n",

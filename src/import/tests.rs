@@ -106,11 +106,14 @@ fn every_attribute_reads_back() {
     p.spec.status = "inactive".into();
     p.spec.interaction_types = vec!["email".into(), "voice".into(), "sms".into()];
     p.spec.trigger.kind = "email".into();
-    p.spec.trigger.conditions.push(crate::kinds::prompt::model::Condition {
-        field: "amount".into(),
-        operator: "gt".into(),
-        value: "100 \\ $${".into(),
-    });
+    p.spec
+        .trigger
+        .conditions
+        .push(crate::kinds::prompt::model::Condition {
+            field: "amount".into(),
+            operator: "gt".into(),
+            value: "100 \\ $${".into(),
+        });
     p.spec.display.kind = "toast".into();
     p.spec.display.timeout_ms = 120_000;
     assert_round_trip(&[p]);

@@ -20,7 +20,9 @@ pub struct Address {
 
 /// Why a string is not an address.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("`{given}` is not an address: an address is `<kind>.<label>`, the label a letter or `_` then letters, digits, `_` and `-`")]
+#[error(
+    "`{given}` is not an address: an address is `<kind>.<label>`, the label a letter or `_` then letters, digits, `_` and `-`"
+)]
 pub struct AddressError {
     pub given: String,
 }
@@ -67,7 +69,9 @@ impl FromStr for Address {
     type Err = AddressError;
 
     fn from_str(s: &str) -> Result<Address, AddressError> {
-        let error = || AddressError { given: s.to_owned() };
+        let error = || AddressError {
+            given: s.to_owned(),
+        };
         let (kind, label) = s.split_once('.').ok_or_else(error)?;
         if !is_label(kind) || !is_label(label) {
             return Err(error());
@@ -129,7 +133,15 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_refused() {
-        for bad in ["widget", "widget.", ".a", "widget.1a", "widget.a.b", "wid get.a", ""] {
+        for bad in [
+            "widget",
+            "widget.",
+            ".a",
+            "widget.1a",
+            "widget.a.b",
+            "wid get.a",
+            "",
+        ] {
             assert!(bad.parse::<Address>().is_err(), "{bad}");
         }
     }

@@ -133,7 +133,8 @@ impl LiveSet {
     /// Adds what the list of `kind` returned.
     pub fn extend(&mut self, kind: &str, objects: impl IntoIterator<Item = Live>) {
         for live in objects {
-            self.objects.insert((kind.to_owned(), live.id.clone()), live);
+            self.objects
+                .insert((kind.to_owned(), live.id.clone()), live);
         }
     }
 

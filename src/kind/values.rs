@@ -61,7 +61,12 @@ fn walk(schema: &Schema, values: &Value, prefix: &str, out: &mut Vec<Leaf>) {
             Nesting::Single => {
                 let empty = Value::Object(Map::new());
                 let item = items.first().unwrap_or(&empty);
-                walk(&block.schema, item, &format!("{prefix}{}.", block.name), out);
+                walk(
+                    &block.schema,
+                    item,
+                    &format!("{prefix}{}.", block.name),
+                    out,
+                );
             }
             Nesting::List => {
                 for (i, item) in items.iter().enumerate() {
@@ -219,10 +224,20 @@ mod tests {
 
     #[test]
     fn leaves_follow_the_schema_order() {
-        let paths: Vec<String> = leaves(&SCHEMA, &sample()).into_iter().map(|l| l.path).collect();
+        let paths: Vec<String> = leaves(&SCHEMA, &sample())
+            .into_iter()
+            .map(|l| l.path)
+            .collect();
         assert_eq!(
             paths,
-            ["id", "tags", "rule.type", "rule.when[0].after", "rule.when[1].after", "body.text"]
+            [
+                "id",
+                "tags",
+                "rule.type",
+                "rule.when[0].after",
+                "rule.when[1].after",
+                "body.text"
+            ]
         );
     }
 
@@ -231,7 +246,10 @@ mod tests {
         let v = sample();
         assert_eq!(get(&v, "rule.when[1].after"), Some(&json!(2)));
         assert_eq!(get(&v, "body.text"), Some(&json!("hi")));
-        assert_eq!(get(&v, "rule.when"), Some(&json!([{"after": 1}, {"after": 2}])));
+        assert_eq!(
+            get(&v, "rule.when"),
+            Some(&json!([{"after": 1}, {"after": 2}]))
+        );
         assert_eq!(get(&v, "rule.nothing"), None);
     }
 
@@ -247,6 +265,9 @@ mod tests {
     #[test]
     fn marks_nest_as_terraform_marks_them() {
         let m = marks(&["body.text".into(), "rule.when[1].after".into()]);
-        assert_eq!(m, json!({"body": [{"text": true}], "rule": [{"when": [{}, {"after": true}]}]}));
+        assert_eq!(
+            m,
+            json!({"body": [{"text": true}], "rule": [{"when": [{}, {"after": true}]}]})
+        );
     }
 }

@@ -240,10 +240,7 @@ impl Planning<'_> {
             change.action = Action::Replace;
             change.before = Some(now.values.clone());
             change.live_version = Some(now.version);
-            change.reason = Some(format!(
-                "its id changes from `{}` to `{id}`",
-                managed.id
-            ));
+            change.reason = Some(format!("its id changes from `{}` to `{id}`", managed.id));
             return Ok(change);
         }
         against_live(&mut change, resource, now);
@@ -375,7 +372,9 @@ fn targeted(
                         "plan.target",
                         format!("`--target {t}` names nothing in the configuration"),
                     )
-                    .detail(format!("A target is the address of a block, such as `{example}`.")),
+                    .detail(format!(
+                        "A target is the address of a block, such as `{example}`."
+                    )),
                 );
             }
         }

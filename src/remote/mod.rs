@@ -30,7 +30,7 @@ mod wire;
 
 pub use client::{Client, ClientMetrics, ClientOptions};
 pub use error::RemoteError;
-pub use rest::Outcome;
 pub use refresh::PAGE_SIZE;
+pub use rest::Outcome;
 pub use retry::{RetryNotice, RetryObserver};
 pub use settings::Connection;

@@ -47,7 +47,10 @@ impl Client {
     /// # Errors
     ///
     /// Any [`RemoteError`] but a 404.
-    pub async fn get_object<T: DeserializeOwned>(&self, url: Url) -> Result<Option<T>, RemoteError> {
+    pub async fn get_object<T: DeserializeOwned>(
+        &self,
+        url: Url,
+    ) -> Result<Option<T>, RemoteError> {
         match self.call(Method::GET, url, None).await {
             Ok(answer) => decode(&answer).map(Some),
             Err(e @ RemoteError::Api { .. }) if e.is_not_found() => Ok(None),

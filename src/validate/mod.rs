@@ -82,13 +82,19 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
             .find(|d| d.address == config.resources[cycle[1]].address)
             .map_or(&first.location, |d| &d.location);
         out.push(
-            Diagnostic::error("graph.cycle", format!("{} depend on each other in a cycle", plural_noun(config, &cycle)))
-                .detail(format!(
-                    "The cycle is {}. Remove one of these `depends_on` entries.",
-                    path.join(" → ")
-                ))
-                .address(first.address.to_string())
-                .range(Some(config.range(at))),
+            Diagnostic::error(
+                "graph.cycle",
+                format!(
+                    "{} depend on each other in a cycle",
+                    plural_noun(config, &cycle)
+                ),
+            )
+            .detail(format!(
+                "The cycle is {}. Remove one of these `depends_on` entries.",
+                path.join(" → ")
+            ))
+            .address(first.address.to_string())
+            .range(Some(config.range(at))),
         );
     }
     out
@@ -139,7 +145,10 @@ fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
     for import in &config.imports {
         let at = Some(config.range(&import.location));
         match config.resource(&import.to) {
-            None => out.push(unknown(&import.to, "`import` names", "import.unknown").range(Some(config.range(&import.target)))),
+            None => out.push(
+                unknown(&import.to, "`import` names", "import.unknown")
+                    .range(Some(config.range(&import.target))),
+            ),
             Some(r) if r.id() != import.id => {
                 let (kind, id_attribute) = (r.kind.name(), r.kind.id_attribute());
                 out.push(

@@ -54,7 +54,7 @@ type Edit = fn(&mut Value);
 async fn a_plan_edited_by_hand_is_refused_naming_the_file() {
     let edits: [(&str, Edit); 3] = [
         ("content", |p| {
-            p["plan"]["changes"][0]["after"]["display"]["content"] = json!("Sneaked in");
+            p["plan"]["changes"][0]["after"]["display"][0]["content"] = json!("Sneaked in");
         }),
         ("the id written", |p| {
             p["plan"]["changes"][0]["after"]["id"] = json!("x");

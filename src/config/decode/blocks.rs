@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use hcl_edit::Span;
 use hcl_edit::structure::{Attribute, Block};
 
+use super::meta::{address, address_form};
 use super::{Decoder, Fields, Schema};
 use crate::config::eval::Scope;
 use crate::config::files::Parsed;
-use super::meta::{address, address_form};
 use crate::config::{
     GenesysSettings, Hook, HookTarget, Import, Located, MAX_HOOK_TIMEOUT_SECONDS, Moved,
     ResourceConfig,

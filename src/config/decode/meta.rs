@@ -6,11 +6,11 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Block;
 
 use super::{Decoder, Fields, Schema};
-pub(in crate::config) use crate::kinds::address_form;
 use crate::config::eval::Scope;
 use crate::config::{Dependency, Lifecycle, Located};
 use crate::diagnostic::Diagnostic;
 use crate::kind::{Address, Kind};
+pub(in crate::config) use crate::kinds::address_form;
 use crate::suggest::did_you_mean;
 
 const LIFECYCLE: Schema = Schema {

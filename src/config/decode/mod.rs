@@ -39,7 +39,10 @@ pub struct Schema<'s> {
 }
 
 impl<'a> Decoder<'a> {
-    pub(in crate::config) fn new(sources: &'a [SourceFile], diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+    pub(in crate::config) fn new(
+        sources: &'a [SourceFile],
+        diagnostics: &'a mut Vec<Diagnostic>,
+    ) -> Self {
         Decoder {
             sources,
             diagnostics,
@@ -159,7 +162,12 @@ impl<'a> Decoder<'a> {
     }
 
     /// The single label of `block`, or a reported error.
-    pub fn label(&mut self, file: usize, block: &Block, example: &str) -> Option<(String, Located)> {
+    pub fn label(
+        &mut self,
+        file: usize,
+        block: &Block,
+        example: &str,
+    ) -> Option<(String, Located)> {
         match block.labels.as_slice() {
             [label] => {
                 let (text, span) = match label {

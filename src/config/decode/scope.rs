@@ -7,12 +7,12 @@ use hcl_edit::Span;
 use hcl_edit::structure::{Attribute, Structure};
 
 use super::{Decoder, Schema};
-use crate::kind::is_label as is_identifier;
 use crate::config::eval::{Scope, references};
 use crate::config::files::Parsed;
 use crate::config::variables::{VarType, split_assignment};
 use crate::config::{Located, VarInputs};
 use crate::diagnostic::Diagnostic;
+use crate::kind::is_label as is_identifier;
 use crate::suggest::did_you_mean;
 
 /// How long a chain of local values, each referring to the next, may be. Evaluating

@@ -85,7 +85,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub(super) fn error(code: &'static str, field: Field, summary: String, detail: String) -> Finding {
+    pub(super) fn error(
+        code: &'static str,
+        field: Field,
+        summary: String,
+        detail: String,
+    ) -> Finding {
         Finding {
             severity: Severity::Error,
             code,

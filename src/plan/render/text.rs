@@ -300,12 +300,7 @@ fn fields(
     let id_path = crate::kinds::find(address.kind()).map_or("id", |k| k.id_attribute());
     let same_id = find(&old, id_path).is_some() && find(&old, id_path) == find(&new, id_path);
     if same_id && let Some(LeafValue::Text(id)) = find(&new, id_path) {
-        let _ = writeln!(
-            out,
-            "        {:<width$} = {}",
-            id_path,
-            values.quote(&id)
-        );
+        let _ = writeln!(out, "        {:<width$} = {}", id_path, values.quote(&id));
     }
     for (path, a, b) in &changed {
         let line = match (a, b) {
