@@ -4,10 +4,15 @@
 
 pub mod genesys;
 pub mod prompt;
+#[cfg(test)]
+mod toy;
 
 use crate::kind::Kind;
 
+#[cfg(not(test))]
 static KINDS: &[&dyn Kind] = &[&prompt::Prompt];
+#[cfg(test)]
+static KINDS: &[&dyn Kind] = &[&prompt::Prompt, &toy::Widget];
 
 /// Every kind, in the order they are documented.
 pub fn all() -> &'static [&'static dyn Kind] {
