@@ -210,28 +210,16 @@ fn mv(
     let new_label = label_of(destination)?;
     let lock = StateLock::acquire(dir, "state mv", timeout)?;
     let mut edit = Edit::begin(dir)?;
-    let state = &mut edit.state;
-    if let Some(there) = state.resources.get(destination) {
-        return Err(format!(
-            "`{destination}` is already in the state (prompt id `{}`); `assistform state rm {destination}` first, or choose another address",
-            there.id
-        )
-        .into());
-    }
-    let resource = state
-        .resources
-        .remove(source)
-        .ok_or_else(|| missing(source, state))?;
-    let id = resource.id.clone();
-    state.resources.insert(destination.to_owned(), resource);
-    // Deletes run in the reverse order of these, after their blocks are gone.
-    for other in state.resources.values_mut() {
-        for dep in &mut other.depends_on {
-            if dep == source {
-                destination.clone_into(dep);
-            }
+    let id = match edit.state.rename(source, destination) {
+        Ok(resource) => resource.id.clone(),
+        Err(state::RenameError::Occupied { id, .. }) => {
+            return Err(format!(
+                "`{destination}` is already in the state (prompt id `{id}`); `assistform state rm {destination}` first, or choose another address"
+            )
+            .into());
         }
-    }
+        Err(_) => return Err(missing(source, &edit.state).into()),
+    };
     edit.commit(
         dir,
         "state mv",

@@ -108,6 +108,49 @@ impl State {
             .find(|(_, r)| r.id == id)
             .map(|(a, _)| a.as_str())
     }
+
+    /// Records the entry at `from` under `to` instead, and rewrites every
+    /// `depends_on` that named `from` (deletes run in the reverse order of these
+    /// after the blocks are gone). What `state mv` and a `moved` block both do.
+    ///
+    /// # Errors
+    ///
+    /// [`RenameError::Occupied`] when `to` is in the state already (`from` included),
+    /// checked first; [`RenameError::Missing`] when `from` is not. The state is then
+    /// unchanged.
+    pub fn rename(&mut self, from: &str, to: &str) -> Result<&Resource, RenameError> {
+        if let Some(there) = self.resources.get(to) {
+            return Err(RenameError::Occupied {
+                to: to.to_owned(),
+                id: there.id.clone(),
+            });
+        }
+        let resource = self
+            .resources
+            .remove(from)
+            .ok_or_else(|| RenameError::Missing {
+                from: from.to_owned(),
+            })?;
+        self.resources.insert(to.to_owned(), resource);
+        for other in self.resources.values_mut() {
+            for dep in &mut other.depends_on {
+                if dep == from {
+                    to.clone_into(dep);
+                }
+            }
+        }
+        Ok(&self.resources[to])
+    }
+}
+
+/// Why [`State::rename`] refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RenameError {
+    #[error("`{from}` is not in the state")]
+    Missing { from: String },
+    #[error("`{to}` is already in the state (prompt id `{id}`)")]
+    Occupied { to: String, id: String },
 }
 
 #[derive(Debug, thiserror::Error)]
