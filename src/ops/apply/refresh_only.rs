@@ -1,0 +1,68 @@
+//! A refresh-only apply: record in the state what Genesys holds for every drifted
+//! prompt (or forget one deleted outside), and write nothing to Genesys.
+
+use super::{ApplyOptions, ApplyOutcome};
+use crate::audit::{self, AuditKey, AuditLog, Event as AuditEvent, Totals};
+use crate::model::RemotePrompt;
+use crate::ops::{Notice, Observer, OpsError};
+use crate::plan::Plan;
+use crate::remote::Client;
+use crate::state::{self, State};
+
+/// Records the drift of `plan` in `state` from `live`, after asking `observer` when
+/// `ask`, and writes the state with its audit record.
+pub(super) fn record(
+    plan: &Plan,
+    live: &[RemotePrompt],
+    state: &mut State,
+    options: &ApplyOptions,
+    ask: bool,
+    client: &Client,
+    observer: &dyn Observer,
+) -> Result<ApplyOutcome, OpsError> {
+    if plan.drift.is_empty() {
+        return Ok(ApplyOutcome::NoDrift);
+    }
+    observer.notice(Notice::Planned(plan));
+    if ask && !observer.approve().map_err(OpsError::Observer)? {
+        return Ok(ApplyOutcome::Cancelled);
+    }
+    for drift in &plan.drift {
+        let Some(resource) = state.resources.get_mut(&drift.address) else {
+            continue;
+        };
+        // What Genesys holds now, which may be newer still than what the plan saw.
+        match live.iter().find(|p| p.spec.id == resource.id) {
+            Some(now) => {
+                resource.version = now.version;
+                resource.attributes = now.spec.to_values();
+            }
+            None => {
+                state.resources.remove(&drift.address);
+            }
+        }
+    }
+    let (dir, env) = (&options.state_dir, &options.env);
+    let command = "apply --refresh-only";
+    let run_id = uuid::Uuid::new_v4().to_string();
+    let audit = AuditLog::open_keyed(dir, &run_id, AuditKey::from_env(env))?;
+    audit.append(AuditEvent::RunStarted {
+        command: command.into(),
+        actor: audit::actor(Some(client.connection().client_id()), env),
+        plan_digest: Some(plan.config_digest.clone()),
+    })?;
+    audit.append(AuditEvent::StateEdit {
+        command: command.into(),
+        addresses: plan.drift.iter().map(|d| d.address.clone()).collect(),
+    })?;
+    audit.append(AuditEvent::RunFinished {
+        command: command.into(),
+        outcome: "success".into(),
+        totals: Totals::default(),
+    })?;
+    state.audit = Some(audit.head());
+    state::write(dir, state)?;
+    Ok(ApplyOutcome::Refreshed {
+        prompts: plan.drift.len(),
+    })
+}

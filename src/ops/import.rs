@@ -1,0 +1,224 @@
+//! `import`: adopt prompts made outside assistform — one into the state under an
+//! address the configuration has, or all of them as generated configuration.
+//! Neither writes to Genesys.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use regex::Regex;
+
+use super::address::prompt_label;
+use super::config::load_checked;
+use super::connect::{Connect, connect};
+use super::edit::{Edit, claim};
+use super::private_file::write_private;
+use super::{Observer, OpsError, runtime};
+use crate::config::{GenesysSettings, VarInputs};
+use crate::import;
+use crate::model::RemotePrompt;
+use crate::state::{Resource, StateLock};
+use crate::suggest::did_you_mean;
+use crate::validate::{OrgSettings, Severity};
+
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// The address to record the prompt under: a block the configuration has.
+    pub address: String,
+    /// The prompt's id in Genesys.
+    pub id: String,
+    /// The configuration directory.
+    pub dir: PathBuf,
+    pub vars: VarInputs,
+    pub state_dir: PathBuf,
+    /// How long to wait for another run's lock.
+    pub lock_timeout: Duration,
+    pub connect: Connect,
+    /// The process environment: credentials, and who runs it.
+    pub env: Vec<(String, String)>,
+}
+
+/// The prompt `import` recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    pub version: u64,
+}
+
+/// One GET, then the prompt `options.id` is recorded in the state under
+/// `options.address`, audited.
+///
+/// # Errors
+///
+/// When the address is not a block of the configuration with that id, the state
+/// already manages either, or the org has no such prompt; nothing is written then.
+pub fn import(options: &ImportOptions, observer: &dyn Observer) -> Result<Imported, OpsError> {
+    let (address, id, dir) = (&options.address, &options.id, &options.dir);
+    let label = prompt_label(address)?;
+    let config = load_checked(dir, &options.vars, observer)?;
+    let Some(block) = config.prompt(label) else {
+        let addresses: Vec<String> = config.prompts.iter().map(|p| p.address()).collect();
+        return Err(OpsError::NotConfigured {
+            address: address.clone(),
+            label: label.to_owned(),
+            dir: dir.clone(),
+            suggestion: did_you_mean(address, addresses.iter().map(String::as_str))
+                .map(str::to_owned),
+        });
+    };
+    if block.spec.id != *id {
+        // Else the next plan would replace the imported prompt: delete it, create another.
+        return Err(OpsError::OtherId {
+            address: address.clone(),
+            configured: block.spec.id.clone(),
+            given: id.clone(),
+        });
+    }
+    let lock = StateLock::acquire(&options.state_dir, "import", options.lock_timeout)?;
+    let mut edit = Edit::read(&options.state_dir)?;
+    edit.state.config = Some(claim(&edit.state, dir, &options.state_dir, false)?);
+    let imported = runtime().map_err(OpsError::Runtime)?.block_on(async {
+        let remote = connect(
+            &options.connect,
+            &config.genesys,
+            &config.validation,
+            &options.state_dir,
+            &options.env,
+        )
+        .await?;
+        let client = &remote.client;
+        if !edit.in_flight.is_empty() {
+            let live = client.list_prompts(&|_, _| {}).await?;
+            edit.settle(&live, client.connection().client_id());
+        }
+        if let Some(there) = edit.state.resources.get(address) {
+            return Err(OpsError::AlreadyImported {
+                address: address.clone(),
+                id: there.id.clone(),
+            });
+        }
+        if let Some(other) = edit.state.address_of(id) {
+            return Err(OpsError::AlreadyManaged {
+                id: id.clone(),
+                address: other.to_owned(),
+            });
+        }
+        let Some(prompt) = client.get_prompt(id).await? else {
+            return Err(OpsError::NoSuchPrompt {
+                id: id.clone(),
+                place: client.connection().describe(),
+            });
+        };
+        Ok((prompt, client.connection().client_id().to_owned()))
+    });
+    let (prompt, client_id) = imported?;
+    edit.state.resources.insert(
+        address.clone(),
+        Resource {
+            id: id.clone(),
+            version: prompt.version,
+            attributes: prompt.spec.to_values(),
+            prevent_destroy: block.lifecycle.prevent_destroy,
+            depends_on: block
+                .depends_on
+                .iter()
+                .map(|d| format!("prompt.{}", d.label))
+                .collect(),
+            sensitive: block.sensitive.iter().map(|f| f.hcl_path()).collect(),
+        },
+    );
+    edit.commit(
+        &options.state_dir,
+        "import",
+        vec![address.clone()],
+        Some(&client_id),
+        &options.env,
+    )?;
+    drop(lock);
+    Ok(Imported {
+        version: prompt.version,
+    })
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ImportAllOptions {
+    /// The configuration file to write, mode 0600.
+    pub out: PathBuf,
+    /// Only prompts whose id matches.
+    pub filter: Option<Regex>,
+    /// Overwrite `out` when it exists.
+    pub force: bool,
+    pub state_dir: PathBuf,
+    pub connect: Connect,
+    /// The process environment: credentials.
+    pub env: Vec<(String, String)>,
+}
+
+/// What `import_all` adopted and passed over.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportedAll {
+    /// Prompts written to the file; none written when 0.
+    pub written: usize,
+    /// Of those, the ones with validation problems (their comments say which).
+    pub failing: usize,
+    /// Prompts skipped because the state manages them.
+    pub managed: usize,
+    /// Prompts skipped because `filter` does not match their id.
+    pub filtered: usize,
+}
+
+/// One list of the org, and a configuration file (`prompt` and `import` blocks) for
+/// every prompt no state entry manages; the file holds the org's content verbatim.
+/// Needs no configuration; writes nothing but the file.
+///
+/// # Errors
+///
+/// [`OpsError::Exists`] when the file exists and `force` is not set, and what
+/// failed reading the state or the org, or writing the file.
+pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
+    let file = &options.out;
+    if file.exists() && !options.force {
+        return Err(OpsError::Exists { path: file.clone() });
+    }
+    // An apply that died may have created prompts its journal records: they are ours.
+    let mut edit = Edit::read(&options.state_dir)?;
+    let live = runtime().map_err(OpsError::Runtime)?.block_on(async {
+        let remote = connect(
+            &options.connect,
+            &GenesysSettings::default(),
+            &OrgSettings::default(),
+            &options.state_dir,
+            &options.env,
+        )
+        .await?;
+        let live = remote.client.list_prompts(&|_, _| {}).await?;
+        edit.settle(&live, remote.client.connection().client_id());
+        Ok::<_, OpsError>(live)
+    })?;
+    let mut found = ImportedAll::default();
+    let adopt: Vec<RemotePrompt> = live
+        .into_iter()
+        .filter(|p| {
+            let unmanaged = edit.state.address_of(&p.spec.id).is_none();
+            let matches = options
+                .filter
+                .as_ref()
+                .is_none_or(|f| f.is_match(&p.spec.id));
+            found.managed += usize::from(!unmanaged);
+            found.filtered += usize::from(unmanaged && !matches);
+            unmanaged && matches
+        })
+        .collect();
+    if adopt.is_empty() {
+        return Ok(found);
+    }
+    write_private(file, import::generate(&adopt).as_bytes(), options.force)?;
+    found.written = adopt.len();
+    found.failing = adopt
+        .iter()
+        .filter(|p| {
+            import::problems(&p.spec)
+                .iter()
+                .any(|f| f.severity == Severity::Error)
+        })
+        .count();
+    Ok(found)
+}
