@@ -2,24 +2,17 @@
 //! under an address the configuration has, or all of them as generated configuration.
 //! Neither writes to Genesys.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use regex::Regex;
 
-use super::connect::{ConnectArgs, connect};
-use super::plan::load_valid;
-use super::state_cmd::{Edit, label_of};
+use super::connect::ConnectArgs;
+use super::progress::Console;
 use super::vars::VarArgs;
 use super::{Error, Output, exit};
-use crate::config::GenesysSettings;
-use crate::import;
-use crate::model::RemotePrompt;
-use crate::state::{self, Resource, State, StateLock, journal};
-use crate::suggest::did_you_mean;
-use crate::validate::{OrgSettings, Severity};
+use crate::apply::metrics::plural;
+use crate::ops::{self, ImportAllOptions, ImportOptions, ImportedAll};
 
 /// Adopt prompts that already exist in the org: record one in the state, or write
 /// configuration for all of them (`--all`). Nothing changes in Genesys.
@@ -67,243 +60,84 @@ pub struct Args {
     connect: ConnectArgs,
 }
 
-pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    match (&args.address, &args.id, &args.out) {
-        (Some(address), Some(id), _) => runtime.block_on(one(&args, address, id, out)),
-        (_, _, Some(file)) if args.all => runtime.block_on(all(&args, file, out)),
+pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let connect = args.connect.connect();
+    match (args.address, args.id, args.out) {
+        (Some(address), Some(id), _) => {
+            let options = ImportOptions {
+                address,
+                id,
+                dir: args.dir.unwrap_or_else(|| PathBuf::from(".")),
+                vars: args.vars.inputs(),
+                state_dir: args.state_dir,
+                lock_timeout: args.lock_timeout,
+                connect,
+                env,
+            };
+            let imported = ops::import(&options, &Console::new(out))?;
+            out.stdout(&format!(
+                "Imported prompt `{}` (version {}) as {}. Nothing was changed in Genesys.\nRun `assistform plan` to see any difference between the configuration and the imported prompt.\n",
+                options.id, imported.version, options.address
+            ));
+        }
+        (_, _, Some(file)) if args.all => {
+            let filter = args
+                .filter
+                .as_deref()
+                .map(Regex::new)
+                .transpose()
+                .map_err(|e| format!("`--filter` is not a valid regular expression: {e}"))?;
+            let options = ImportAllOptions {
+                out: file,
+                filter,
+                force: args.force,
+                state_dir: args.state_dir,
+                connect,
+                env,
+            };
+            let found = ops::import_all(&options)?;
+            out.stdout(&report(&found, &options.out));
+        }
         _ => unreachable!("clap requires ADDR and ID, or --all and --out"),
     }
-}
-
-/// `import ADDR ID`: one GET, then the prompt is recorded in the state.
-async fn one(args: &Args, address: &str, id: &str, out: &mut Output) -> Result<i32, Error> {
-    let label = label_of(address)?;
-    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    let Some(config) = load_valid(&dir, &args.vars, out)? else {
-        return Ok(exit::ERROR);
-    };
-    let Some(block) = config.prompt(label) else {
-        let addresses: Vec<String> = config.prompts.iter().map(|p| p.address()).collect();
-        let hint = did_you_mean(address, addresses.iter().map(String::as_str))
-            .map(|s| format!(" Did you mean `{s}`?"))
-            .unwrap_or_default();
-        return Err(format!(
-            "`{address}` is not in the configuration in `{}`: add a `prompt \"{label}\" {{ … }}` block first, then import into it.{hint}",
-            dir.display()
-        )
-        .into());
-    };
-    if block.spec.id != id {
-        // Else the next plan would replace the imported prompt: delete it, create another.
-        return Err(format!(
-            "`{address}` has the id `{}` in the configuration, not `{id}`; set `id = \"{id}\"` in its block, so that plan does not replace the imported prompt",
-            block.spec.id
-        )
-        .into());
-    }
-    let lock = StateLock::acquire(&args.state_dir, "import", args.lock_timeout)?;
-    let mut edit = Edit::begin_unsettled(&args.state_dir)?;
-    let identity = state::managed::config_identity(&dir, &args.state_dir)?;
-    state::managed::check(&edit.state, &args.state_dir, &identity, false)?;
-    edit.state.config = Some(identity);
-    let remote = connect(
-        &args.connect,
-        &config.genesys,
-        &config.validation,
-        &args.state_dir,
-    )
-    .await?;
-    let client = &remote.client;
-    if !edit.in_flight.is_empty() {
-        let live = client.list_prompts(&|_, _| {}).await?;
-        edit.settle(&live, client.connection().client_id());
-    }
-    if let Some(there) = edit.state.resources.get(address) {
-        return Err(format!(
-            "`{address}` is already in the state, managing prompt id `{}`; to import another prompt there, `assistform state rm {address}` first",
-            there.id
-        )
-        .into());
-    }
-    if let Some(other) = edit.state.address_of(id) {
-        return Err(format!("prompt id `{id}` is already managed as `{other}`").into());
-    }
-    let Some(prompt) = client.get_prompt(id).await? else {
-        return Err(format!(
-            "there is no prompt with id `{id}` in the org ({})",
-            client.connection().describe()
-        )
-        .into());
-    };
-    edit.state.resources.insert(
-        address.to_owned(),
-        Resource {
-            id: id.to_owned(),
-            version: prompt.version,
-            attributes: prompt.spec.to_values(),
-            prevent_destroy: block.lifecycle.prevent_destroy,
-            depends_on: block
-                .depends_on
-                .iter()
-                .map(|d| format!("prompt.{}", d.label))
-                .collect(),
-            sensitive: block.sensitive.iter().map(|f| f.hcl_path()).collect(),
-        },
-    );
-    let client_id = client.connection().client_id().to_owned();
-    edit.commit(
-        &args.state_dir,
-        "import",
-        vec![address.to_owned()],
-        Some(&client_id),
-    )?;
-    drop(lock);
-    out.stdout(&format!(
-        "Imported prompt `{id}` (version {}) as {address}. Nothing was changed in Genesys.\nRun `assistform plan` to see any difference between the configuration and the imported prompt.\n",
-        prompt.version
-    ));
     Ok(exit::OK)
 }
 
-/// `import --all`: one list of the org, and a configuration file for what no state
-/// entry manages.
-async fn all(args: &Args, file: &Path, out: &mut Output) -> Result<i32, Error> {
-    let filter = args
-        .filter
-        .as_deref()
-        .map(Regex::new)
-        .transpose()
-        .map_err(|e| format!("`--filter` is not a valid regular expression: {e}"))?;
-    if file.exists() && !args.force {
-        return Err(format!(
-            "`{}` exists; choose another file, or pass `--force` to overwrite it",
-            file.display()
-        )
-        .into());
-    }
-    let mut state = state::read(&args.state_dir)?.unwrap_or_else(|| State {
-        lineage: String::new(),
-        ..State::default()
-    });
-    // An apply that died may have created prompts its journal records: they are ours.
-    let in_flight = journal::fold(&mut state, &journal::read(&args.state_dir)?);
-    let remote = connect(
-        &args.connect,
-        &GenesysSettings::default(),
-        &OrgSettings::default(),
-        &args.state_dir,
-    )
-    .await?;
-    let live = remote.client.list_prompts(&|_, _| {}).await?;
-    journal::settle(
-        &mut state,
-        &in_flight,
-        &live,
-        remote.client.connection().client_id(),
-    );
-
-    let (mut managed, mut filtered) = (0, 0);
-    let adopt: Vec<RemotePrompt> = live
-        .into_iter()
-        .filter(|p| {
-            let keep_managed = state.address_of(&p.spec.id).is_none();
-            let keep_filter = filter.as_ref().is_none_or(|f| f.is_match(&p.spec.id));
-            managed += usize::from(!keep_managed);
-            filtered += usize::from(keep_managed && !keep_filter);
-            keep_managed && keep_filter
-        })
-        .collect();
-    let skipped = skipped(managed, filtered);
-    if adopt.is_empty() {
-        out.stdout(&format!(
-            "No prompts to import{skipped}; `{}` was not written.\n",
-            file.display()
+/// What `import --all` says it did, and what to do next.
+fn report(found: &ImportedAll, file: &Path) -> String {
+    let mut skipped = Vec::new();
+    if found.managed > 0 {
+        skipped.push(format!(
+            "{} already managed",
+            plural(found.managed, "prompt")
         ));
-        return Ok(exit::OK);
     }
-    write_private(file, &import::generate(&adopt), args.force)?;
-    let failing = adopt
-        .iter()
-        .filter(|p| {
-            import::problems(&p.spec)
-                .iter()
-                .any(|f| f.severity == Severity::Error)
-        })
-        .count();
-    let n = adopt.len();
+    if found.filtered > 0 {
+        skipped.push(format!("{} not matching `--filter`", found.filtered));
+    }
+    let skipped = if skipped.is_empty() {
+        String::new()
+    } else {
+        format!("; skipped {}", skipped.join(" and "))
+    };
+    let file = file.display();
+    if found.written == 0 {
+        return format!("No prompts to import{skipped}; `{file}` was not written.\n");
+    }
     let mut report = format!(
-        "Wrote {} to {} (mode 0600: it holds the org's content verbatim){skipped}.\n",
-        count(n, "prompt"),
-        file.display()
+        "Wrote {} to {file} (mode 0600: it holds the org's content verbatim){skipped}.\n",
+        plural(found.written, "prompt"),
     );
-    if failing > 0 {
+    if found.failing > 0 {
         report.push_str(&format!(
             "Validation problems in {}: the comments above them say which; `assistform plan` reports them until they are fixed.\n",
-            count(failing, "prompt")
+            plural(found.failing, "prompt")
         ));
     }
     report.push_str(&format!(
-        "Nothing was changed in Genesys or in the state. Next:\n  review {}\n  assistform plan     # shows {n} to import\n  assistform apply    # records them in the state\n",
-        file.display()
+        "Nothing was changed in Genesys or in the state. Next:\n  review {file}\n  assistform plan     # shows {} to import\n  assistform apply    # records them in the state\n",
+        found.written
     ));
-    out.stdout(&report);
-    Ok(exit::OK)
-}
-
-fn skipped(managed: usize, filtered: usize) -> String {
-    let mut parts = Vec::new();
-    if managed > 0 {
-        parts.push(format!("{} already managed", count(managed, "prompt")));
-    }
-    if filtered > 0 {
-        parts.push(format!("{filtered} not matching `--filter`"));
-    }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("; skipped {}", parts.join(" and "))
-    }
-}
-
-fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
-
-/// Writes `text` to `path` with mode 0600: never over an existing file unless
-/// `force`, and then through a temporary file, so no reader sees half of it.
-fn write_private(path: &Path, text: &str, force: bool) -> Result<(), Error> {
-    let shown = path.display();
-    let open = |target: &Path, create_new: bool| {
-        let mut options = OpenOptions::new();
-        options.write(true);
-        if create_new {
-            options.create_new(true);
-        } else {
-            options.create(true).truncate(true);
-        }
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options.open(target)
-    };
-    let target = if force {
-        path.with_extension(format!("tmp.{}", std::process::id()))
-    } else {
-        path.to_path_buf()
-    };
-    let mut file = open(&target, !force).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => {
-            format!("`{shown}` exists; choose another file, or pass `--force` to overwrite it")
-        }
-        _ => format!("cannot create `{}`: {e}", target.display()),
-    })?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|e| format!("cannot write `{}`: {e}", target.display()))?;
-    if force {
-        fs::rename(&target, path).map_err(|e| format!("cannot replace `{shown}`: {e}"))?;
-    }
-    Ok(())
+    report
 }
