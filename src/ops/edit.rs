@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::OpsError;
 use crate::apply::recovery::owed_lines;
-use crate::audit::{self, AuditKey, AuditLog, Event, Totals};
+use crate::audit::{Event, ShortRun, Totals};
 use crate::model::RemotePrompt;
 use crate::state::{self, State, journal, managed};
 
@@ -97,32 +97,22 @@ impl Edit {
             .iter()
             .filter(|f| self.settled.contains(&f.address))
             .collect();
-        let owed = owed_lines(dir, &self.entries, &settled, &|a| {
+        let mut events = owed_lines(dir, &self.entries, &settled, &|a| {
             self.existed.iter().any(|e| e == a)
         })?;
-        let log = AuditLog::open_keyed(
-            dir,
-            &uuid::Uuid::new_v4().to_string(),
-            AuditKey::from_env(env),
-        )?;
-        log.append(Event::RunStarted {
-            command: command.to_owned(),
-            actor: audit::actor(client_id, env),
-            plan_digest: None,
-        })?;
-        for event in owed {
-            log.append(event)?;
-        }
-        log.append(Event::StateEdit {
+        events.push(Event::StateEdit {
             command: command.to_owned(),
             addresses,
-        })?;
-        log.append(Event::RunFinished {
-            command: command.to_owned(),
-            outcome: "success".into(),
+        });
+        let run = ShortRun {
+            command,
+            client_id,
+            plan_digest: None,
+            events,
+            outcome: "success",
             totals: Totals::default(),
-        })?;
-        self.state.audit = Some(log.head());
+        };
+        self.state.audit = Some(run.record(dir, env)?);
         state::write(dir, &mut self.state)?;
         if !self.entries.is_empty() {
             journal::clear(dir)?;

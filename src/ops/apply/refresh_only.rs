@@ -2,7 +2,7 @@
 //! prompt (or forget one deleted outside), and write nothing to Genesys.
 
 use super::{ApplyOptions, ApplyOutcome};
-use crate::audit::{self, AuditKey, AuditLog, Event as AuditEvent, Totals};
+use crate::audit::{Event as AuditEvent, ShortRun, Totals};
 use crate::model::RemotePrompt;
 use crate::ops::{Notice, Observer, OpsError};
 use crate::plan::Plan;
@@ -42,25 +42,20 @@ pub(super) fn record(
             }
         }
     }
-    let (dir, env) = (&options.state_dir, &options.env);
     let command = "apply --refresh-only";
-    let run_id = uuid::Uuid::new_v4().to_string();
-    let audit = AuditLog::open_keyed(dir, &run_id, AuditKey::from_env(env))?;
-    audit.append(AuditEvent::RunStarted {
-        command: command.into(),
-        actor: audit::actor(Some(client.connection().client_id()), env),
+    let run = ShortRun {
+        command,
+        client_id: Some(client.connection().client_id()),
         plan_digest: Some(plan.config_digest.clone()),
-    })?;
-    audit.append(AuditEvent::StateEdit {
-        command: command.into(),
-        addresses: plan.drift.iter().map(|d| d.address.clone()).collect(),
-    })?;
-    audit.append(AuditEvent::RunFinished {
-        command: command.into(),
-        outcome: "success".into(),
+        events: vec![AuditEvent::StateEdit {
+            command: command.into(),
+            addresses: plan.drift.iter().map(|d| d.address.clone()).collect(),
+        }],
+        outcome: "success",
         totals: Totals::default(),
-    })?;
-    state.audit = Some(audit.head());
+    };
+    let dir = &options.state_dir;
+    state.audit = Some(run.record(dir, &options.env)?);
     state::write(dir, state)?;
     Ok(ApplyOutcome::Refreshed {
         prompts: plan.drift.len(),
