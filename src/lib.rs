@@ -17,6 +17,7 @@ pub mod import;
 pub mod input_file;
 pub mod model;
 pub mod ops;
+pub mod paint;
 pub mod plan;
 pub mod remote;
 pub mod state;

@@ -3,6 +3,8 @@
 
 use std::io::{IsTerminal, Write};
 
+use crate::paint::paint;
+
 #[derive(Clone, Copy, Debug)]
 pub struct Output {
     pub color: bool,
@@ -42,15 +44,5 @@ impl Output {
 
     pub fn paint(&self, code: &str, text: &str) -> String {
         paint(self.color, code, text)
-    }
-}
-
-/// `text` in the terminal colour `code` (an SGR code such as `1;31`), or as it is
-/// without `color`.
-pub fn paint(color: bool, code: &str, text: &str) -> String {
-    if color {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_owned()
     }
 }

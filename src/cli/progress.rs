@@ -7,12 +7,13 @@ use std::sync::Mutex;
 
 use serde_json::json;
 
-use super::output::{Output, paint};
+use super::output::Output;
 use super::plan::{Format, print};
 use super::validate::render_all;
 use crate::apply::metrics::{Metrics, plural};
 use crate::apply::{Event, Report, Status};
 use crate::ops::{self, Notice, Observer};
+use crate::paint::paint;
 use crate::plan::Action;
 
 /// The CLI's [`Observer`]: prints what a workflow tells, as it tells it.
