@@ -17,8 +17,10 @@ use super::{Notice, Observer, OpsError, runtime};
 use crate::apply::metrics::{Metrics, Verdict};
 use crate::apply::{Report, recovery};
 use crate::audit::{self, AuditKey, AuditLog, Event as AuditEvent, Totals};
+use crate::config::Config;
 use crate::model::RemotePrompt;
 use crate::plan::{self, Action, Plan};
+use crate::remote::Client;
 use crate::state::{self, State, StateLock, journal};
 use crate::validate::OrgSettings;
 
@@ -83,35 +85,20 @@ pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOut
     if let Some(previous) = &lock.unfinished {
         observer.notice(Notice::Unfinished(previous));
     }
-    let env = &options.env;
-    let (config, saved) = match &options.source {
-        Source::PlanFile(path) => (None, Some(saved_plan(path, env)?)),
-        Source::Config(planning) => (
-            Some(load_checked(&planning.dir, &planning.vars, observer)?),
-            None,
-        ),
+    let (dir, env) = (&options.state_dir, &options.env);
+    let loaded = match &options.source {
+        Source::PlanFile(path) => Loaded::Saved(saved_plan(path, env)?),
+        Source::Config(planning) => Loaded::Config {
+            config: load_checked(&planning.dir, &planning.vars, observer)?,
+            planning,
+        },
     };
-    let (genesys, org) = match (&config, &saved) {
-        (Some(c), _) => (c.genesys.clone(), c.validation.clone()),
-        (None, Some(p)) => (
-            p.genesys.clone(),
-            OrgSettings {
-                context_variables: p.context_variables.clone(),
-                pii_allow: p.pii_allow.clone(),
-            },
-        ),
-        (None, None) => unreachable!("one of them is loaded"),
-    };
-    let mut state = stored(&options.state_dir)?;
-    let identity = match (&saved, &options.source) {
-        (Some(plan), _) => plan.config.clone(),
-        (None, Source::Config(planning)) => Some(claim(
-            &state,
-            &planning.dir,
-            &options.state_dir,
-            planning.config_moved,
-        )?),
-        (None, Source::PlanFile(_)) => unreachable!("a plan file is loaded"),
+    let mut state = stored(dir)?;
+    let identity = match &loaded {
+        Loaded::Saved(plan) => plan.config.clone(),
+        Loaded::Config { planning, .. } => {
+            Some(claim(&state, &planning.dir, dir, planning.config_moved)?)
+        }
     };
     // Recorded by the run's state write; a run with nothing to write still records
     // a configuration that moved.
@@ -119,27 +106,38 @@ pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOut
     if identity.is_some() {
         state.config = identity;
     }
-    let place = match &saved {
-        Some(plan) => options.connect.or_emulator(plan.emulator),
-        None => options.connect.clone(),
+    let (place, genesys, org) = match &loaded {
+        Loaded::Saved(plan) => (
+            options.connect.or_emulator(plan.emulator),
+            plan.genesys.clone(),
+            OrgSettings {
+                context_variables: plan.context_variables.clone(),
+                pii_allow: plan.pii_allow.clone(),
+            },
+        ),
+        Loaded::Config { config, .. } => (
+            options.connect.clone(),
+            config.genesys.clone(),
+            config.validation.clone(),
+        ),
     };
-    let dir = &options.state_dir;
     let outcome = runtime().map_err(OpsError::Runtime)?.block_on(async {
         let remote = connect(&place, &genesys, &org, dir, env).await?;
         let client = remote.client.clone();
         let (live, reached) = tokio::join!(client.list_prompts(&|_, _| {}), client.organization());
         let (live, reached) = (live?, reached?);
-        if let Some(planned) = saved.as_ref().and_then(|p| p.org.as_ref())
-            && reached.id != planned.id
-        {
-            return Err(OpsError::OtherOrg {
-                planned: Box::new(planned.clone()),
-                reached: Box::new(reached),
-                place: client.connection().describe(),
-            });
-        }
-        if let Some(config) = &config {
-            check_for_org(config, &reached)?;
+        match &loaded {
+            Loaded::Saved(plan) => match &plan.org {
+                Some(planned) if reached.id != planned.id => {
+                    return Err(OpsError::OtherOrg {
+                        planned: Box::new(planned.clone()),
+                        reached: Box::new(reached),
+                        place: client.connection().describe(),
+                    });
+                }
+                _ => {}
+            },
+            Loaded::Config { config, .. } => check_for_org(config, &reached)?,
         }
         recover(
             dir,
@@ -149,8 +147,8 @@ pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOut
             env,
             observer,
         )?;
-        let plan = match (saved, &config, &options.source) {
-            (Some(plan), _, _) => {
+        let plan = match loaded {
+            Loaded::Saved(plan) => {
                 let reasons = plan::foreign_targets(&plan, &state);
                 if !reasons.is_empty() {
                     return Err(OpsError::ForeignPlan { reasons });
@@ -161,10 +159,7 @@ pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOut
                 }
                 plan
             }
-            (None, Some(config), Source::Config(planning)) => {
-                diff(config, &state, &live, planning)?
-            }
-            _ => unreachable!("one of them is loaded"),
+            Loaded::Config { config, planning } => diff(&config, &state, &live, planning)?,
         };
         let ask = !options.auto_approve && matches!(options.source, Source::Config(_));
         if plan.refresh_only {
@@ -183,60 +178,83 @@ pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOut
         if ask && !observer.approve().map_err(OpsError::Observer)? {
             return Ok(ApplyOutcome::Cancelled);
         }
-        let run_id = uuid::Uuid::new_v4().to_string();
-        let audit = Arc::new(AuditLog::open_keyed(dir, &run_id, AuditKey::from_env(env))?);
-        audit.append(AuditEvent::RunStarted {
-            command: "apply".into(),
-            actor: audit::actor(Some(client.connection().client_id()), env),
-            plan_digest: Some(plan.config_digest.clone()),
-        })?;
-        let edited = state_edits(&plan, &mut state)?;
-        if !edited.is_empty() {
-            // Saved before any write, so a crash cannot leave a move half-recorded;
-            // its audit line first, so that the state anchors it.
-            audit.append(AuditEvent::StateEdit {
-                command: "apply (moved, import)".into(),
-                addresses: edited,
-            })?;
-            state.audit = Some(audit.head());
-            state::write(dir, &mut state)?;
-        }
-        let report =
-            execute::run(&plan, &client, options, audit.clone(), &run_id, observer).await?;
-        let metrics = client.metrics();
-        let metrics = Metrics::new(
-            &plan,
-            &report,
-            metrics.retries,
-            metrics.throttled,
-            started.elapsed(),
-        );
-        audit.append(AuditEvent::RunFinished {
-            command: "apply".into(),
-            outcome: run_outcome(metrics.verdict).into(),
-            totals: Totals {
-                changed: metrics.done as u64,
-                failed: metrics.failed as u64,
-                skipped: metrics.skipped as u64,
-            },
-        })?;
-        // The run's last line is in: the state written now anchors the whole run.
-        state.audit = Some(audit.head());
-        finish(dir, &mut state)?;
-        if let Some(path) = &options.metrics_file {
-            std::fs::write(path, metrics.prometheus()).map_err(|source| OpsError::Io {
-                action: "write",
-                path: path.clone(),
-                source,
-            })?;
-        }
-        Ok(ApplyOutcome::Applied {
-            report,
-            metrics: Box::new(metrics),
-        })
+        changes(&plan, &mut state, &client, options, observer, started).await
     })?;
     drop(lock);
     Ok(outcome)
+}
+
+/// What to apply, read.
+enum Loaded<'a> {
+    Config {
+        config: Config,
+        planning: &'a Planning,
+    },
+    Saved(Plan),
+}
+
+/// The run's own part: its audit record opened, the state edits of `moved` blocks
+/// and imports saved, the writes, and the state written with this run's journal
+/// folded in; the metrics file, when asked for.
+async fn changes(
+    plan: &Plan,
+    state: &mut State,
+    client: &Client,
+    options: &ApplyOptions,
+    observer: &dyn Observer,
+    started: Instant,
+) -> Result<ApplyOutcome, OpsError> {
+    let (dir, env) = (&options.state_dir, &options.env);
+    let run_id = uuid::Uuid::new_v4().to_string();
+    let audit = Arc::new(AuditLog::open_keyed(dir, &run_id, AuditKey::from_env(env))?);
+    audit.append(AuditEvent::RunStarted {
+        command: "apply".into(),
+        actor: audit::actor(Some(client.connection().client_id()), env),
+        plan_digest: Some(plan.config_digest.clone()),
+    })?;
+    let edited = state_edits(plan, state)?;
+    if !edited.is_empty() {
+        // Saved before any write, so a crash cannot leave a move half-recorded;
+        // its audit line first, so that the state anchors it.
+        audit.append(AuditEvent::StateEdit {
+            command: "apply (moved, import)".into(),
+            addresses: edited,
+        })?;
+        state.audit = Some(audit.head());
+        state::write(dir, state)?;
+    }
+    let report = execute::run(plan, client, options, audit.clone(), &run_id, observer).await?;
+    let counts = client.metrics();
+    let metrics = Metrics::new(
+        plan,
+        &report,
+        counts.retries,
+        counts.throttled,
+        started.elapsed(),
+    );
+    audit.append(AuditEvent::RunFinished {
+        command: "apply".into(),
+        outcome: run_outcome(metrics.verdict).into(),
+        totals: Totals {
+            changed: metrics.done as u64,
+            failed: metrics.failed as u64,
+            skipped: metrics.skipped as u64,
+        },
+    })?;
+    // The run's last line is in: the state written now anchors the whole run.
+    state.audit = Some(audit.head());
+    finish(dir, state)?;
+    if let Some(path) = &options.metrics_file {
+        std::fs::write(path, metrics.prometheus()).map_err(|source| OpsError::Io {
+            action: "write",
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(ApplyOutcome::Applied {
+        report,
+        metrics: Box::new(metrics),
+    })
 }
 
 /// How a run ended, as the audit record and the JSON summary name it.
