@@ -161,13 +161,7 @@ pub struct RenderOptions<'a> {
 /// a caret underline, then the address and detail.
 pub fn render(diagnostic: &Diagnostic, sources: &[SourceFile], options: &RenderOptions) -> String {
     let d = diagnostic.masked(options.pii_allow);
-    let paint = |code: &str, s: &str| {
-        if options.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
-        }
-    };
+    let paint = |code: &str, s: &str| crate::paint::paint(options.color, code, s);
     let (label, color) = match d.severity {
         Severity::Error => ("error", "1;31"),
         Severity::Warning => ("warning", "1;33"),

@@ -1,7 +1,8 @@
 //! `assistform`: Genesys Cloud Agent Assist prompts as code.
 //!
 //! The modules follow the flow of data: [`config`] reads HCL into a [`config::Config`],
-//! [`validate`] checks it, and the CLI layer ([`cli`]) is the only one that prints.
+//! [`validate`] checks it, [`ops`] holds the workflows (plan, apply, import, the
+//! state edits), and the CLI layer ([`cli`]) is the only one that prints.
 
 pub mod apply;
 pub mod audit;
@@ -16,7 +17,9 @@ pub mod import;
 pub mod input_file;
 pub mod kind;
 pub mod kinds;
+pub mod ops;
 pub mod org;
+pub mod paint;
 pub mod pii;
 pub mod plan;
 pub mod remote;

@@ -93,6 +93,16 @@ impl Status {
             Status::Failed(why) | Status::Skipped(why) | Status::Unknown(why) => Some(why),
         }
     }
+
+    /// Its name, as the audit record and `apply --json` give it.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Status::Done => "done",
+            Status::Failed(_) => "failed",
+            Status::Skipped(_) => "skipped",
+            Status::Unknown(_) => "unknown",
+        }
+    }
 }
 
 /// One change as it happened: what the audit record and the metrics are made of.
@@ -111,6 +121,29 @@ pub struct ChangeReport {
     pub after_sha256: Option<String>,
     /// The version Genesys gave the object (for a put).
     pub version: Option<u64>,
+}
+
+impl From<&ChangeReport> for crate::audit::Event {
+    /// The audit record of one change.
+    fn from(r: &ChangeReport) -> crate::audit::Event {
+        crate::audit::Event::Change {
+            address: r.address.to_string(),
+            prompt_id: r.id.clone(),
+            action: serde_json::to_value(r.action)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            before_sha256: r.before_sha256.clone(),
+            after_sha256: r.after_sha256.clone(),
+            http_status: r.http_status,
+            attempts: r.attempts,
+            latency_ms: r.latency.as_millis() as u64,
+            outcome: r.status.outcome().into(),
+            context_id: r.context_id.clone(),
+            detail: r.status.detail().map(str::to_owned),
+            recovered_from: None,
+        }
+    }
 }
 
 /// What an atomic apply did to undo a failed run.

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::audit::{self, AuditError, AuditKey, AuditLog, Event, Totals};
+use crate::audit::{self, AuditError, Event, ShortRun, Totals};
 use crate::kind::{Address, LiveSet};
 use crate::state::journal::{self, Entry};
 use crate::state::{self, State, StateError};
@@ -61,28 +61,18 @@ pub fn recover(
     let owed = owed_lines(dir, entries, &settled, &|address| existed.contains(address))?;
     let audited = owed.len();
     if !owed.is_empty() {
-        let log = AuditLog::open_keyed(
-            dir,
-            &uuid::Uuid::new_v4().to_string(),
-            AuditKey::from_env(env),
-        )?;
-        log.append(Event::RunStarted {
-            command: "recover".into(),
-            actor: audit::actor(Some(client_id), env),
+        let run = ShortRun {
+            command: "recover",
+            client_id: Some(client_id),
             plan_digest: None,
-        })?;
-        for event in owed {
-            log.append(event)?;
-        }
-        log.append(Event::RunFinished {
-            command: "recover".into(),
-            outcome: "recovered".into(),
+            events: owed,
+            outcome: "recovered",
             totals: Totals {
                 changed: audited as u64,
                 ..Totals::default()
             },
-        })?;
-        state.audit = Some(log.head());
+        };
+        state.audit = Some(run.record(dir, env)?);
     }
     state::write(dir, state)?;
     journal::clear(dir)?;

@@ -18,6 +18,7 @@
 mod log;
 mod recovery;
 mod redact;
+mod run;
 mod verify;
 
 #[cfg(test)]
@@ -32,6 +33,7 @@ use crate::hmac_key::HmacKey;
 
 pub use log::AuditLog;
 pub use recovery::owed;
+pub use run::ShortRun;
 pub use verify::{Broken, Verification, read, verify};
 
 pub const AUDIT_FILE: &str = "audit.jsonl";

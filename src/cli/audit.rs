@@ -1,6 +1,6 @@
 //! `assistform audit verify|show`: check and read the audit record.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::SystemTime;
 
 use clap::Subcommand;
@@ -8,7 +8,9 @@ use tabled::settings::Style;
 use tabled::{Table, Tabled};
 
 use super::{Error, Output, exit};
+use crate::apply::metrics::plural;
 use crate::audit::{self, AUDIT_FILE, Event, Record, Verification};
+use crate::ops::{self, AuditShowOptions, AuditVerifyOptions};
 
 /// Check or read the audit record (`audit.jsonl` in the state directory).
 #[derive(Debug, clap::Args)]
@@ -64,19 +66,20 @@ struct ShowArgs {
     json: bool,
 }
 
-pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
+pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
     match args.command {
-        AuditCommand::Verify(args) => verify(&args.state_dir, out),
+        AuditCommand::Verify(args) => verify(args.state_dir, out),
         AuditCommand::Show(args) => show(args, out),
     }
 }
 
-fn verify(state_dir: &Path, out: &mut Output) -> Result<i32, Error> {
-    let env: Vec<(String, String)> = std::env::vars().collect();
-    let key = audit::AuditKey::from_env(&env);
-    let anchor = crate::state::read(state_dir)?.and_then(|s| s.audit);
-    let found = audit::verify(state_dir, key.as_ref(), anchor.as_ref())?;
-    let path = state_dir.join(AUDIT_FILE);
+fn verify(state_dir: PathBuf, out: &Output) -> Result<i32, Error> {
+    let options = AuditVerifyOptions {
+        state_dir,
+        env: std::env::vars().collect(),
+    };
+    let found = ops::audit_verify(&options)?;
+    let path = options.state_dir.join(AUDIT_FILE);
     if let Some(broken) = &found.broken {
         out.error(&format!(
             "audit log `{}` is broken at line {}: {}",
@@ -91,7 +94,7 @@ fn verify(state_dir: &Path, out: &mut Output) -> Result<i32, Error> {
 }
 
 fn summary(found: &Verification) -> String {
-    let records = plural(found.records, "record");
+    let records = plural(found.records as usize, "record");
     let mut text = match found.crashes.as_slice() {
         [] => format!("audit log OK: {records}\n"),
         lines => {
@@ -126,44 +129,25 @@ fn summary(found: &Verification) -> String {
     text
 }
 
-fn plural(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
-fn show(args: ShowArgs, out: &mut Output) -> Result<i32, Error> {
-    let all = audit::read(&args.state_dir)?;
-    let records: Vec<&Record> = all
-        .iter()
-        .filter(|r| {
-            args.since
-                .is_none_or(|since| time(r).is_some_and(|t| t >= since))
-        })
-        .filter(|r| args.address.as_ref().is_none_or(|a| r.event.concerns(a)))
-        .collect();
+fn show(args: ShowArgs, out: &Output) -> Result<i32, Error> {
+    let shown = ops::audit_show(&AuditShowOptions {
+        state_dir: args.state_dir,
+        since: args.since,
+        address: args.address,
+    })?;
     if args.json {
         let mut text = String::new();
-        for record in &records {
+        for record in &shown.records {
             text.push_str(&serde_json::to_string(record)?);
             text.push('\n');
         }
         out.stdout(&text);
-    } else if records.is_empty() {
+    } else if shown.records.is_empty() {
         out.stdout("no audit records match\n");
     } else {
-        // A run with a start and no finish was cut off: killed, or its machine died.
-        let finished: std::collections::HashSet<&str> = all
-            .iter()
-            .filter(|r| matches!(r.event, Event::RunFinished { .. }))
-            .map(|r| r.run_id.as_str())
-            .collect();
-        let mut table = Table::new(records.iter().map(|r| {
-            let mut row = Row::from(*r);
-            if matches!(r.event, Event::RunStarted { .. }) && !finished.contains(r.run_id.as_str())
-            {
+        let mut table = Table::new(shown.records.iter().map(|r| {
+            let mut row = Row::from(r);
+            if matches!(r.event, Event::RunStarted { .. }) && shown.cut_off.contains(&r.run_id) {
                 row.outcome.push_str(" (cut off: the run did not finish)");
             }
             row
@@ -172,10 +156,6 @@ fn show(args: ShowArgs, out: &mut Output) -> Result<i32, Error> {
         out.stdout(&format!("{table}\n"));
     }
     Ok(exit::OK)
-}
-
-fn time(record: &Record) -> Option<SystemTime> {
-    humantime::parse_rfc3339_weak(&record.time).ok()
 }
 
 /// Parses `--since`: a date, a timestamp, or a duration back from now.

@@ -14,7 +14,7 @@ pub struct Args {
     shell: clap_complete::Shell,
 }
 
-pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
+pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
     let mut command = super::command();
     let name = command.get_name().to_owned();
     let mut script = Vec::new();

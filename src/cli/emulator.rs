@@ -101,7 +101,7 @@ fn fail_rate(s: &str) -> Result<f64, String> {
     }
 }
 
-pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
+pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
     let client_secret = client_secret(&args)?;
     let options = EmulatorOptions {
         listen: args.listen,
@@ -120,10 +120,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
         org_name: args.org_name,
     };
     let client_id = options.client_id.clone();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
+    crate::ops::runtime()?.block_on(async {
         let emulator = Emulator::start(options).await?;
         out.stdout(&format!(
             "assistform emulator listening on {} (client id: {client_id})\n",

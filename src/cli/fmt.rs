@@ -26,7 +26,7 @@ pub struct Args {
     recursive: bool,
 }
 
-pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
+pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
     let files = if args.path.is_dir() {
         let mut files = Vec::new();
         collect(&args.path, args.recursive, &mut files)?;

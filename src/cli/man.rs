@@ -13,7 +13,7 @@ pub struct Args {
     command: Option<String>,
 }
 
-pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
+pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
     let mut root = super::command();
     // Building names each command as a page (`assistform-plan`) and its synopsis
     // as it is typed (`assistform plan`).

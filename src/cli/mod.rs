@@ -1,5 +1,6 @@
-//! The command line: clap definitions, one file per command, and the only code that
-//! prints or chooses an exit code.
+//! The command line: clap definitions, and one file per command that parses its
+//! flags, calls one workflow of [`crate::ops`] and prints what comes back. The only
+//! code that prints or chooses an exit code.
 
 mod apply;
 mod audit;
@@ -97,7 +98,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
             };
         }
     };
-    let mut out = Output::new(cli.no_color);
+    let out = Output::new(cli.no_color);
     if let Some(dir) = &cli.chdir
         && let Err(err) = std::env::set_current_dir(dir)
     {
@@ -108,25 +109,31 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
         return exit::ERROR;
     }
     let result = match cli.command {
-        Command::Validate(args) => validate::run(args, &mut out),
-        Command::Plan(args) => plan::run(args, &mut out),
-        Command::Apply(args) => apply::run(args, &mut out),
+        Command::Validate(args) => validate::run(args, &out),
+        Command::Plan(args) => plan::run(args, &out),
+        Command::Apply(args) => apply::run(args, &out),
         Command::Destroy(mut args) => {
             args.destroy = true;
-            apply::run(args, &mut out)
+            apply::run(args, &out)
         }
-        Command::Show(args) => show::run(args, &mut out),
-        Command::Fmt(args) => fmt::run(args, &mut out),
-        Command::Emulator(args) => emulator::run(args, &mut out),
-        Command::Audit(args) => audit::run(args, &mut out),
-        Command::Import(args) => import::run(args, &mut out),
-        Command::State(args) => state_cmd::run(args, &mut out),
-        Command::Completions(args) => completions::run(args, &mut out),
-        Command::Man(args) => man::run(args, &mut out),
+        Command::Show(args) => show::run(args, &out),
+        Command::Fmt(args) => fmt::run(args, &out),
+        Command::Emulator(args) => emulator::run(args, &out),
+        Command::Audit(args) => audit::run(args, &out),
+        Command::Import(args) => import::run(args, &out),
+        Command::State(args) => state_cmd::run(args, &out),
+        Command::Completions(args) => completions::run(args, &out),
+        Command::Man(args) => man::run(args, &out),
     };
     match result {
         Ok(code) => code,
         Err(err) => {
+            if let Some((config, diagnostics)) = err
+                .downcast_ref::<crate::ops::OpsError>()
+                .and_then(crate::ops::OpsError::diagnosed)
+            {
+                validate::render_all(diagnostics, config, &out);
+            }
             out.error(&err.to_string());
             exit::ERROR
         }

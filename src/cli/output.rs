@@ -3,6 +3,9 @@
 
 use std::io::{IsTerminal, Write};
 
+use crate::paint::paint;
+
+#[derive(Clone, Copy, Debug)]
 pub struct Output {
     pub color: bool,
 }
@@ -18,32 +21,28 @@ impl Output {
         }
     }
 
-    pub fn stdout(&mut self, text: &str) {
+    pub fn stdout(&self, text: &str) {
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
     }
 
-    pub fn stderr(&mut self, text: &str) {
+    pub fn stderr(&self, text: &str) {
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(text.as_bytes());
     }
 
-    pub fn error(&mut self, message: &str) {
+    pub fn error(&self, message: &str) {
         let label = self.paint("1;31", "error");
         self.stderr(&format!("{label}: {message}\n"));
     }
 
-    pub fn warning(&mut self, message: &str) {
+    pub fn warning(&self, message: &str) {
         let label = self.paint("1;33", "warning");
         self.stderr(&format!("{label}: {message}\n"));
     }
 
     pub fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+        paint(self.color, code, text)
     }
 }

@@ -1,14 +1,117 @@
-//! What apply prints while it runs: a line per event (or a JSON object per event with
-//! `--json`), and the summary at the end.
+//! What the CLI prints while a workflow runs — warnings, the refresh, the plan to
+//! approve, a line per change (or a JSON object per change with `--json`) — and
+//! the summary at the end of an apply.
 
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Mutex;
 
 use serde_json::json;
 
-use crate::apply::metrics::{Metrics, Verdict};
-use crate::apply::{ChangeReport, Event, Report, Status};
-use crate::audit::Event as AuditEvent;
+use super::output::Output;
+use super::plan::{Format, print};
+use super::validate::render_all;
+use crate::apply::metrics::{Metrics, plural};
+use crate::apply::{Event, Report, Status};
+use crate::ops::{self, Notice, Observer};
+use crate::paint::paint;
 use crate::plan::Action;
+
+/// The CLI's [`Observer`]: prints what a workflow tells, as it tells it.
+pub struct Console<'o> {
+    out: &'o Output,
+    /// `apply --json`: a JSON object per change.
+    json: bool,
+    /// Print the plan an apply is about to carry out.
+    show_plan: bool,
+    progress: Mutex<Option<Progress>>,
+    refresh: Refresh,
+}
+
+impl Console<'_> {
+    pub fn new(out: &Output) -> Console<'_> {
+        Console {
+            out,
+            json: false,
+            show_plan: false,
+            progress: Mutex::new(None),
+            refresh: Refresh::new(),
+        }
+    }
+
+    /// For apply: changes as JSON objects with `json`, and the plan shown first
+    /// with `show_plan`.
+    pub fn apply(self, json: bool, show_plan: bool) -> Self {
+        Console {
+            json,
+            show_plan,
+            ..self
+        }
+    }
+
+    fn progress(&self) -> std::sync::MutexGuard<'_, Option<Progress>> {
+        self.progress.lock().expect("progress lock")
+    }
+}
+
+impl Observer for Console<'_> {
+    fn notice(&self, notice: Notice<'_>) {
+        let out = self.out;
+        match notice {
+            Notice::Unfinished(previous) => out.warning(&format!(
+                "the previous run {previous} did not finish; its journal is recovered first"
+            )),
+            Notice::Diagnostics {
+                config,
+                diagnostics,
+            } => render_all(diagnostics, config, out),
+            Notice::Refreshing { done, total } => self.refresh.show(done, total),
+            Notice::Refreshed => self.refresh.clear(),
+            Notice::Recovered(recovered) => out.warning(&format!(
+                "recovered {} of an unfinished run ({} in flight, {} of them had landed){}",
+                plural(recovered.journaled, "journaled change"),
+                recovered.in_flight,
+                recovered.settled,
+                match recovered.audited {
+                    0 => String::new(),
+                    n => format!("; {} recorded in the audit record", plural(n, "change")),
+                }
+            )),
+            Notice::Planned(plan) => {
+                if self.show_plan {
+                    print(plan, Format::Text, out);
+                }
+            }
+            Notice::Applying { total } => {
+                *self.progress() = Some(Progress::new(self.json, out.color, total));
+            }
+            Notice::Change(event) => {
+                if let Some(progress) = self.progress().as_mut() {
+                    progress.event(event);
+                }
+            }
+            Notice::Applied => {
+                if let Some(progress) = self.progress().as_ref() {
+                    progress.finish();
+                }
+            }
+            Notice::HooksFailed(n) => out.warning(&format!(
+                "{} failed (the changes themselves landed); see `assistform audit show`",
+                plural(n, "sync hook run")
+            )),
+        }
+    }
+
+    /// Asks for `yes` on a terminal; refuses without one.
+    fn approve(&self) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+        if !std::io::stdin().is_terminal() {
+            return Err("apply needs approval and there is no terminal to ask on: pass `--auto-approve` (in CI, after the plan was reviewed), or apply a saved plan with `assistform apply PLANFILE`".into());
+        }
+        self.out.stdout("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        Ok(answer.trim() == "yes")
+    }
+}
 
 pub struct Progress {
     json: bool,
@@ -20,7 +123,6 @@ pub struct Progress {
 impl Progress {
     /// Progress over `total` changes.
     pub fn new(json: bool, color: bool, total: usize) -> Progress {
-        use std::io::IsTerminal;
         let bar = (!json && std::io::stdout().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
             let style =
@@ -58,16 +160,10 @@ impl Progress {
     }
 
     fn text_line(&self, event: &Event) -> String {
-        let paint = |code: &str, s: &str| {
-            if self.color {
-                format!("\x1b[{code}m{s}\x1b[0m")
-            } else {
-                s.to_owned()
-            }
-        };
+        let paint = |code: &str, s: &str| paint(self.color, code, s);
         match event {
             Event::Started { address, action } => {
-                format!("{}: {}…", paint("1", &address.to_string()), doing(*action))
+                format!("{}: {}…", paint("1", address.as_str()), doing(*action))
             }
             Event::Finished(r) => match &r.status {
                 Status::Done => {
@@ -77,7 +173,7 @@ impl Progress {
                         .unwrap_or_default();
                     format!(
                         "{}: {} ({}{version}, {} ms)",
-                        paint("1", &r.address.to_string()),
+                        paint("1", r.address.as_str()),
                         paint("32", done(r.action)),
                         r.http_status
                             .map_or_else(|| "read back".to_owned(), |s| s.to_string()),
@@ -86,17 +182,17 @@ impl Progress {
                 }
                 Status::Failed(why) => format!(
                     "{}: {} {why}",
-                    paint("1", &r.address.to_string()),
+                    paint("1", r.address.as_str()),
                     paint("31", "failed:")
                 ),
                 Status::Skipped(why) => format!(
                     "{}: {} because {why}",
-                    paint("1", &r.address.to_string()),
+                    paint("1", r.address.as_str()),
                     paint("33", "skipped")
                 ),
                 Status::Unknown(why) => format!(
                     "{}: {} {why}",
-                    paint("1", &r.address.to_string()),
+                    paint("1", r.address.as_str()),
                     paint("33", "outcome unknown:")
                 ),
             },
@@ -105,7 +201,7 @@ impl Progress {
                 result: Ok(()),
             } => format!(
                 "{}: {}",
-                paint("1", &address.to_string()),
+                paint("1", address.as_str()),
                 paint("33", "undone")
             ),
             Event::Undone {
@@ -113,7 +209,7 @@ impl Progress {
                 result: Err(why),
             } => format!(
                 "{}: {} {why}",
-                paint("1", &address.to_string()),
+                paint("1", address.as_str()),
                 paint("31", "could not be undone:")
             ),
         }
@@ -130,7 +226,7 @@ fn json_line(event: &Event) -> String {
             "address": r.address,
             "id": r.id,
             "action": r.action,
-            "outcome": outcome(&r.status),
+            "outcome": r.status.outcome(),
             "detail": r.status.detail(),
             "http_status": r.http_status,
             "attempts": r.attempts,
@@ -165,42 +261,12 @@ fn done(action: Action) -> &'static str {
     }
 }
 
-pub fn outcome(status: &Status) -> &'static str {
-    match status {
-        Status::Done => "done",
-        Status::Failed(_) => "failed",
-        Status::Skipped(_) => "skipped",
-        Status::Unknown(_) => "unknown",
-    }
-}
-
-/// The audit record of one change.
-pub fn audit_change(r: &ChangeReport) -> AuditEvent {
-    AuditEvent::Change {
-        address: r.address.to_string(),
-        prompt_id: r.id.clone(),
-        action: serde_json::to_value(r.action)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
-        before_sha256: r.before_sha256.clone(),
-        after_sha256: r.after_sha256.clone(),
-        http_status: r.http_status,
-        attempts: r.attempts,
-        latency_ms: r.latency.as_millis() as u64,
-        outcome: outcome(&r.status).into(),
-        context_id: r.context_id.clone(),
-        detail: r.status.detail().map(str::to_owned),
-        recovered_from: None,
-    }
-}
-
 /// The end of an apply: totals and latency, and what an atomic rollback did.
-pub fn summary(report: &Report, metrics: &Metrics, json: bool, out: &mut super::Output) {
+pub fn summary(report: &Report, metrics: &Metrics, json: bool, out: &Output) {
     if json {
         let value = json!({
             "type": "summary",
-            "outcome": verdict(metrics.verdict),
+            "outcome": ops::run_outcome(metrics.verdict),
             "resources": {"imported": metrics.resources.imported, "added": metrics.resources.added, "changed": metrics.resources.changed, "destroyed": metrics.resources.destroyed},
             "changed": metrics.done,
             "failed": metrics.failed,
@@ -239,16 +305,6 @@ pub fn summary(report: &Report, metrics: &Metrics, json: bool, out: &mut super::
     }
 }
 
-/// How a run ended, as the JSON summary and the audit record name it.
-pub fn verdict(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Complete => "success",
-        Verdict::Failed => "failed",
-        Verdict::Unknown => "unknown",
-        Verdict::RolledBack | Verdict::RollbackFailed => "rolled_back",
-    }
-}
-
 /// A one-line progress indicator on a terminal while a long refresh runs.
 pub struct Refresh {
     on: bool,
@@ -256,7 +312,6 @@ pub struct Refresh {
 
 impl Refresh {
     pub fn new() -> Refresh {
-        use std::io::IsTerminal;
         Refresh {
             on: std::io::stderr().is_terminal(),
         }

@@ -18,10 +18,9 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
+pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
     let env: Vec<(String, String)> = std::env::vars().collect();
-    let key = crate::plan::file::PlanKey::from_env(&env);
-    let plan = crate::plan::file::load(&args.file, key.as_ref())?;
+    let plan = crate::ops::saved_plan(&args.file, &env)?;
     print(
         &plan,
         if args.json {

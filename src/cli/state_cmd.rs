@@ -1,20 +1,13 @@
 //! `assistform state list | show | rm | mv`: read and edit the state by hand. Never
 //! a request to Genesys: `rm` forgets a prompt, it does not delete it.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Subcommand;
 
 use super::{Error, Output, exit};
-use crate::audit::{self, AuditLog, Event};
-use crate::import::hcl::{self, Extras};
-use crate::kind::{Address, LiveSet, values};
-use crate::kinds::{noun, parse_address};
-use crate::pii::mask_text;
-use crate::state::{self, State, StateLock, journal};
-use crate::suggest::did_you_mean;
+use crate::ops::{self, StateListOptions, StateMvOptions, StateRmOptions, StateShowOptions};
 
 /// Read or edit the state: which prompts assistform manages, under which addresses.
 #[derive(Debug, clap::Args)]
@@ -89,278 +82,81 @@ struct Lock {
     lock_timeout: Duration,
 }
 
-pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
+pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
     match args.command {
-        StateCommand::List { id, dir } => list(&dir.state_dir, id.as_deref(), out),
-        StateCommand::Show { address, dir } => show(&dir.state_dir, &address, out),
+        StateCommand::List { id, dir } => {
+            let options = StateListOptions {
+                state_dir: dir.state_dir,
+                id,
+            };
+            let addresses: String = ops::state_list(&options)?
+                .iter()
+                .map(|a| format!("{a}\n"))
+                .collect();
+            out.stdout(&addresses);
+        }
+        StateCommand::Show { address, dir } => {
+            let options = StateShowOptions {
+                state_dir: dir.state_dir,
+                address,
+            };
+            let shown = ops::state_show(&options)?;
+            out.stdout(&format!(
+                "# {}: id `{}`, version {} (the attributes last applied)\n{}",
+                options.address, shown.id, shown.version, shown.block
+            ));
+        }
         StateCommand::Rm {
             addresses,
             dir,
             lock,
-        } => rm(&dir.state_dir, &addresses, lock.lock_timeout, out),
+        } => {
+            let options = StateRmOptions {
+                state_dir: dir.state_dir,
+                addresses,
+                lock_timeout: lock.lock_timeout,
+                env: std::env::vars().collect(),
+            };
+            let mut report = String::new();
+            let removed = ops::state_rm(&options)?;
+            for r in &removed {
+                report.push_str(&format!(
+                    "Removed {} ({} id `{}`) from the state.\n",
+                    r.address,
+                    r.address.kind(),
+                    r.id
+                ));
+            }
+            let noun = crate::kinds::noun(removed.iter().map(|r| r.address.kind()));
+            report.push_str(&format!(
+                "Nothing was deleted in Genesys: the {noun}s stay there, no longer managed by assistform.\nRemove their blocks from the configuration too, or `assistform plan` will refuse to create {noun}s that already exist.\n",
+            ));
+            out.stdout(&report);
+        }
         StateCommand::Mv {
             source,
             destination,
             dir,
             lock,
-        } => mv(
-            &dir.state_dir,
-            &source,
-            &destination,
-            lock.lock_timeout,
-            out,
-        ),
-    }
-}
-
-fn list(dir: &Path, id: Option<&str>, out: &mut Output) -> Result<i32, Error> {
-    let state = current(dir)?;
-    match id {
-        Some(id) => {
-            let found: String = state
-                .resources
-                .iter()
-                .filter(|(_, r)| r.id == id)
-                .map(|(a, _)| format!("{a}\n"))
-                .collect();
-            if found.is_empty() {
-                let noun = noun(crate::kinds::all().iter().map(|k| k.name()));
-                return Err(format!("no address in the state manages {noun} id `{id}`").into());
-            }
-            out.stdout(&found);
-        }
-        None => {
-            let addresses: String = state.resources.keys().map(|a| format!("{a}\n")).collect();
-            out.stdout(&addresses);
-        }
-    }
-    Ok(exit::OK)
-}
-
-fn show(dir: &Path, address: &str, out: &mut Output) -> Result<i32, Error> {
-    let address = parse_address(address)?;
-    let kind = crate::kinds::find(address.kind()).ok_or("an unknown kind")?;
-    let state = current(dir)?;
-    let resource = state
-        .resources
-        .get(&address)
-        .ok_or_else(|| missing(&address, &state))?;
-    // PII is masked as well: values typed into the configuration, or recorded from
-    // the console by `apply --refresh-only`, come from no sensitive variable.
-    let mut shown = resource.attributes.clone();
-    values::map_strings(&mut shown, &|s| mask_text(s, &[]));
-    let extras = Extras {
-        depends_on: &resource.depends_on,
-        prevent_destroy: resource.prevent_destroy,
-        sensitive: &resource.sensitive,
-    };
-    let block = hcl::block(kind, address.label(), &shown, &extras);
-    let block = crate::fmt::format(&block).unwrap_or(block);
-    out.stdout(&format!(
-        "# {address}: id `{}`, version {} (the attributes last applied)\n{block}",
-        resource.id, resource.version
-    ));
-    Ok(exit::OK)
-}
-
-fn rm(dir: &Path, addresses: &[String], timeout: Duration, out: &mut Output) -> Result<i32, Error> {
-    let addresses: BTreeSet<Address> = addresses
-        .iter()
-        .map(|a| parse_address(a))
-        .collect::<Result<_, _>>()?;
-    let lock = StateLock::acquire(dir, "state rm", timeout)?;
-    let mut edit = Edit::begin(dir)?;
-    if let Some(address) = addresses
-        .iter()
-        .find(|a| !edit.state.resources.contains_key(*a))
-    {
-        return Err(missing(address, &edit.state).into());
-    }
-    let mut report = String::new();
-    for address in &addresses {
-        if let Some(resource) = edit.state.resources.remove(address) {
-            report.push_str(&format!(
-                "Removed {address} ({} id `{}`) from the state.\n",
-                address.kind(),
-                resource.id
+        } => {
+            let options = StateMvOptions {
+                state_dir: dir.state_dir,
+                source,
+                destination,
+                lock_timeout: lock.lock_timeout,
+                env: std::env::vars().collect(),
+            };
+            let moved = ops::state_mv(&options)?;
+            let to = &moved.to;
+            out.stdout(&format!(
+                "Moved {} to {to} ({} id `{}`); nothing was changed in Genesys.\nRename its block to `{} \"{}\"` (and references to it) if not done yet: `assistform plan` then shows no change for it.\n",
+                options.source,
+                to.kind(),
+                moved.id,
+                to.kind(),
+                to.label()
             ));
         }
     }
-    let noun = noun(addresses.iter().map(Address::kind));
-    edit.commit(
-        dir,
-        "state rm",
-        addresses.iter().map(ToString::to_string).collect(),
-        None,
-    )?;
-    drop(lock);
-    report.push_str(&format!(
-        "Nothing was deleted in Genesys: the {noun}s stay there, no longer managed by assistform.\nRemove their blocks from the configuration too, or `assistform plan` will refuse to create {noun}s that already exist.\n",
-    ));
-    out.stdout(&report);
     Ok(exit::OK)
-}
-
-fn mv(
-    dir: &Path,
-    source: &str,
-    destination: &str,
-    timeout: Duration,
-    out: &mut Output,
-) -> Result<i32, Error> {
-    let source = parse_address(source)?;
-    let destination = parse_address(destination)?;
-    let lock = StateLock::acquire(dir, "state mv", timeout)?;
-    let mut edit = Edit::begin(dir)?;
-    let state = &mut edit.state;
-    let kind = source.kind();
-    if let Some(there) = state.resources.get(&destination) {
-        return Err(format!(
-            "`{destination}` is already in the state ({} id `{}`); `assistform state rm {destination}` first, or choose another address",
-            destination.kind(),
-            there.id
-        )
-        .into());
-    }
-    let id = state
-        .resources
-        .get(&source)
-        .ok_or_else(|| missing(&source, state))?
-        .id
-        .clone();
-    // Deletes run in the reverse order of `depends_on`, after their blocks are
-    // gone: the rename rewrites them too.
-    state
-        .rename(&source, &destination)
-        .map_err(|e| format!("cannot move `{source}` to `{destination}`: {e}"))?;
-    edit.commit(
-        dir,
-        "state mv",
-        vec![source.to_string(), destination.to_string()],
-        None,
-    )?;
-    drop(lock);
-    out.stdout(&format!(
-        "Moved {source} to {destination} ({kind} id `{id}`); nothing was changed in Genesys.\nRename its block to `{} \"{}\"` (and references to it) if not done yet: `assistform plan` then shows no change for it.\n",
-        destination.kind(),
-        destination.label()
-    ));
-    Ok(exit::OK)
-}
-
-/// The error for an address the state does not hold, with the nearest it does.
-fn missing(address: &Address, state: &State) -> String {
-    let held: Vec<String> = state.resources.keys().map(ToString::to_string).collect();
-    let hint = did_you_mean(&address.to_string(), held.iter().map(String::as_str))
-        .map(|s| format!("; did you mean `{s}`?"))
-        .unwrap_or_else(|| "; `assistform state list` shows what it holds".to_owned());
-    format!("`{address}` is not in the state{hint}")
-}
-
-/// The state as the journal of an unfinished apply leaves it, without writing.
-fn current(dir: &Path) -> Result<State, Error> {
-    let mut state = state::read(dir)?.unwrap_or_default();
-    journal::fold(&mut state, &journal::read(dir)?);
-    Ok(state)
-}
-
-/// A state being edited under the lock: read, with an unfinished apply's journal
-/// folded in (else a later fold would undo the edit), and written back.
-pub(super) struct Edit {
-    pub state: State,
-    pub in_flight: Vec<journal::InFlight>,
-    entries: Vec<journal::Entry>,
-    /// The addresses the state held before the journal was folded in.
-    existed: Vec<Address>,
-    /// The addresses of writes in flight that [`Edit::settle`] settled.
-    settled: Vec<Address>,
-}
-
-impl Edit {
-    /// Reads the state; refuses when an apply left writes whose outcome only Genesys
-    /// knows, unless the caller settles them (see [`Edit::settle`]).
-    pub fn begin(dir: &Path) -> Result<Edit, Error> {
-        let edit = Edit::begin_unsettled(dir)?;
-        if let Some(first) = edit.in_flight.first() {
-            return Err(format!(
-                "an apply did not finish and its write to `{}` may or may not have landed; run `assistform apply --refresh-only` to settle it first",
-                first.address
-            )
-            .into());
-        }
-        Ok(edit)
-    }
-
-    pub fn begin_unsettled(dir: &Path) -> Result<Edit, Error> {
-        let mut state = state::read(dir)?.unwrap_or_else(|| State {
-            lineage: String::new(),
-            ..State::default()
-        });
-        let existed = state.resources.keys().cloned().collect();
-        let entries = journal::read(dir)?;
-        let in_flight = journal::fold(&mut state, &entries);
-        Ok(Edit {
-            state,
-            in_flight,
-            entries,
-            existed,
-            settled: Vec::new(),
-        })
-    }
-
-    /// Settles the writes in flight by `live`, what Genesys holds (see
-    /// [`journal::settle`]).
-    pub fn settle(&mut self, live: &LiveSet, client_id: &str) {
-        self.settled = journal::settle(&mut self.state, &self.in_flight, live, client_id);
-    }
-
-    /// Records the edit in the audit log — and any change of the folded journal
-    /// that landed without a line of its own — then writes the state (atomically,
-    /// the previous one kept as the backup, anchored to the record) and clears the
-    /// journal folded into it.
-    pub fn commit(
-        mut self,
-        dir: &Path,
-        command: &str,
-        addresses: Vec<String>,
-        client_id: Option<&str>,
-    ) -> Result<(), Error> {
-        let env: Vec<(String, String)> = std::env::vars().collect();
-        let settled: Vec<&journal::InFlight> = self
-            .in_flight
-            .iter()
-            .filter(|f| self.settled.contains(&f.address))
-            .collect();
-        let owed = crate::apply::recovery::owed_lines(dir, &self.entries, &settled, &|a| {
-            self.existed.contains(a)
-        })?;
-        let log = AuditLog::open_keyed(
-            dir,
-            &uuid::Uuid::new_v4().to_string(),
-            audit::AuditKey::from_env(&env),
-        )?;
-        log.append(Event::RunStarted {
-            command: command.to_owned(),
-            actor: audit::actor(client_id, &env),
-            plan_digest: None,
-        })?;
-        for event in owed {
-            log.append(event)?;
-        }
-        log.append(Event::StateEdit {
-            command: command.to_owned(),
-            addresses,
-        })?;
-        log.append(Event::RunFinished {
-            command: command.to_owned(),
-            outcome: "success".into(),
-            totals: audit::Totals::default(),
-        })?;
-        self.state.audit = Some(log.head());
-        state::write(dir, &mut self.state)?;
-        if !self.entries.is_empty() {
-            journal::clear(dir)?;
-        }
-        Ok(())
-    }
 }

@@ -6,9 +6,9 @@ use serde_json::json;
 
 use super::vars::VarArgs;
 use super::{Error, Output, exit};
-use crate::config::{self, Config};
+use crate::apply::metrics::plural;
+use crate::config::{Config, Loaded};
 use crate::diagnostic::{self, Diagnostic, RenderOptions};
-use crate::validate::check_config;
 
 /// Check a configuration offline: schema, values, context variables and PII.
 #[derive(Debug, clap::Args)]
@@ -26,19 +26,11 @@ pub struct Args {
     vars: VarArgs,
 }
 
-pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
-    let (config, diagnostics) = match config::load(&args.dir, &args.vars.inputs()) {
-        Ok(loaded) => {
-            let mut diagnostics = loaded.diagnostics;
-            diagnostics.extend(check_config(&loaded.config));
-            diagnostic::sort(&mut diagnostics, &loaded.config.sources);
-            (loaded.config, diagnostics)
-        }
-        Err(err) => (
-            Config::default(),
-            vec![Diagnostic::error("config.read", err.to_string())],
-        ),
-    };
+pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
+    let Loaded {
+        config,
+        diagnostics,
+    } = crate::ops::validate(&args.dir, &args.vars.inputs());
     let allow = &config.validation.pii_allow;
     let (errors, warnings) = diagnostic::counts(&diagnostics);
     if args.json {
@@ -53,18 +45,20 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
     } else {
         render_all(&diagnostics, &config, out);
         if errors == 0 {
-            let noun = resource_noun(&config);
             out.stdout(&format!(
-                "{} The configuration is valid ({} {noun}{}).\n",
+                "{} The configuration is valid ({}{}).\n",
                 out.paint("1;32", "Success!"),
-                config.resources.len(),
-                plural(warnings, "warning", ", ")
+                plural(
+                    config.resources.len(),
+                    crate::kinds::noun(config.resources.iter().map(|r| r.kind.name()))
+                ),
+                some(warnings, "warning", ", ")
             ));
         } else {
             out.error(&format!(
                 "the configuration is invalid: {}{}",
-                count(errors, "error"),
-                plural(warnings, "warning", " and ")
+                plural(errors, "error"),
+                some(warnings, "warning", " and ")
             ));
         }
     }
@@ -72,7 +66,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<i32, Error> {
 }
 
 /// Prints every diagnostic to standard error, each followed by a blank line.
-pub fn render_all(diagnostics: &[Diagnostic], config: &Config, out: &mut Output) {
+pub fn render_all(diagnostics: &[Diagnostic], config: &Config, out: &Output) {
     let options = RenderOptions {
         color: out.color,
         pii_allow: &config.validation.pii_allow,
@@ -84,26 +78,11 @@ pub fn render_all(diagnostics: &[Diagnostic], config: &Config, out: &mut Output)
     }
 }
 
-fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
-
-fn plural(n: usize, noun: &str, sep: &str) -> String {
+/// `sep` and `n` `noun`s, or nothing when there are none.
+fn some(n: usize, noun: &str, sep: &str) -> String {
     if n == 0 {
         String::new()
     } else {
-        format!("{sep}{}", count(n, noun))
-    }
-}
-
-/// What the configuration holds, counted: `prompt`/`prompts` when every block is of
-/// one kind (or of the first kind, when there are none), `resource`/`resources`
-/// when kinds are mixed.
-fn resource_noun(config: &crate::config::Config) -> String {
-    let name = crate::kinds::noun(config.resources.iter().map(|r| r.kind.name()));
-    if config.resources.len() == 1 {
-        name.to_owned()
-    } else {
-        format!("{name}s")
+        format!("{sep}{}", plural(n, noun))
     }
 }

@@ -146,3 +146,11 @@ mod tests {
         }
     }
 }
+
+/// Unit tests name addresses as text.
+#[cfg(test)]
+impl From<&str> for Address {
+    fn from(s: &str) -> Address {
+        s.parse().expect("a valid address")
+    }
+}

@@ -97,40 +97,53 @@ impl State {
             .map(|(a, _)| a)
     }
 
-    /// Renames the entry at `from` to `to`, and every `depends_on` that names it:
-    /// what `state mv` and a `moved` block both do.
+    /// Records the entry at `from` under `to` instead, and rewrites every
+    /// `depends_on` that named `from` (deletes run in the reverse order of these
+    /// after the blocks are gone). What `state mv` and a `moved` block both do.
     ///
     /// # Errors
     ///
-    /// When `from` is not in the state, `to` already is, or they are of two kinds;
-    /// the state is then unchanged.
-    pub fn rename(&mut self, from: &Address, to: &Address) -> Result<(), RenameError> {
+    /// [`RenameError::Occupied`] when `to` is in the state already (`from` included),
+    /// checked first; [`RenameError::Missing`] when `from` is not;
+    /// [`RenameError::OtherKind`] when the two are of different kinds. The state is
+    /// then unchanged.
+    pub fn rename(&mut self, from: &Address, to: &Address) -> Result<&Resource, RenameError> {
+        if let Some(there) = self.resources.get(to) {
+            return Err(RenameError::Occupied {
+                to: to.clone(),
+                id: there.id.clone(),
+            });
+        }
         if from.kind() != to.kind() {
-            return Err(RenameError::OtherKind);
+            return Err(RenameError::OtherKind {
+                from: from.clone(),
+                to: to.clone(),
+            });
         }
-        if self.resources.contains_key(to) {
-            return Err(RenameError::Taken);
-        }
-        let resource = self.resources.remove(from).ok_or(RenameError::Missing)?;
+        let resource = self
+            .resources
+            .remove(from)
+            .ok_or_else(|| RenameError::Missing { from: from.clone() })?;
         self.resources.insert(to.clone(), resource);
-        for r in self.resources.values_mut() {
-            for d in r.depends_on.iter_mut().filter(|d| *d == from) {
-                d.clone_from(to);
+        for other in self.resources.values_mut() {
+            for dep in other.depends_on.iter_mut().filter(|d| *d == from) {
+                dep.clone_from(to);
             }
         }
-        Ok(())
+        Ok(&self.resources[to])
     }
 }
 
 /// Why [`State::rename`] refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RenameError {
-    #[error("it is not in the state")]
-    Missing,
-    #[error("the new address is already in the state")]
-    Taken,
-    #[error("a rename keeps the kind")]
-    OtherKind,
+    #[error("`{from}` is not in the state")]
+    Missing { from: Address },
+    #[error("`{to}` is already in the state ({} id `{id}`)", to.kind())]
+    Occupied { to: Address, id: String },
+    #[error("`{from}` cannot become `{to}`: a rename keeps the kind")]
+    OtherKind { from: Address, to: Address },
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -92,3 +92,45 @@ fn a_serial_at_its_largest_is_refused_not_wrapped() {
     assert!(ensure_serials(dir.path(), &state, 1).is_ok());
     assert!(ensure_serials(dir.path(), &state, 2).is_err());
 }
+
+#[test]
+fn rename_moves_the_entry_and_the_dependencies_on_it() {
+    let mut state = State::default();
+    state.resources.insert("prompt.a".into(), resource("a"));
+    let mut b = resource("b");
+    b.depends_on = vec!["prompt.a".into(), "prompt.c".into()];
+    state.resources.insert("prompt.b".into(), b);
+    assert_eq!(
+        state
+            .rename(&"prompt.a".into(), &"prompt.z".into())
+            .unwrap()
+            .id,
+        "a"
+    );
+    assert!(!state.resources.contains_key("prompt.a"));
+    assert_eq!(
+        state.resources["prompt.b"].depends_on,
+        ["prompt.z", "prompt.c"]
+    );
+}
+
+#[test]
+fn rename_refuses_a_taken_destination_then_a_missing_source() {
+    let mut state = State::default();
+    state.resources.insert("prompt.a".into(), resource("a"));
+    let before = state.clone();
+    assert_eq!(
+        state.rename(&"prompt.x".into(), &"prompt.a".into()),
+        Err(RenameError::Occupied {
+            to: "prompt.a".into(),
+            id: "a".into()
+        })
+    );
+    assert_eq!(
+        state.rename(&"prompt.x".into(), &"prompt.y".into()),
+        Err(RenameError::Missing {
+            from: "prompt.x".into()
+        })
+    );
+    assert_eq!(state, before);
+}

@@ -1,0 +1,120 @@
+//! The state as a workflow reads it: the file, with the journal of an apply that
+//! did not finish folded in — else a later fold would undo what the workflow
+//! changes — and, for the edits, written back with an audit record.
+
+use std::path::Path;
+
+use super::OpsError;
+use crate::apply::recovery::owed_lines;
+use crate::audit::{Event, ShortRun, Totals};
+use crate::kind::{Address, LiveSet};
+use crate::state::{self, State, journal, managed};
+
+/// The state in `dir`, or an empty one (with no lineage yet: its first write gives
+/// it one) when there is none.
+pub(super) fn stored(dir: &Path) -> Result<State, OpsError> {
+    Ok(state::read(dir)?.unwrap_or_else(|| State {
+        lineage: String::new(),
+        ..State::default()
+    }))
+}
+
+/// The identity of the configuration in `config_dir` (see [`managed`]), after
+/// checking that `state` manages it, or that it moved (`config_moved`).
+pub(super) fn claim(
+    state: &State,
+    config_dir: &Path,
+    state_dir: &Path,
+    config_moved: bool,
+) -> Result<String, OpsError> {
+    let identity = managed::config_identity(config_dir, state_dir)?;
+    managed::check(state, state_dir, &identity, config_moved)?;
+    Ok(identity)
+}
+
+/// The state with an unfinished apply's journal folded in: to read, or to edit
+/// under the lock and [commit](Edit::commit).
+pub(super) struct Edit {
+    pub state: State,
+    /// The writes whose outcome only Genesys knows (see [`Edit::settle`]).
+    pub in_flight: Vec<journal::InFlight>,
+    entries: Vec<journal::Entry>,
+    /// The addresses the state held before the journal was folded in.
+    existed: Vec<Address>,
+    /// The addresses of writes in flight that [`Edit::settle`] settled.
+    settled: Vec<Address>,
+}
+
+impl Edit {
+    /// Reads the state in `dir` and folds its journal in.
+    pub fn read(dir: &Path) -> Result<Edit, OpsError> {
+        let mut state = stored(dir)?;
+        let existed = state.resources.keys().cloned().collect();
+        let entries = journal::read(dir)?;
+        let in_flight = journal::fold(&mut state, &entries);
+        Ok(Edit {
+            state,
+            in_flight,
+            entries,
+            existed,
+            settled: Vec::new(),
+        })
+    }
+
+    /// Reads the state to edit it by hand; refuses when an apply left writes whose
+    /// outcome only Genesys knows.
+    pub fn settled(dir: &Path) -> Result<Edit, OpsError> {
+        let edit = Edit::read(dir)?;
+        if let Some(first) = edit.in_flight.first() {
+            return Err(OpsError::InFlight {
+                address: first.address.to_string(),
+            });
+        }
+        Ok(edit)
+    }
+
+    /// Settles the writes in flight by `live`, what Genesys holds (see
+    /// [`journal::settle`]).
+    pub fn settle(&mut self, live: &LiveSet, client_id: &str) {
+        self.settled = journal::settle(&mut self.state, &self.in_flight, live, client_id);
+    }
+
+    /// Records the edit of `addresses` by `command` in the audit log — and any change
+    /// of the folded journal that landed without a line of its own — then writes the
+    /// state (atomically, the previous one kept as the backup, anchored to the
+    /// record) and clears the journal folded into it. `env` is the process
+    /// environment: who runs it, and the audit key.
+    pub fn commit(
+        mut self,
+        dir: &Path,
+        command: &str,
+        addresses: Vec<String>,
+        client_id: Option<&str>,
+        env: &[(String, String)],
+    ) -> Result<(), OpsError> {
+        let settled: Vec<&journal::InFlight> = self
+            .in_flight
+            .iter()
+            .filter(|f| self.settled.contains(&f.address))
+            .collect();
+        let mut events = owed_lines(dir, &self.entries, &settled, &|a| self.existed.contains(a))?;
+        events.push(Event::StateEdit {
+            command: command.to_owned(),
+            addresses,
+        });
+        let run = ShortRun {
+            command,
+            client_id,
+            plan_digest: None,
+            events,
+            outcome: "success",
+            totals: Totals::default(),
+        };
+        self.state.audit = Some(run.record(dir, env)?);
+        state::write(dir, &mut self.state)?;
+        if !self.entries.is_empty() {
+            journal::clear(dir)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,244 @@
+//! `import`: adopt prompts made outside assistform — one into the state under an
+//! address the configuration has, or all of them as generated configuration.
+//! Neither writes to Genesys.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use regex::Regex;
+
+use super::address;
+use super::config::load_checked;
+use super::connect::{Connect, connect};
+use super::edit::{Edit, claim};
+use super::private_file::write_private;
+use super::{Observer, OpsError, runtime};
+use crate::config::{GenesysSettings, VarInputs};
+use crate::diagnostic::Severity;
+use crate::import;
+use crate::kind::{Address, Kind, Live};
+use crate::kinds::genesys;
+use crate::org::OrgSettings;
+use crate::state::{Resource, StateLock};
+use crate::suggest::did_you_mean;
+
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// The address to record the prompt under: a block the configuration has.
+    pub address: String,
+    /// The prompt's id in Genesys.
+    pub id: String,
+    /// The configuration directory.
+    pub dir: PathBuf,
+    pub vars: VarInputs,
+    pub state_dir: PathBuf,
+    /// How long to wait for another run's lock.
+    pub lock_timeout: Duration,
+    pub connect: Connect,
+    /// The process environment: credentials, and who runs it.
+    pub env: Vec<(String, String)>,
+}
+
+/// The object `import` recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    pub address: Address,
+    pub version: u64,
+}
+
+/// One GET, then the object `options.id` is recorded in the state under
+/// `options.address`, audited.
+///
+/// # Errors
+///
+/// When the address is not a block of the configuration with that id, the state
+/// already manages either, or the org has no such object; nothing is written then.
+pub fn import(options: &ImportOptions, observer: &dyn Observer) -> Result<Imported, OpsError> {
+    let (id, dir) = (&options.id, &options.dir);
+    let address = address::parse(&options.address)?;
+    let config = load_checked(dir, &options.vars, observer)?;
+    let Some(block) = config.resource(&address) else {
+        let addresses: Vec<&str> = config
+            .resources
+            .iter()
+            .map(|r| r.address.as_str())
+            .collect();
+        return Err(OpsError::NotConfigured {
+            address: address.clone(),
+            dir: dir.clone(),
+            suggestion: did_you_mean(address.as_str(), addresses).map(str::to_owned),
+        });
+    };
+    let kind = block.kind;
+    if block.id() != *id {
+        // Else the next plan would replace the imported object: delete it, create another.
+        return Err(OpsError::OtherId {
+            address: address.clone(),
+            id_attribute: kind.id_attribute(),
+            configured: block.id().to_owned(),
+            given: id.clone(),
+        });
+    }
+    let lock = StateLock::acquire(&options.state_dir, "import", options.lock_timeout)?;
+    let mut edit = Edit::read(&options.state_dir)?;
+    edit.state.config = Some(claim(&edit.state, dir, &options.state_dir, false)?);
+    let imported = runtime().map_err(OpsError::Runtime)?.block_on(async {
+        let remote = connect(
+            &options.connect,
+            &config.genesys,
+            &config.validation,
+            &options.state_dir,
+            &options.env,
+        )
+        .await?;
+        let client = &remote.client;
+        if !edit.in_flight.is_empty() {
+            let live = genesys::read_all(client, &|_, _| {}).await?;
+            edit.settle(&live, client.connection().client_id());
+        }
+        if let Some(there) = edit.state.resources.get(&address) {
+            return Err(OpsError::AlreadyImported {
+                address: address.clone(),
+                id: there.id.clone(),
+            });
+        }
+        if let Some(other) = edit.state.address_of(kind.name(), id) {
+            return Err(OpsError::AlreadyManaged {
+                id: id.clone(),
+                address: other.clone(),
+            });
+        }
+        let Some(live) = kind.get(client, id).await? else {
+            return Err(OpsError::NoSuchObject {
+                kind: kind.name(),
+                id: id.clone(),
+                place: client.connection().describe(),
+            });
+        };
+        Ok((live, client.connection().client_id().to_owned()))
+    });
+    let (live, client_id) = imported?;
+    edit.state.resources.insert(
+        address.clone(),
+        Resource {
+            id: id.clone(),
+            version: live.version,
+            attributes: live.values,
+            prevent_destroy: block.lifecycle.prevent_destroy,
+            depends_on: block.depends_on.iter().map(|d| d.address.clone()).collect(),
+            sensitive: block.sensitive.iter().cloned().collect(),
+        },
+    );
+    edit.commit(
+        &options.state_dir,
+        "import",
+        vec![address.to_string()],
+        Some(&client_id),
+        &options.env,
+    )?;
+    drop(lock);
+    Ok(Imported {
+        address,
+        version: live.version,
+    })
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ImportAllOptions {
+    /// The configuration file to write, mode 0600.
+    pub out: PathBuf,
+    /// Only prompts whose id matches.
+    pub filter: Option<Regex>,
+    /// Overwrite `out` when it exists.
+    pub force: bool,
+    pub state_dir: PathBuf,
+    pub connect: Connect,
+    /// The process environment: credentials.
+    pub env: Vec<(String, String)>,
+}
+
+/// What `import_all` adopted and passed over.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportedAll {
+    /// What the objects are called: `prompt`, or `resource` for several kinds.
+    pub noun: &'static str,
+    /// Prompts written to the file; none written when 0.
+    pub written: usize,
+    /// Of those, the ones with validation problems (their comments say which).
+    pub failing: usize,
+    /// Prompts skipped because the state manages them.
+    pub managed: usize,
+    /// Prompts skipped because `filter` does not match their id.
+    pub filtered: usize,
+}
+
+/// One list of the org, and a configuration file (`prompt` and `import` blocks) for
+/// every prompt no state entry manages; the file holds the org's content verbatim.
+/// Needs no configuration; writes nothing but the file.
+///
+/// # Errors
+///
+/// [`OpsError::Exists`] when the file exists and `force` is not set, and what
+/// failed reading the state or the org, or writing the file.
+pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
+    let file = &options.out;
+    if file.exists() && !options.force {
+        return Err(OpsError::Exists { path: file.clone() });
+    }
+    // An apply that died may have created prompts its journal records: they are ours.
+    let mut edit = Edit::read(&options.state_dir)?;
+    let live = runtime().map_err(OpsError::Runtime)?.block_on(async {
+        let remote = connect(
+            &options.connect,
+            &GenesysSettings::default(),
+            &OrgSettings::default(),
+            &options.state_dir,
+            &options.env,
+        )
+        .await?;
+        let live = crate::kinds::genesys::read_all(&remote.client, &|_, _| {}).await?;
+        edit.settle(&live, remote.client.connection().client_id());
+        Ok::<_, OpsError>(live)
+    })?;
+    let mut found = ImportedAll::default();
+    let mut adopt: Vec<(&'static dyn Kind, Vec<Live>)> = Vec::new();
+    for &kind in crate::kinds::all() {
+        let objects: Vec<Live> = live
+            .iter()
+            .filter(|(k, _)| *k == kind.name())
+            .map(|(_, l)| l)
+            .filter(|l| {
+                let unmanaged = edit.state.address_of(kind.name(), &l.id).is_none();
+                let matches = options.filter.as_ref().is_none_or(|f| f.is_match(&l.id));
+                found.managed += usize::from(!unmanaged);
+                found.filtered += usize::from(unmanaged && !matches);
+                unmanaged && matches
+            })
+            .cloned()
+            .collect();
+        if !objects.is_empty() {
+            adopt.push((kind, objects));
+        }
+    }
+    found.noun = crate::kinds::noun(adopt.iter().map(|(k, _)| k.name()));
+    if adopt.is_empty() {
+        return Ok(found);
+    }
+    let text: Vec<String> = adopt
+        .iter()
+        .map(|(kind, objects)| import::generate(*kind, objects))
+        .collect();
+    write_private(file, text.join("\n").as_bytes(), options.force)?;
+    for (kind, objects) in &adopt {
+        found.written += objects.len();
+        found.failing += objects
+            .iter()
+            .filter(|l| {
+                import::problems(*kind, l)
+                    .iter()
+                    .any(|f| f.severity == Severity::Error)
+            })
+            .count();
+    }
+    Ok(found)
+}
