@@ -117,6 +117,14 @@ impl PartialEq<&str> for Address {
     }
 }
 
+/// Unit tests name addresses as text.
+#[cfg(test)]
+impl From<&str> for Address {
+    fn from(s: &str) -> Address {
+        s.parse().expect("a valid address")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,13 +152,5 @@ mod tests {
         ] {
             assert!(bad.parse::<Address>().is_err(), "{bad}");
         }
-    }
-}
-
-/// Unit tests name addresses as text.
-#[cfg(test)]
-impl From<&str> for Address {
-    fn from(s: &str) -> Address {
-        s.parse().expect("a valid address")
     }
 }
