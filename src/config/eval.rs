@@ -15,7 +15,7 @@ use hcl_edit::visit::{self, Visit};
 
 use super::Located;
 use super::size::{self, Lookup, Size};
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::suggest::did_you_mean;
 
 /// A `root.name` reference written in an expression.
@@ -152,7 +152,7 @@ impl Scope {
         if let Some(over) = size::bound(expr, self).over(&size::LIMIT) {
             self.exhausted.set(true);
             diagnostics.push(
-                Diagnostic::error("expression.too_large", "value too large")
+                Diagnostic::error(Code::ExpressionTooLarge, "value too large")
                     .detail(format!(
                         "This expression's value could {over}; {}.",
                         limits()
@@ -168,7 +168,7 @@ impl Scope {
                 if let Some(over) = total.over(&size::LIMIT) {
                     self.exhausted.set(true);
                     diagnostics.push(
-                        Diagnostic::error("expression.too_large", "configuration too large")
+                        Diagnostic::error(Code::ExpressionTooLarge, "configuration too large")
                             .detail(format!(
                                 "With this expression, the configuration's values together {over}; {}.",
                                 limits()
@@ -181,7 +181,7 @@ impl Scope {
             }
             Err(error) => {
                 diagnostics.push(
-                    Diagnostic::error("expression.invalid", "invalid expression")
+                    Diagnostic::error(Code::ExpressionInvalid, "invalid expression")
                         .detail(error.to_string())
                         .range(at()),
                 );
@@ -221,7 +221,7 @@ impl Scope {
                 .map(|(_, name)| name.as_str());
             (
                 "variable",
-                "var.undefined",
+                Code::VarUndefined,
                 format!("Declare it with `variable \"{}\" {{}}`.", r.name),
                 self.vars
                     .keys()
@@ -232,7 +232,7 @@ impl Scope {
         } else {
             (
                 "local value",
-                "local.undefined",
+                Code::LocalUndefined,
                 format!("Define it in a `locals {{ {} = … }}` block.", r.name),
                 self.declared_locals.iter().map(String::as_str).collect(),
             )

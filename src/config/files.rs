@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use hcl_edit::structure::Body;
 
 use super::{LoadError, Located};
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::fmt::lexer::UnclosedBracket;
 use crate::input_file;
 
@@ -106,7 +106,7 @@ pub(super) fn read(
                 bytes: at..at + 1,
             };
             diagnostics.push(
-                Diagnostic::error("syntax.encoding", "file is not valid UTF-8")
+                Diagnostic::error(Code::SyntaxEncoding, "file is not valid UTF-8")
                     .detail(
                         "Configuration files must be UTF-8 text; the first invalid byte is marked.",
                     )
@@ -123,7 +123,7 @@ pub(super) fn read(
             bytes: at..at + 1,
         };
         diagnostics.push(
-            Diagnostic::error("syntax", "expressions nest too deeply")
+            Diagnostic::error(Code::Syntax, "expressions nest too deeply")
                 .detail(format!(
                     "Brackets and braces may nest at most {MAX_NESTING} levels deep."
                 ))
@@ -143,7 +143,7 @@ pub(super) fn read(
                 .map_or(source.text.len(), |i| offset + i + 1);
             let unclosed = unclosed_bracket(&source.text, offset);
             let diagnostic = match (unterminated_string(&source.text[..line_end]), unclosed) {
-                (Some(quote), _) => Diagnostic::error("syntax", "unterminated string")
+                (Some(quote), _) => Diagnostic::error(Code::Syntax, "unterminated string")
                     .detail("This string has no closing `\"` on its line; strings cannot span lines (use a heredoc, `<<-EOT … EOT`, for text over several lines).")
                     .range(Some(Located { file, bytes: quote..quote + 1 }.range(sources))),
                 // The parser stops where it can go no further, often the end of the
@@ -151,14 +151,14 @@ pub(super) fn read(
                 (None, Some(bracket)) => {
                     let opener = &source.text[bracket.open..=bracket.open];
                     let gave_up = source.pos(offset);
-                    Diagnostic::error("syntax", format!("unclosed `{opener}`"))
+                    Diagnostic::error(Code::Syntax, format!("unclosed `{opener}`"))
                         .detail(format!(
                             "Nothing closes this `{opener}`: parsing gave up at {}:{}:{} ({}). Add the `{}` where it should end.",
                             source.name, gave_up.line, gave_up.column, err.message(), bracket.closer
                         ))
                         .range(Some(Located { file, bytes: bracket.open..bracket.open + 1 }.range(sources)))
                 }
-                (None, None) => Diagnostic::error("syntax", format!("invalid HCL: {}", err.message()))
+                (None, None) => Diagnostic::error(Code::Syntax, format!("invalid HCL: {}", err.message()))
                     .detail("The file could not be parsed; fix the syntax at the marked position.")
                     .range(Some(Located { file, bytes: offset..offset + 1 }.range(sources))),
             };

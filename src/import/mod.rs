@@ -12,7 +12,7 @@ pub use labels::labels;
 
 use std::fmt::Write;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Code, Severity};
 use crate::kind::{CheckContext, Finding, Kind, Live};
 use crate::org::OrgSettings;
 use crate::pii::{PhoneRegions, mask_text};
@@ -96,7 +96,7 @@ fn explain(out: &mut String, kind: &str, findings: &[Finding]) {
     }
     if findings
         .iter()
-        .any(|f| f.code == "context.unknown" || f.code.starts_with("pii."))
+        .any(|f| f.code == Code::ContextUnknown || f.code.is_pii())
     {
         out.push_str("# If the org defines these context variables or allows these values, declare\n# them in `validation { context_variables = [...], pii_allow = [...] }`.\n");
     }

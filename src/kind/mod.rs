@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::config::ResourceConfig;
 use crate::config::decode::Decoder;
 use crate::config::eval::Scope;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Code, Severity};
 use crate::org::OrgSettings;
 use crate::pii::PhoneRegions;
 use crate::remote::{Client, Outcome, RemoteError};
@@ -43,7 +43,7 @@ pub struct Live {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: Code,
     pub summary: String,
     pub detail: String,
     /// `display.content`, `trigger.condition[0].value`.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{Notice, Observer, OpsError};
 use crate::config::{self, Config, LoadError, Loaded, VarInputs};
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Code, Diagnostic};
 use crate::org::Organization;
 use crate::pii::PhoneRegions;
 use crate::validate::check_config;
@@ -16,7 +16,7 @@ use crate::validate::check_config;
 pub fn validate(dir: &Path, vars: &VarInputs) -> Loaded {
     checked(dir, vars).unwrap_or_else(|err| Loaded {
         config: Config::default(),
-        diagnostics: vec![Diagnostic::error("config.read", err.to_string())],
+        diagnostics: vec![Diagnostic::error(Code::ConfigRead, err.to_string())],
     })
 }
 
@@ -77,7 +77,7 @@ pub(super) fn check_for_org(config: &Config, org: &Organization) -> Result<(), O
     };
     let found: Vec<Diagnostic> = check_config(&with_org)
         .into_iter()
-        .filter(|d| d.is_error() && d.code == "pii.phone")
+        .filter(|d| d.is_error() && d.code == Code::PiiPhone)
         .collect();
     if found.is_empty() {
         return Ok(());

@@ -7,6 +7,7 @@
 //!
 //! The module is pure: no I/O, no global state besides lazily compiled regexes.
 
+use crate::diagnostic::Code;
 use std::ops::Range;
 
 mod boundary;
@@ -38,14 +39,14 @@ pub enum PiiKind {
 }
 
 impl PiiKind {
-    /// Diagnostic code: "pii.ssn", "pii.card", "pii.email", "pii.iban", "pii.phone"
-    pub fn code(self) -> &'static str {
+    /// The diagnostic code of a finding of this kind.
+    pub fn code(self) -> Code {
         match self {
-            PiiKind::Ssn => "pii.ssn",
-            PiiKind::Card => "pii.card",
-            PiiKind::Email => "pii.email",
-            PiiKind::Iban => "pii.iban",
-            PiiKind::Phone => "pii.phone",
+            PiiKind::Ssn => Code::PiiSsn,
+            PiiKind::Card => Code::PiiCard,
+            PiiKind::Email => Code::PiiEmail,
+            PiiKind::Iban => Code::PiiIban,
+            PiiKind::Phone => Code::PiiPhone,
         }
     }
 

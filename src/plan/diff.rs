@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Action, Change, Drift, Plan};
 use crate::config::{Config, ResourceConfig};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::kind::{Address, Live, LiveSet, values};
 use crate::state::State;
 use crate::validate::dependency_graph;
@@ -44,7 +44,7 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         }
         if state.resources.contains_key(to) {
             errors.push(
-                Diagnostic::error("moved.both", format!("cannot move `{from}` to `{to}`: both are in the state"))
+                Diagnostic::error(Code::MovedBoth, format!("cannot move `{from}` to `{to}`: both are in the state"))
                     .detail("Remove one of them from the state (`assistform state rm`), or the `moved` block.")
                     .range(Some(config.range(&m.location))),
             );
@@ -216,7 +216,7 @@ impl Planning<'_> {
         };
         if let Some(other) = import.filter(|other| *other != managed.id) {
             return Err(Box::new(
-                Diagnostic::error("import.managed", format!("`{address}` is already managed, as {} `{}`", address.kind(), managed.id))
+                Diagnostic::error(Code::ImportManaged, format!("`{address}` is already managed, as {} `{}`", address.kind(), managed.id))
                     .detail(format!("It cannot also import `{other}`. Remove the `import` block, or `assistform state rm {address}` first."))
                     .address(address.to_string()),
             ));
@@ -257,7 +257,7 @@ impl Planning<'_> {
         let diagnostic = match self.state.address_of(kind, id) {
             // Typically a `state mv` whose block was not renamed (or the reverse).
             Some(other) => Diagnostic::error(
-                "plan.managed_elsewhere",
+                Code::PlanManagedElsewhere,
                 format!("{kind} id `{id}` is already managed as `{other}`"),
             )
             .detail(format!(
@@ -270,7 +270,7 @@ impl Planning<'_> {
                     .map(|n| format!("\"{n}\", "))
                     .unwrap_or_default();
                 Diagnostic::error(
-                    "plan.unmanaged",
+                    Code::PlanUnmanaged,
                     format!("{kind} id `{id}` already exists in Genesys but is not managed by assistform"),
                 )
                 .detail(format!(
@@ -302,7 +302,7 @@ impl Planning<'_> {
         if let Some(other) = self.state.address_of(kind, id) {
             return Err(Box::new(
                 Diagnostic::error(
-                    "import.managed",
+                    Code::ImportManaged,
                     format!("{kind} `{id}` is already managed as `{other}`"),
                 )
                 .detail(format!(
@@ -313,7 +313,7 @@ impl Planning<'_> {
         }
         let Some(now) = self.live.get(kind, id) else {
             return Err(Box::new(
-                Diagnostic::error("import.missing", format!("cannot import {kind} `{id}`: Genesys has no {kind} with that id"))
+                Diagnostic::error(Code::ImportMissing, format!("cannot import {kind} `{id}`: Genesys has no {kind} with that id"))
                     .detail("Check the id (`assistform import --all` lists what the org holds), or remove the `import` block.")
                     .range(at),
             ));
@@ -344,7 +344,7 @@ fn against_live(change: &mut Change, resource: &ResourceConfig, now: &Live) {
 }
 
 fn prevent_destroy_error(address: &Address, why: &str) -> Diagnostic {
-    Diagnostic::error("plan.prevent_destroy", format!("`{address}` cannot be destroyed"))
+    Diagnostic::error(Code::PlanPreventDestroy, format!("`{address}` cannot be destroyed"))
         .detail(format!(
             "The plan would destroy it because {why}, but its `lifecycle {{ prevent_destroy = true }}` forbids that. Restore the configuration, or set `prevent_destroy = false` and apply before removing it."
         ))
@@ -369,7 +369,7 @@ fn targeted(
                     .map_or_else(|| "<kind>.<label>".to_owned(), |r| r.address.to_string());
                 errors.push(
                     Diagnostic::error(
-                        "plan.target",
+                        Code::PlanTarget,
                         format!("`--target {t}` names nothing in the configuration"),
                     )
                     .detail(format!(

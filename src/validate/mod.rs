@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::config::{Config, Located, ResourceConfig};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::Graph;
 use crate::kind::{Address, CheckContext, Finding, values};
 
@@ -35,7 +35,7 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
         if let Some(first) = ids.get(&(kind, resource.id())) {
             let first_at = config.range(first.field_location(id_attribute));
             out.push(
-                Diagnostic::error("schema.duplicate_id", format!("{kind} id `{}` is used twice", resource.id()))
+                Diagnostic::error(Code::SchemaDuplicateId, format!("{kind} id `{}` is used twice", resource.id()))
                     .detail(format!(
                         "{} already uses it (at {}:{}). Ids must be unique within the org; set a distinct `{id_attribute}`.",
                         first.address,
@@ -54,7 +54,7 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
             if config.resource(&dep.address).is_none() {
                 out.push(
                     Diagnostic::error(
-                        "schema.depends_on",
+                        Code::SchemaDependsOn,
                         format!("`depends_on` refers to undeclared `{}`", dep.address),
                     )
                     .detail(format!(
@@ -83,7 +83,7 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
             .map_or(&first.location, |d| &d.location);
         out.push(
             Diagnostic::error(
-                "graph.cycle",
+                Code::GraphCycle,
                 format!(
                     "{} depend on each other in a cycle",
                     plural_noun(config, &cycle)
@@ -129,7 +129,7 @@ fn did_you_mean(config: &Config, address: &Address) -> String {
 /// blocks move to a resource that exists from one that no longer does.
 fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let unknown = |address: &Address, what: &str, code: &str| {
+    let unknown = |address: &Address, what: &str, code: Code| {
         Diagnostic::error(
             code,
             format!("{what} `{address}`, which is not in the configuration"),
@@ -146,13 +146,13 @@ fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
         let at = Some(config.range(&import.location));
         match config.resource(&import.to) {
             None => out.push(
-                unknown(&import.to, "`import` names", "import.unknown")
+                unknown(&import.to, "`import` names", Code::ImportUnknown)
                     .range(Some(config.range(&import.target))),
             ),
             Some(r) if r.id() != import.id => {
                 let (kind, id_attribute) = (r.kind.name(), r.kind.id_attribute());
                 out.push(
-                    Diagnostic::error("import.id", format!("`import` of `{}` into `{}`, whose id is `{}`", import.id, import.to, r.id()))
+                    Diagnostic::error(Code::ImportId, format!("`import` of `{}` into `{}`, whose id is `{}`", import.id, import.to, r.id()))
                         .detail(format!("Set `{id_attribute} = \"{}\"` in the {kind} block, so that assistform manages the {kind} it imports.", import.id))
                         .address(r.address.to_string())
                         .range(at.clone()),
@@ -163,7 +163,7 @@ fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
         if let Some(first) = seen.insert((import.to.kind(), &import.id), &import.to) {
             out.push(
                 Diagnostic::error(
-                    "import.duplicate",
+                    Code::ImportDuplicate,
                     format!("{} `{}` is imported twice", import.to.kind(), import.id),
                 )
                 .detail(format!(
@@ -176,12 +176,12 @@ fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
     for moved in &config.moves {
         let at = Some(config.range(&moved.location));
         if config.resource(&moved.to).is_none() {
-            out.push(unknown(&moved.to, "`moved` moves to", "moved.unknown").range(at.clone()));
+            out.push(unknown(&moved.to, "`moved` moves to", Code::MovedUnknown).range(at.clone()));
         }
         if moved.from.kind() != moved.to.kind() {
             out.push(
                 Diagnostic::error(
-                    "moved.kind",
+                    Code::MovedKind,
                     format!("`moved` from `{}` to `{}` changes the kind", moved.from, moved.to),
                 )
                 .detail("A move renames an address within one kind; a resource cannot become another kind.")
@@ -191,7 +191,7 @@ fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
         if config.resource(&moved.from).is_some() {
             out.push(
                 Diagnostic::error(
-                    "moved.from",
+                    Code::MovedFrom,
                     format!(
                         "`moved` from `{}`, which is still in the configuration",
                         moved.from
@@ -250,7 +250,7 @@ fn to_diagnostic(config: &Config, resource: &ResourceConfig, finding: Finding) -
     }
     Diagnostic {
         severity: finding.severity,
-        code: finding.code.to_owned(),
+        code: finding.code,
         summary,
         detail,
         address: Some(resource.address.to_string()),

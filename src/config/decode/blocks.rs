@@ -14,7 +14,7 @@ use crate::config::{
     GenesysSettings, Hook, HookTarget, Import, Located, MAX_HOOK_TIMEOUT_SECONDS, Moved,
     ResourceConfig,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::kind::Address;
 use crate::org::OrgSettings;
 use crate::pii::PhoneRegions;
@@ -101,7 +101,7 @@ impl Decoder<'_> {
                         let first = first.range(self.sources);
                         self.report(
                             Diagnostic::error(
-                                "schema.duplicate",
+                                Code::SchemaDuplicate,
                                 format!("a second `{kind}` block"),
                             )
                             .detail(format!(
@@ -130,7 +130,7 @@ impl Decoder<'_> {
                         let first = first.range(self.sources);
                         self.report(
                             Diagnostic::error(
-                                "schema.duplicate_label",
+                                Code::SchemaDuplicateLabel,
                                 format!(
                                     "{} `{}` is declared twice",
                                     kind.name(),
@@ -179,7 +179,7 @@ impl Decoder<'_> {
         let to = self.address_attr(file, &fields, "to", &location, "import")?;
         let Some(attr) = fields.attrs.get("id") else {
             self.report(
-                Diagnostic::error("schema.required", "missing required attribute `id`")
+                Diagnostic::error(Code::SchemaRequired, "missing required attribute `id`")
                     .detail("Write the id of the object in Genesys: `id = \"assist-prompt-001\"`."),
                 &location,
                 None,
@@ -220,7 +220,7 @@ impl Decoder<'_> {
         let Some(attr) = fields.attrs.get(key) else {
             self.report(
                 Diagnostic::error(
-                    "schema.required",
+                    Code::SchemaRequired,
                     format!("missing required attribute `{key}`"),
                 )
                 .detail(format!("Write the address: `{key} = {}`.", address_form())),
@@ -233,7 +233,7 @@ impl Decoder<'_> {
         if found.is_none() {
             self.report(
                 Diagnostic::error(
-                    "schema.type",
+                    Code::SchemaType,
                     format!("`{key}` in a `{kind}` block must be an address"),
                 )
                 .detail(format!(
@@ -259,7 +259,7 @@ impl Decoder<'_> {
                 let (seconds, _) = self.whole_number(scope, file, attr, None)?;
                 if !(1..=MAX_HOOK_TIMEOUT_SECONDS).contains(&seconds) {
                     self.report(
-                        Diagnostic::error("hook.timeout", "`timeout_seconds` out of range")
+                        Diagnostic::error(Code::HookTimeout, "`timeout_seconds` out of range")
                             .detail(format!(
                                 "A hook's timeout is from 1 to {MAX_HOOK_TIMEOUT_SECONDS} seconds; {seconds} is not."
                             )),
@@ -287,7 +287,8 @@ impl Decoder<'_> {
                 Err(problem) => {
                     let attr = fields.attrs["webhook"];
                     self.report(
-                        Diagnostic::error("hook.webhook", "invalid `webhook` URL").detail(problem),
+                        Diagnostic::error(Code::HookWebhook, "invalid `webhook` URL")
+                            .detail(problem),
                         &Self::located(file, attr.value.span()),
                         None,
                     );
@@ -296,7 +297,7 @@ impl Decoder<'_> {
             },
             _ => {
                 self.report(
-                    Diagnostic::error("hook.target", "an `on_apply` block needs exactly one of `command` or `webhook`")
+                    Diagnostic::error(Code::HookTarget, "an `on_apply` block needs exactly one of `command` or `webhook`")
                         .detail("Write `command = [\"program\", \"arg\"]` (the event JSON on its standard input) or `webhook = \"https://…\"` (the event JSON POSTed)."),
                     &at,
                     None,
@@ -331,7 +332,7 @@ impl Decoder<'_> {
             if !valid(name) {
                 self.report(
                     Diagnostic::error(
-                        "hook.env",
+                        Code::HookEnv,
                         format!("`{name}` is not an environment variable name"),
                     )
                     .detail("Names are letters, digits and `_`, not starting with a digit."),
@@ -341,7 +342,7 @@ impl Decoder<'_> {
                 ok = false;
             } else if crate::config::is_credential(name) {
                 self.report(
-                    Diagnostic::error("hook.env_secret", format!("`{name}` may hold a credential and is never passed to a hook"))
+                    Diagnostic::error(Code::HookEnvSecret, format!("`{name}` may hold a credential and is never passed to a hook"))
                         .detail("Hooks run other people's programs; assistform keeps its credentials, keys and passwords, and anything named like a secret, out of their environment. Give the hook its own credential (a file it reads, say) instead."),
                     &at,
                     None,
@@ -363,7 +364,7 @@ impl Decoder<'_> {
                     .map(|s| format!("Did you mean `{s}`? "))
                     .unwrap_or_default();
                 self.report(
-                        Diagnostic::error("genesys.region", format!("unknown Genesys Cloud region `{region}`"))
+                        Diagnostic::error(Code::GenesysRegion, format!("unknown Genesys Cloud region `{region}`"))
                             .detail(format!("{hint}Valid regions: {}; or give the region's domain, such as `mypurecloud.ie`.", region::names())),
                         &Self::located(file, attr.value.span()),
                         None,
@@ -376,7 +377,7 @@ impl Decoder<'_> {
         {
             if let Err(problem) = region::parse_base_url(&url) {
                 self.report(
-                    Diagnostic::error("genesys.api_url", "invalid `api_url`").detail(problem),
+                    Diagnostic::error(Code::GenesysApiUrl, "invalid `api_url`").detail(problem),
                     &Self::located(file, attr.value.span()),
                     None,
                 );
@@ -414,7 +415,7 @@ impl Decoder<'_> {
                     .get("phone_regions")
                     .and_then(|a| a.value.span());
                 self.report(
-                    Diagnostic::error("validation.phone_region", unknown.to_string()).detail(
+                    Diagnostic::error(Code::ValidationPhoneRegion, unknown.to_string()).detail(
                         "Name countries by their ISO 3166 code, such as `GB`, `DE` or `IN`.",
                     ),
                     &Self::located(file, at),

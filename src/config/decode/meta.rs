@@ -8,7 +8,7 @@ use hcl_edit::structure::Block;
 use super::{Decoder, Fields, Schema};
 use crate::config::eval::Scope;
 use crate::config::{Dependency, Lifecycle, Located};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::kind::{Address, Kind};
 pub(in crate::config) use crate::kinds::address_form;
 use crate::suggest::did_you_mean;
@@ -46,7 +46,7 @@ impl Decoder<'_> {
         let at = address.to_string();
         let Expression::Array(items) = expr else {
             self.report(
-                Diagnostic::error("schema.type", "`depends_on` must be a list of addresses")
+                Diagnostic::error(Code::SchemaType, "`depends_on` must be a list of addresses")
                     .detail(format!("Write it as `depends_on = [{}]`.", address_form())),
                 &Self::located(file, expr.span()),
                 Some(&at),
@@ -59,7 +59,7 @@ impl Decoder<'_> {
             match self::address(item) {
                 Some(address) => out.push(Dependency { address, location }),
                 None => self.report(
-                    Diagnostic::error("schema.type", "`depends_on` entries must be addresses")
+                    Diagnostic::error(Code::SchemaType, "`depends_on` entries must be addresses")
                         .detail(format!(
                             "Write each entry as `{}`, without quotes.",
                             address_form()
@@ -115,7 +115,7 @@ impl Decoder<'_> {
                             .unwrap_or_default();
                         self.report(
                             Diagnostic::error(
-                                "schema.enum",
+                                Code::SchemaEnum,
                                 "`ignore_changes` names an unknown attribute",
                             )
                             .detail(format!("{hint}Valid names: {}.", ignorable.join(", "))),
@@ -168,7 +168,7 @@ impl Decoder<'_> {
         let (label, location) = self.label(file, block, &format!("{name} \"name\" {{ … }}"))?;
         if !crate::kind::is_label(&label) {
             self.report(
-                Diagnostic::error("schema.label", format!("invalid {name} label `{label}`"))
+                Diagnostic::error(Code::SchemaLabel, format!("invalid {name} label `{label}`"))
                     .detail(format!("A label starts with a letter or `_` and holds letters, digits, `_` and `-`, so that `{name}.<label>` can refer to it.")),
                 &location,
                 None,

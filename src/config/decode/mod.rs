@@ -15,7 +15,7 @@ use hcl_edit::structure::{Attribute, Block, BlockLabel, Body, Structure};
 use super::Located;
 use super::eval::Scope;
 use super::variables::describe;
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::suggest::did_you_mean;
 
 /// Reads syntax trees, reporting every problem with where it is written. Each kind
@@ -90,7 +90,7 @@ impl<'a> Decoder<'a> {
                     if fields.attrs.insert(name, a).is_some() {
                         self.report(
                             Diagnostic::error(
-                                "schema.duplicate",
+                                Code::SchemaDuplicate,
                                 format!("attribute `{name}` is set twice in {}", schema.what),
                             )
                             .detail("Each attribute may be set once; remove one of them."),
@@ -125,7 +125,7 @@ impl<'a> Decoder<'a> {
                         format!("unknown {kind} `{name}` in {}", schema.what)
                     };
                     self.report(
-                        Diagnostic::error("schema.unknown", summary).detail(detail),
+                        Diagnostic::error(Code::SchemaUnknown, summary).detail(detail),
                         &at,
                         address,
                     );
@@ -148,7 +148,7 @@ impl<'a> Decoder<'a> {
         for extra in &blocks[1..] {
             self.report(
                 Diagnostic::error(
-                    "schema.duplicate",
+                    Code::SchemaDuplicate,
                     format!("{what} has more than one `{name}` block"),
                 )
                 .detail(format!(
@@ -180,7 +180,7 @@ impl<'a> Decoder<'a> {
                 let at = Self::located(file, block.ident.span());
                 self.report(
                     Diagnostic::error(
-                        "schema.label",
+                        Code::SchemaLabel,
                         format!("a `{}` block needs exactly one label", block.ident.as_str()),
                     )
                     .detail(format!("Write it as `{example}`.")),
@@ -220,7 +220,7 @@ impl<'a> Decoder<'a> {
     ) {
         self.report(
             Diagnostic::error(
-                "schema.type",
+                Code::SchemaType,
                 format!(
                     "`{}` must be {expected}, not {}",
                     attr.key.as_str(),

@@ -11,7 +11,7 @@ use crate::config::eval::{Scope, references};
 use crate::config::files::Parsed;
 use crate::config::variables::{VarType, split_assignment};
 use crate::config::{Located, VarInputs};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::kind::is_label as is_identifier;
 use crate::suggest::did_you_mean;
 
@@ -77,8 +77,11 @@ impl Decoder<'_> {
         for arg in &inputs.vars {
             let Some((name, raw)) = split_assignment(arg) else {
                 self.diagnostics.push(
-                    Diagnostic::error("var.argument", format!("invalid `--var` argument `{arg}`"))
-                        .detail("Write it as `--var NAME=VALUE`."),
+                    Diagnostic::error(
+                        Code::VarArgument,
+                        format!("invalid `--var` argument `{arg}`"),
+                    )
+                    .detail("Write it as `--var NAME=VALUE`."),
                 );
                 continue;
             };
@@ -91,7 +94,7 @@ impl Decoder<'_> {
                 };
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "var.undeclared",
+                        Code::VarUndeclared,
                         format!("`--var` sets undeclared variable `{name}`"),
                     )
                     .detail(detail),
@@ -114,7 +117,7 @@ impl Decoder<'_> {
                         match source {
                             Source::File(at) => self.report(
                                 Diagnostic::error(
-                                    "var.type",
+                                    Code::VarType,
                                     format!("invalid value for variable `{name}`"),
                                 )
                                 .detail(e),
@@ -134,7 +137,7 @@ impl Decoder<'_> {
                 None if var.bad_default => None,
                 None => {
                     self.report(
-                        Diagnostic::error("var.missing", format!("no value for variable `{name}`"))
+                        Diagnostic::error(Code::VarMissing, format!("no value for variable `{name}`"))
                             .detail(format!(
                                 "The variable has no default. Give it a value with `--var {name}=…`, a `*.auto.vars.hcl` file, `--var-file`, or the environment variable `ASSISTFORM_VAR_{name}`."
                             )),
@@ -153,7 +156,7 @@ impl Decoder<'_> {
     fn input_error(&mut self, name: &str, source: &str, problem: &str) {
         self.diagnostics.push(
             Diagnostic::error(
-                "var.type",
+                Code::VarType,
                 format!("invalid value for variable `{name}` from {source}"),
             )
             .detail(problem.to_owned()),
@@ -170,7 +173,7 @@ impl Decoder<'_> {
                 };
                 if !is_identifier(&name) {
                     self.report(
-                        Diagnostic::error("schema.label", format!("invalid variable name `{name}`"))
+                        Diagnostic::error(Code::SchemaLabel, format!("invalid variable name `{name}`"))
                             .detail("A variable name starts with a letter or `_` and holds letters, digits, `_` and `-`."),
                         &label,
                         None,
@@ -180,7 +183,7 @@ impl Decoder<'_> {
                 if declared.contains_key(&name) {
                     self.report(
                         Diagnostic::error(
-                            "schema.duplicate_label",
+                            Code::SchemaDuplicateLabel,
                             format!("variable `{name}` is declared twice"),
                         ),
                         &label,
@@ -194,9 +197,10 @@ impl Decoder<'_> {
                     None => VarType::Any,
                     Some(attr) => VarType::parse(&attr.value).unwrap_or_else(|| {
                         self.report(
-                            Diagnostic::error("schema.type", "unsupported variable type").detail(
-                                "Use `string`, `number`, `bool`, `any`, `list(…)` or `map(…)`.",
-                            ),
+                            Diagnostic::error(Code::SchemaType, "unsupported variable type")
+                                .detail(
+                                    "Use `string`, `number`, `bool`, `any`, `list(…)` or `map(…)`.",
+                                ),
                             &Self::located(p.file, attr.value.span()),
                             None,
                         );
@@ -214,7 +218,7 @@ impl Decoder<'_> {
                         Err(e) => {
                             self.report(
                                 Diagnostic::error(
-                                    "var.type",
+                                    Code::VarType,
                                     format!("invalid default for variable `{name}`"),
                                 )
                                 .detail(e),
@@ -254,7 +258,7 @@ impl Decoder<'_> {
                 Structure::Block(b) => {
                     self.report(
                         Diagnostic::error(
-                            "schema.unknown",
+                            Code::SchemaUnknown,
                             "a variables file holds only `name = value` lines",
                         )
                         .detail(format!(
@@ -272,7 +276,7 @@ impl Decoder<'_> {
             if !declared.contains_key(name) {
                 self.report(
                     Diagnostic::warning(
-                        "var.undeclared",
+                        Code::VarUndeclared,
                         format!("value for undeclared variable `{name}`"),
                     )
                     .detail(format!(
@@ -310,7 +314,7 @@ impl Decoder<'_> {
                         };
                         self.report(
                             Diagnostic::error(
-                                "schema.unknown",
+                                Code::SchemaUnknown,
                                 "a `locals` block holds only `name = value` lines",
                             ),
                             &Self::located(p.file, b.ident.span()),
@@ -322,7 +326,7 @@ impl Decoder<'_> {
                     if defined.contains_key(&name) {
                         self.report(
                             Diagnostic::error(
-                                "schema.duplicate_label",
+                                Code::SchemaDuplicateLabel,
                                 format!("local value `{name}` is defined twice"),
                             ),
                             &Self::located(p.file, attr.key.span()),
@@ -364,7 +368,7 @@ impl Decoder<'_> {
                 let (start_file, start) = defined[&walk.path[0]];
                 self.report(
                     Diagnostic::error(
-                        "local.too_deep",
+                        Code::LocalTooDeep,
                         "local values refer to each other too deeply",
                     )
                     .detail(format!(
@@ -384,8 +388,11 @@ impl Decoder<'_> {
                 .map(|n| format!("local.{n}"))
                 .collect();
             self.report(
-                Diagnostic::error("local.cycle", "local values refer to each other in a cycle")
-                    .detail(format!("The cycle is {}.", cycle.join(" → "))),
+                Diagnostic::error(
+                    Code::LocalCycle,
+                    "local values refer to each other in a cycle",
+                )
+                .detail(format!("The cycle is {}.", cycle.join(" → "))),
                 &Self::located(file, attr.key.span()),
                 None,
             );

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::model::{self, PromptSpec};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Code, Severity};
 use crate::org::OrgSettings;
 use crate::pii::{self, PhoneRegions};
 use crate::suggest::did_you_mean;
@@ -76,7 +76,7 @@ impl Field {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: Code,
     pub summary: String,
     pub detail: String,
     pub field: Field,
@@ -85,12 +85,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub(super) fn error(
-        code: &'static str,
-        field: Field,
-        summary: String,
-        detail: String,
-    ) -> Finding {
+    pub(super) fn error(code: Code, field: Field, summary: String, detail: String) -> Finding {
         Finding {
             severity: Severity::Error,
             code,
@@ -121,13 +116,13 @@ impl Finding {
     /// The `code` of this problem's entry in a Genesys 400 error body.
     pub fn api_code(&self) -> &'static str {
         match self.code {
-            c if c.starts_with("pii.") => "prompt.content.pii",
-            "context.unknown" | "context.empty" => "prompt.content.context.variable",
-            "content.too_long" => "prompt.content.length",
-            "schema.enum" => "invalid.value",
-            "timeout.range" => "prompt.display.timeout.range",
-            "interaction_types.empty" | "trigger.conditions.empty" => "required.field.missing",
-            "id.invalid" => "invalid.id",
+            c if c.is_pii() => "prompt.content.pii",
+            Code::ContextUnknown | Code::ContextEmpty => "prompt.content.context.variable",
+            Code::ContentTooLong => "prompt.content.length",
+            Code::SchemaEnum => "invalid.value",
+            Code::TimeoutRange => "prompt.display.timeout.range",
+            Code::InteractionTypesEmpty | Code::TriggerConditionsEmpty => "required.field.missing",
+            Code::IdInvalid => "invalid.id",
             _ => "bad.request",
         }
     }
@@ -139,7 +134,7 @@ pub fn check_prompt(spec: &PromptSpec, org: &OrgSettings, regions: &PhoneRegions
     let mut out = Vec::new();
     if !model::is_valid_id(&spec.id) {
         out.push(Finding::error(
-            "id.invalid",
+            Code::IdInvalid,
             Field::Id,
             format!("invalid prompt id `{}`", spec.id),
             "A prompt id is 1 to 64 characters of letters, digits, `_` and `-`.".into(),
@@ -147,7 +142,7 @@ pub fn check_prompt(spec: &PromptSpec, org: &OrgSettings, regions: &PhoneRegions
     }
     if spec.name.trim().is_empty() {
         out.push(Finding::error(
-            "schema.required",
+            Code::SchemaRequired,
             Field::Name,
             "`name` must not be empty".into(),
             "Every prompt needs a name that agents and admins recognise.".into(),
@@ -162,7 +157,7 @@ pub fn check_prompt(spec: &PromptSpec, org: &OrgSettings, regions: &PhoneRegions
     );
     if spec.interaction_types.is_empty() {
         out.push(Finding::error(
-            "interaction_types.empty",
+            Code::InteractionTypesEmpty,
             Field::InteractionTypes,
             "`interaction_types` must not be empty".into(),
             "A prompt must apply to at least one interaction type.".into(),
@@ -193,7 +188,7 @@ pub fn check_prompt(spec: &PromptSpec, org: &OrgSettings, regions: &PhoneRegions
         out.push(Finding {
             severity: Severity::Warning,
             ..Finding::error(
-                "trigger.type_mismatch",
+                Code::TriggerTypeMismatch,
                 Field::TriggerType,
                 format!(
                     "trigger type `{}` is not among the prompt's interaction types",
@@ -209,7 +204,7 @@ pub fn check_prompt(spec: &PromptSpec, org: &OrgSettings, regions: &PhoneRegions
     }
     if trigger.conditions.is_empty() {
         out.push(Finding::error(
-            "trigger.conditions.empty",
+            Code::TriggerConditionsEmpty,
             Field::Conditions,
             "the trigger has no `condition`".into(),
             "A trigger needs at least one `condition { field, operator, value }` block.".into(),
@@ -218,7 +213,7 @@ pub fn check_prompt(spec: &PromptSpec, org: &OrgSettings, regions: &PhoneRegions
     for (i, condition) in trigger.conditions.iter().enumerate() {
         if condition.field.trim().is_empty() {
             out.push(Finding::error(
-                "schema.required",
+                Code::SchemaRequired,
                 Field::ConditionField(i),
                 "condition `field` must not be empty".into(),
                 "Name the conversation attribute the condition tests.".into(),
@@ -242,7 +237,7 @@ pub fn check_prompt(spec: &PromptSpec, org: &OrgSettings, regions: &PhoneRegions
     );
     if !(model::MIN_TIMEOUT_MS..=model::MAX_TIMEOUT_MS).contains(&display.timeout_ms) {
         out.push(Finding::error(
-            "timeout.range",
+            Code::TimeoutRange,
             Field::DisplayTimeout,
             format!("`timeout_ms` is {}, out of range", display.timeout_ms),
             format!(
@@ -267,7 +262,7 @@ pub fn check_content(content: &str, org: &OrgSettings, regions: &PhoneRegions) -
             .map_or(content.len(), |(i, _)| i);
         out.push(
             Finding::error(
-                "content.too_long",
+                Code::ContentTooLong,
                 Field::DisplayContent,
                 format!(
                     "content is {chars} characters long, over the limit of {}",
@@ -282,7 +277,7 @@ pub fn check_content(content: &str, org: &OrgSettings, regions: &PhoneRegions) -
         if name.is_empty() {
             out.push(
                 Finding::error(
-                    "context.empty",
+                    Code::ContextEmpty,
                     Field::DisplayContent,
                     format!("empty placeholder `{}`", &content[range.clone()]),
                     "Write a context variable's name between the braces, such as `{{customerName}}`, or remove them.".into(),
@@ -306,7 +301,7 @@ pub fn check_content(content: &str, org: &OrgSettings, regions: &PhoneRegions) -
         };
         out.push(
             Finding::error(
-                "context.unknown",
+                Code::ContextUnknown,
                 Field::DisplayContent,
                 format!("unknown context variable `{name}`"),
                 format!(
@@ -341,7 +336,7 @@ pub fn check_authored(
     for (i, kind) in spec.interaction_types.iter().enumerate() {
         if spec.interaction_types[..i].contains(kind) {
             out.push(Finding::error(
-                "schema.duplicate",
+                Code::SchemaDuplicate,
                 Field::InteractionType(i),
                 format!("interaction type `{kind}` is listed twice"),
                 "Each interaction type may be listed once; remove this one.".into(),
@@ -418,7 +413,7 @@ fn check_enum(out: &mut Vec<Finding>, field: Field, what: &str, value: &str, all
         None => String::new(),
     };
     out.push(Finding::error(
-        "schema.enum",
+        Code::SchemaEnum,
         field,
         format!("unknown {what} `{value}`"),
         format!("Valid values: {}.{hint}", quoted_list(allowed)),

@@ -13,7 +13,7 @@ use crate::config::Located;
 use crate::config::ResourceConfig;
 use crate::config::decode::{Decoder, Fields, Schema, element_span};
 use crate::config::eval::Scope;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::kind::Kind;
 
 const PROMPT: Schema = Schema {
@@ -237,7 +237,7 @@ impl PromptBlocks for Decoder<'_> {
         if block.is_none() {
             self.report(
                 Diagnostic::error(
-                    "schema.required",
+                    Code::SchemaRequired,
                     format!("prompt is missing its `{name}` block"),
                 )
                 .detail(format!("Every prompt needs one `{name} {{ … }}` block.")),
@@ -340,7 +340,7 @@ impl<'s> PromptBuilder<'s> {
         self.incomplete.insert(field);
         d.report(
             Diagnostic::error(
-                "schema.required",
+                Code::SchemaRequired,
                 format!("missing required attribute `{key}`"),
             )
             .detail(format!("Add `{key} = …` here.")),

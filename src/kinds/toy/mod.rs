@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::config::decode::{Decoder, Schema as Body};
 use crate::config::eval::Scope;
 use crate::config::{Located, ResourceConfig};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Code, Severity};
 use crate::kind::schema::{Attribute, NestedBlock, Nesting, Schema};
 use crate::kind::{CheckContext, Finding, Kind, Live, Verb};
 use crate::remote::{Client, Outcome};
@@ -131,7 +131,7 @@ impl Kind for Widget {
         let mut out = Vec::new();
         if values["title"].as_str().is_none_or(|t| t.trim().is_empty()) {
             out.push(finding(
-                "schema.required",
+                Code::SchemaRequired,
                 "title",
                 "`title` must not be empty".into(),
             ));
@@ -184,7 +184,7 @@ impl Kind for Widget {
     }
 }
 
-fn finding(code: &'static str, path: &str, summary: String) -> Finding {
+fn finding(code: Code, path: &str, summary: String) -> Finding {
     Finding {
         severity: Severity::Error,
         code,

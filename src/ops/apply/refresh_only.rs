@@ -59,8 +59,10 @@ pub(super) fn record(
     state::write(dir, state)?;
     Ok(ApplyOutcome::Refreshed {
         drifted: plan.drift.len(),
-        noun: crate::kinds::noun(plan.drift.iter().filter_map(|d| {
-            crate::kinds::find(d.address.kind()).map(|k| k.name())
-        })),
+        noun: crate::kinds::noun(
+            plan.drift
+                .iter()
+                .filter_map(|d| crate::kinds::find(d.address.kind()).map(|k| k.name())),
+        ),
     })
 }

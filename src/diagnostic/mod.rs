@@ -15,6 +15,10 @@ pub enum Severity {
     Error,
     Warning,
 }
+mod code;
+
+pub use code::Code;
+
 use crate::pii;
 
 /// A position in a source file: 1-based line and column (in characters), 0-based byte.
@@ -35,7 +39,7 @@ pub struct SourceRange {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub code: String,
+    pub code: Code,
     pub summary: String,
     pub detail: String,
     pub address: Option<String>,
@@ -43,10 +47,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: impl Into<String>, summary: impl Into<String>) -> Diagnostic {
+    pub fn error(code: Code, summary: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
-            code: code.into(),
+            code,
             summary: summary.into(),
             detail: String::new(),
             address: None,
@@ -54,7 +58,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: impl Into<String>, summary: impl Into<String>) -> Diagnostic {
+    pub fn warning(code: Code, summary: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, summary)
