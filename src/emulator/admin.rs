@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::body;
 use super::error::ApiError;
 use super::faults::FaultsPatch;
-use super::holds::{Arm, Verdict};
+use super::holds::{Arm, Until, Verdict};
 use super::prompts::invalid_id;
 use super::state::Shared;
 use super::wire::PromptBody;
@@ -183,16 +183,30 @@ pub(crate) async fn arm_hold(
     }
 }
 
-/// Answers when the hold has caught its request; `?timeout_ms=N` bounds the wait.
+/// Answers when the hold has caught its request, or with `?until=abandoned` when
+/// that request's client has given up on it; `?timeout_ms=N` bounds the wait.
 pub(crate) async fn wait_hold(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<u64>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let timeout = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(key, _)| key == "timeout_ms")
-        .and_then(|(_, value)| value.parse::<u64>().ok());
-    match shared.holds.wait(id, timeout).await {
+    let query = query.unwrap_or_default();
+    let param = |name: &str| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    };
+    let timeout = param("timeout_ms").and_then(|value| value.parse::<u64>().ok());
+    let until = match param("until").as_deref() {
+        None | Some("caught") => Until::Caught,
+        Some("abandoned") => Until::Abandoned,
+        Some(_) => {
+            return ApiError::bad_request("`until` is `caught` or `abandoned`.")
+                .param("field", "until")
+                .into_response();
+        }
+    };
+    match shared.holds.wait(id, until, timeout).await {
         Ok(hold) => body::respond(StatusCode::OK, &hold),
         Err(e) => e.into_response(),
     }
