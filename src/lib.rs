@@ -6,6 +6,7 @@
 pub mod apply;
 pub mod audit;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod diagnostic;
 pub mod emulator;

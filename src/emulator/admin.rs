@@ -2,6 +2,7 @@
 //! no rate limit, no faults.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
@@ -50,8 +51,14 @@ pub(crate) async fn clock(
         Ok(advance) => advance,
         Err(e) => return e.into_response(),
     };
-    let total = shared.clock.advance(advance.advance_ms);
-    body::respond(StatusCode::OK, &serde_json::json!({"advanced_ms": total}))
+    let total = shared
+        .clock
+        .advance(Duration::from_millis(advance.advance_ms));
+    let total_ms = u64::try_from(total.as_millis()).unwrap_or(u64::MAX);
+    body::respond(
+        StatusCode::OK,
+        &serde_json::json!({"advanced_ms": total_ms}),
+    )
 }
 
 /// Stores prompts as given: no validation, the `version` given (1 when absent).

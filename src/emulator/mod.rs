@@ -7,7 +7,6 @@
 mod admin;
 mod auth;
 mod body;
-mod clock;
 mod error;
 mod faults;
 mod holds;

@@ -3,7 +3,6 @@
 use std::sync::{Arc, RwLock};
 
 use super::auth::Tokens;
-use super::clock::Clock;
 use super::error::ApiError;
 use super::faults::{Faults, Injector};
 use super::holds::Holds;
@@ -11,6 +10,7 @@ use super::limits::RateLimiter;
 use super::stats::Stats;
 use super::store::{self, Org, Persister};
 use super::{EmulatorError, EmulatorOptions};
+use crate::clock::Clock;
 use crate::validate::OrgSettings;
 
 #[derive(Debug)]
