@@ -21,6 +21,8 @@ pub fn install_crypto_provider() {
 mod auth;
 mod client;
 mod error;
+mod metrics;
+mod options;
 mod organization;
 mod pacing;
 mod prompts;
@@ -29,8 +31,10 @@ mod retry;
 mod settings;
 mod wire;
 
-pub use client::{Client, ClientMetrics, ClientOptions};
+pub use client::Client;
 pub use error::RemoteError;
+pub use metrics::ClientMetrics;
+pub use options::ClientOptions;
 pub use prompts::Outcome;
 pub use refresh::PAGE_SIZE;
 pub use retry::{RetryNotice, RetryObserver};

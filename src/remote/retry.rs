@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-use super::client::{ClientOptions, Counters};
 use super::error::RemoteError;
+use super::metrics::Counters;
+use super::options::ClientOptions;
 
 /// Attempts at a server that refuses connections. It rarely comes back within a
 /// retry budget, and a person waiting should hear about it at once; two more tries
