@@ -20,4 +20,5 @@ pub mod plan;
 pub mod remote;
 pub mod state;
 pub mod suggest;
+pub mod tls;
 pub mod validate;

@@ -59,7 +59,7 @@ impl Client {
     ///
     /// [`RemoteError::Config`] when the HTTP client cannot be set up.
     pub fn new(connection: Connection, options: ClientOptions) -> Result<Client, RemoteError> {
-        super::install_crypto_provider();
+        crate::tls::install_crypto_provider();
         let mut builder = reqwest::Client::builder()
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)

@@ -4,16 +4,7 @@ pub mod region;
 pub mod webhook;
 mod writer;
 
-/// Installs rustls's `ring` crypto provider for this process, once. reqwest is built
-/// without a provider of its own (that would pull in a slow C build), so every HTTP
-/// client — ours, and the tests' raw ones — calls this before it is built.
-pub fn install_crypto_provider() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // Err means another provider is installed already, which serves as well.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-}
+pub use crate::tls::install_crypto_provider;
 
 // The client: [`Connection`] says where and as whom; [`Client`] sends the requests,
 // with the OAuth token, pacing under the rate limit, and retries of transient
@@ -22,6 +13,7 @@ mod auth;
 mod client;
 mod error;
 mod metrics;
+mod observer;
 mod options;
 mod organization;
 mod pacing;
@@ -34,8 +26,8 @@ mod wire;
 pub use client::Client;
 pub use error::RemoteError;
 pub use metrics::ClientMetrics;
+pub use observer::{RetryNotice, RetryObserver};
 pub use options::ClientOptions;
 pub use prompts::Outcome;
 pub use refresh::PAGE_SIZE;
-pub use retry::{RetryNotice, RetryObserver};
 pub use settings::Connection;

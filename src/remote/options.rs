@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::retry::RetryObserver;
+use super::observer::RetryObserver;
 use crate::clock::Clock;
 
 /// How hard to try, and how long to wait.
