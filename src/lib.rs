@@ -17,6 +17,7 @@ pub mod import;
 pub mod input_file;
 pub mod model;
 pub mod plan;
+pub mod region;
 pub mod remote;
 pub mod state;
 pub mod suggest;

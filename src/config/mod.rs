@@ -7,6 +7,7 @@ mod eval;
 mod files;
 mod size;
 
+pub use crate::region::GenesysSettings;
 pub use files::{MAX_CONFIG_FILE_BYTES, MAX_VARS_FILE_BYTES, display_name, is_configuration_name};
 mod variables;
 
@@ -118,13 +119,6 @@ impl Config {
     pub fn range(&self, located: &Located) -> SourceRange {
         located.range(&self.sources)
     }
-}
-
-/// The connection settings of the `genesys` block.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct GenesysSettings {
-    pub region: Option<String>,
-    pub api_url: Option<String>,
 }
 
 /// One `prompt` block.

@@ -1,9 +1,11 @@
 //! The Genesys Cloud client: the only module that speaks HTTP.
 
-pub mod region;
 pub mod webhook;
 mod writer;
 
+// The regions at their old path, which the configuration's decoder still names;
+// they live in `crate::region`, which the client and the configuration share.
+pub use crate::region;
 pub use crate::tls::install_crypto_provider;
 
 // The client: [`Connection`] says where and as whom; [`Client`] sends the requests,
