@@ -13,6 +13,7 @@ pub mod emulator;
 pub mod fmt;
 pub mod graph;
 pub mod hmac_key;
+pub mod hooks;
 pub mod import;
 pub mod input_file;
 pub mod model;

@@ -13,6 +13,7 @@ use super::{Error, Output, exit};
 use crate::apply::metrics::{Metrics, plural};
 use crate::apply::{self, Options, Report, Status, recovery};
 use crate::audit::{self, AuditKey, AuditLog, Event as AuditEvent, Totals};
+use crate::hooks::HookEvent;
 use crate::plan::{self, Inputs, Plan};
 use crate::state::{self, State, StateLock, journal};
 use crate::validate::OrgSettings;
@@ -406,7 +407,7 @@ async fn execute(
             && !plan.hooks.is_empty()
         {
             let (hook_list, audit) = (plan.hooks.clone(), audit.clone());
-            let hook_event = apply::hooks::HookEvent {
+            let hook_event = HookEvent {
                 address: r.address.clone(),
                 id: r.id.clone(),
                 action: format!("{:?}", r.action).to_lowercase(),
@@ -418,7 +419,7 @@ async fn execute(
                 .expect("hooks lock")
                 .push(handle.spawn(async move {
                     let mut failed = 0;
-                    for outcome in apply::hooks::run(&hook_list, &hook_event).await {
+                    for outcome in crate::hooks::run(&hook_list, &hook_event).await {
                         failed += usize::from(outcome.result.is_err());
                         let _ = audit.append(AuditEvent::Hook {
                             address: hook_event.address.clone(),

@@ -1,6 +1,5 @@
-//! The Genesys Cloud client: the only module that speaks HTTP.
+//! The Genesys Cloud client: the only module that speaks HTTP to Genesys.
 
-pub mod webhook;
 mod writer;
 
 // The regions at their old path, which the configuration's decoder still names;

@@ -1,4 +1,4 @@
-//! POSTing an event to a sync hook's webhook.
+//! Webhook hooks: the event JSON POSTed to a URL.
 
 use std::time::Duration;
 
