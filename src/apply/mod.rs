@@ -3,7 +3,6 @@
 //! writing) nor of how anything is printed (it reports [`Event`]s).
 
 mod executor;
-pub mod hooks;
 mod journal_entries;
 pub mod metrics;
 pub mod recovery;

@@ -7,6 +7,7 @@ pub(crate) mod eval;
 mod files;
 mod size;
 
+pub use crate::region::GenesysSettings;
 pub use files::{MAX_CONFIG_FILE_BYTES, MAX_VARS_FILE_BYTES, display_name, is_configuration_name};
 mod variables;
 
@@ -119,13 +120,6 @@ impl Config {
     pub fn range(&self, located: &Located) -> SourceRange {
         located.range(&self.sources)
     }
-}
-
-/// The connection settings of the `genesys` block.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct GenesysSettings {
-    pub region: Option<String>,
-    pub api_url: Option<String>,
 }
 
 /// One resource block: its kind's values, and where each was written.

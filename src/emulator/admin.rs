@@ -2,6 +2,7 @@
 //! no rate limit, no faults.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
@@ -12,7 +13,7 @@ use serde::Deserialize;
 use super::body;
 use super::error::ApiError;
 use super::faults::FaultsPatch;
-use super::holds::{Arm, Verdict};
+use super::holds::{Arm, Until, Verdict};
 use super::prompts::invalid_id;
 use super::state::Shared;
 use super::wire::PromptBody;
@@ -50,8 +51,14 @@ pub(crate) async fn clock(
         Ok(advance) => advance,
         Err(e) => return e.into_response(),
     };
-    let total = shared.clock.advance(advance.advance_ms);
-    body::respond(StatusCode::OK, &serde_json::json!({"advanced_ms": total}))
+    let total = shared
+        .clock
+        .advance(Duration::from_millis(advance.advance_ms));
+    let total_ms = u64::try_from(total.as_millis()).unwrap_or(u64::MAX);
+    body::respond(
+        StatusCode::OK,
+        &serde_json::json!({"advanced_ms": total_ms}),
+    )
 }
 
 /// Stores prompts as given: no validation, the `version` given (1 when absent).
@@ -183,16 +190,30 @@ pub(crate) async fn arm_hold(
     }
 }
 
-/// Answers when the hold has caught its request; `?timeout_ms=N` bounds the wait.
+/// Answers when the hold has caught its request, or with `?until=abandoned` when
+/// that request's client has given up on it; `?timeout_ms=N` bounds the wait.
 pub(crate) async fn wait_hold(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<u64>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let timeout = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(key, _)| key == "timeout_ms")
-        .and_then(|(_, value)| value.parse::<u64>().ok());
-    match shared.holds.wait(id, timeout).await {
+    let query = query.unwrap_or_default();
+    let param = |name: &str| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    };
+    let timeout = param("timeout_ms").and_then(|value| value.parse::<u64>().ok());
+    let until = match param("until").as_deref() {
+        None | Some("caught") => Until::Caught,
+        Some("abandoned") => Until::Abandoned,
+        Some(_) => {
+            return ApiError::bad_request("`until` is `caught` or `abandoned`.")
+                .param("field", "until")
+                .into_response();
+        }
+    };
+    match shared.holds.wait(id, until, timeout).await {
         Ok(hold) => body::respond(StatusCode::OK, &hold),
         Err(e) => e.into_response(),
     }

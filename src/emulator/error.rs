@@ -1,10 +1,49 @@
-//! The Genesys error body, sent with every non-2xx answer.
+//! The emulator's errors: the Genesys error body, sent with every non-2xx answer,
+//! and why an emulator could not start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 pub(crate) const CORRELATION_HEADER: &str = "inin-correlation-id";
+
+/// Why an emulator could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    #[error(
+        "refusing to listen on `{addr}`: the emulator serves plain HTTP, so only on a loopback address such as 127.0.0.1"
+    )]
+    NotLoopback { addr: SocketAddr },
+    #[error("cannot listen on `{addr}`: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("invalid emulator option `{name}`: {reason}")]
+    InvalidOption { name: &'static str, reason: String },
+    #[error("cannot read the emulator data file `{}`: {source}", path.display())]
+    ReadData {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the emulator data file `{}` is not a valid org (line {line}, column {column}): {message}", path.display())]
+    ParseData {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("the emulator data file `{}` has format version {found}; this build reads version {expected}", path.display())]
+    DataFormat {
+        path: PathBuf,
+        found: u64,
+        expected: u64,
+    },
+}
 
 /// A failed request, rendered as Genesys renders one: `message`, `code`, `status`,
 /// a fresh `contextId` (also sent as `ININ-Correlation-Id`), `messageParams`,

@@ -9,8 +9,8 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use super::EmulatorOptions;
 use super::error::ApiError;
+use super::options::EmulatorOptions;
 
 /// The settings `POST /__emulator/faults` changes, with its field names.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]

@@ -5,11 +5,12 @@
 //!
 //! `POST /__emulator/holds` arms a hold for the next request matching a method and
 //! a path (a trailing `*` matches any rest); `POST /__emulator/holds/{id}/wait`
-//! answers once the hold has caught its request; `POST /__emulator/holds/{id}/release`
-//! lets it go on, drops its connection unanswered, or answers it with an error.
+//! answers once the hold has caught its request, or once that request's client has
+//! given up on it; `POST /__emulator/holds/{id}/release` lets it go on, drops its
+//! connection unanswered, or answers it with an error.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
@@ -47,6 +48,33 @@ pub(crate) enum Verdict {
     Fail { status: u16 },
 }
 
+/// What `wait` waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Until {
+    /// The hold has caught its request.
+    Caught,
+    /// The caught request's client gave up on it (closed its connection) while it
+    /// was held, so the emulator dropped it.
+    Abandoned,
+}
+
+/// Where a hold is in its life; later phases include the earlier ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    Armed,
+    Caught,
+    Abandoned,
+}
+
+impl Until {
+    fn phase(self) -> Phase {
+        match self {
+            Until::Caught => Phase::Caught,
+            Until::Abandoned => Phase::Abandoned,
+        }
+    }
+}
+
 /// `POST /__emulator/holds`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,6 +93,8 @@ pub(crate) struct HoldView {
     pub stage: Stage,
     /// The path of the request it caught, once it has caught one.
     pub caught: Option<String>,
+    /// Whether the caught request's client gave up on it while it was held.
+    pub abandoned: bool,
 }
 
 #[derive(Debug)]
@@ -73,10 +103,18 @@ struct Hold {
     method: Method,
     /// Set once a request is parked; taken when it is let go.
     release: Option<oneshot::Sender<Verdict>>,
-    caught: watch::Sender<bool>,
+    /// Shared with the parked request, which marks itself abandoned when dropped.
+    phase: Arc<watch::Sender<Phase>>,
 }
 
 impl Hold {
+    fn view(&self) -> HoldView {
+        HoldView {
+            abandoned: *self.phase.borrow() == Phase::Abandoned,
+            ..self.view.clone()
+        }
+    }
+
     fn matches(&self, method: &Method, path: &str, stage: Stage) -> bool {
         let pattern = &self.view.path;
         self.view.stage == stage
@@ -121,32 +159,28 @@ impl Holds {
             path: arm.path,
             stage: arm.stage,
             caught: None,
+            abandoned: false,
         };
-        let (caught, _) = watch::channel(false);
+        let (phase, _) = watch::channel(Phase::Armed);
         inner.holds.insert(
             view.id,
             Hold {
                 view: view.clone(),
                 method,
                 release: None,
-                caught,
+                phase: Arc::new(phase),
             },
         );
         Ok(view)
     }
 
     pub fn list(&self) -> Vec<HoldView> {
-        self.lock().holds.values().map(|h| h.view.clone()).collect()
+        self.lock().holds.values().map(Hold::view).collect()
     }
 
-    /// Parks the request when an armed hold matches it: the future ends with the
-    /// verdict. `None` when no hold matches, which is every request in normal use.
-    pub fn catch(
-        &self,
-        method: &Method,
-        path: &str,
-        stage: Stage,
-    ) -> Option<oneshot::Receiver<Verdict>> {
+    /// Parks the request when an armed hold matches it. `None` when no hold
+    /// matches, which is every request in normal use.
+    pub fn catch(&self, method: &Method, path: &str, stage: Stage) -> Option<Parked> {
         let mut inner = self.lock();
         let hold = inner
             .holds
@@ -155,37 +189,39 @@ impl Holds {
         let (release, verdict) = oneshot::channel();
         hold.view.caught = Some(path.to_owned());
         hold.release = Some(release);
-        hold.caught.send_replace(true);
-        Some(verdict)
+        hold.phase.send_replace(Phase::Caught);
+        Some(Parked {
+            verdict,
+            phase: Some(hold.phase.clone()),
+        })
     }
 
-    /// Answers once hold `id` has caught its request, or with 408 after `wait`.
-    pub async fn wait(&self, id: u64, wait: Option<u64>) -> Result<HoldView, ApiError> {
-        let mut caught = {
+    /// Answers once hold `id` has reached `until`, or with 408 after `wait`.
+    pub async fn wait(
+        &self,
+        id: u64,
+        until: Until,
+        wait: Option<u64>,
+    ) -> Result<HoldView, ApiError> {
+        let mut phase = {
             let inner = self.lock();
             let hold = inner.holds.get(&id).ok_or_else(|| unknown(id))?;
-            hold.caught.subscribe()
+            hold.phase.subscribe()
         };
         let limit = wait
             .map_or(DEFAULT_WAIT, Duration::from_millis)
             .min(MAX_WAIT);
-        let seen = tokio::time::timeout(limit, caught.wait_for(|c| *c)).await;
+        let target = until.phase();
+        let seen = tokio::time::timeout(limit, phase.wait_for(|p| *p >= target)).await;
         match seen {
             Ok(Ok(_)) => self
                 .lock()
                 .holds
                 .get(&id)
-                .map(|h| h.view.clone())
+                .map(Hold::view)
                 .ok_or_else(|| unknown(id)),
             Ok(Err(_)) => Err(unknown(id)),
-            Err(_) => Err(ApiError::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "hold.not.caught",
-                format!(
-                    "Hold {id} caught no request within {} ms.",
-                    limit.as_millis()
-                ),
-            )),
+            Err(_) => Err(not_reached(id, until, limit)),
         }
     }
 
@@ -197,7 +233,7 @@ impl Holds {
             // The request may be gone already: its client closed the connection.
             let _ = release.send(verdict);
         }
-        Ok(hold.view)
+        Ok(hold.view())
     }
 
     /// Lets every held request go on and forgets every hold.
@@ -211,12 +247,50 @@ impl Holds {
     }
 }
 
+/// A request parked by a hold. Dropped before its verdict came — its client closed
+/// the connection, and hyper dropped the request with it — it marks its hold
+/// abandoned, which is how a test learns that the client's giving up has reached
+/// the emulator.
+#[derive(Debug)]
+pub(crate) struct Parked {
+    verdict: oneshot::Receiver<Verdict>,
+    /// Taken once the verdict is in.
+    phase: Option<Arc<watch::Sender<Phase>>>,
+}
+
+impl Parked {
+    /// Waits for the verdict. A hold released by a reset, or dropped with the
+    /// emulator, lets the request go on.
+    pub async fn verdict(mut self) -> Verdict {
+        let verdict = (&mut self.verdict).await.unwrap_or(Verdict::Answer);
+        self.phase = None;
+        verdict
+    }
+}
+
+impl Drop for Parked {
+    fn drop(&mut self) {
+        if let Some(phase) = self.phase.take() {
+            phase.send_replace(Phase::Abandoned);
+        }
+    }
+}
+
 fn unknown(id: u64) -> ApiError {
     ApiError::not_found(format!("There is no hold {id}.")).param("hold", id)
 }
 
-/// Waits for a parked request's verdict. A hold released by a reset, or dropped
-/// with the emulator, lets the request go on.
-pub(crate) async fn verdict(parked: oneshot::Receiver<Verdict>) -> Verdict {
-    parked.await.unwrap_or(Verdict::Answer)
+fn not_reached(id: u64, until: Until, limit: Duration) -> ApiError {
+    let ms = limit.as_millis();
+    let (code, message) = match until {
+        Until::Caught => (
+            "hold.not.caught",
+            format!("Hold {id} caught no request within {ms} ms."),
+        ),
+        Until::Abandoned => (
+            "hold.not.abandoned",
+            format!("The request hold {id} caught was not given up by its client within {ms} ms."),
+        ),
+    };
+    ApiError::new(StatusCode::REQUEST_TIMEOUT, code, message)
 }

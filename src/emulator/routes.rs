@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use super::error::ApiError;
-use super::holds::{self, Stage, Verdict};
+use super::holds::{Stage, Verdict};
 use super::prompts::Caller;
 use super::serve::DropConnection;
 use super::state::Shared;
@@ -111,7 +111,7 @@ async fn processed(shared: &Shared, request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     if let Some(parked) = shared.holds.catch(&method, &path, Stage::Before) {
-        match holds::verdict(parked).await {
+        match parked.verdict().await {
             Verdict::Answer => {}
             // Never processed: nothing of the request body is read either.
             verdict => return unanswered(verdict),
@@ -119,7 +119,7 @@ async fn processed(shared: &Shared, request: Request, next: Next) -> Response {
     }
     let response = explained(next.run(request).await);
     match shared.holds.catch(&method, &path, Stage::After) {
-        Some(parked) => match holds::verdict(parked).await {
+        Some(parked) => match parked.verdict().await {
             Verdict::Answer => response,
             verdict => unanswered(verdict),
         },

@@ -2,15 +2,15 @@
 
 use std::sync::{Arc, RwLock};
 
-use super::auth::Tokens;
-use super::clock::Clock;
-use super::error::ApiError;
+use super::error::{ApiError, EmulatorError};
 use super::faults::{Faults, Injector};
 use super::holds::Holds;
 use super::limits::RateLimiter;
+use super::options::EmulatorOptions;
 use super::stats::Stats;
 use super::store::{self, Org, Persister};
-use super::{EmulatorError, EmulatorOptions};
+use super::tokens::Tokens;
+use crate::clock::Clock;
 use crate::org::OrgSettings;
 
 #[derive(Debug)]

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use super::EmulatorError;
 use super::body::Prompts;
+use super::error::EmulatorError;
 use crate::kinds::prompt::model::{ModifiedBy, PromptSpec, RemotePrompt};
 
 pub(crate) const FORMAT_VERSION: u64 = 1;
@@ -179,6 +179,7 @@ pub(crate) fn load(path: &Path) -> Result<Org, EmulatorError> {
         return Err(EmulatorError::DataFormat {
             path: path.into(),
             found: file.format_version,
+            expected: FORMAT_VERSION,
         });
     }
     let prompts = file

@@ -7,10 +7,11 @@ use reqwest::header::ACCEPT;
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 
-use super::client::Inner;
 use super::error::RemoteError;
+use super::metrics::Counters;
+use super::options::ClientOptions;
 use super::retry::{Retrier, Step, Wait};
-use super::settings::Secret;
+use super::settings::{Connection, Secret};
 use super::wire;
 
 /// Renew this long before expiry at most; a short-lived token at 90 % of its life.
@@ -23,11 +24,33 @@ const DEFAULT_TTL_SECS: u64 = 86_400;
 /// the login host's number must not overflow the renewal time.
 const MAX_TTL_SECS: u64 = 7 * 86_400;
 
+/// Where and as whom a token is asked for.
+#[derive(Debug)]
+pub(crate) struct Login {
+    url: Url,
+    /// The login host, for messages.
+    host: String,
+    client_id: String,
+    client_secret: Secret,
+}
+
+impl Login {
+    pub fn of(connection: &Connection) -> Login {
+        Login {
+            url: connection.token_url(),
+            host: connection.describe_login(),
+            client_id: connection.client_id.clone(),
+            client_secret: connection.client_secret.clone(),
+        }
+    }
+}
+
 /// The current token. A tokio mutex held across the fetch makes requests that need
 /// a token while one is being fetched wait for it and share it: one fetch, however
 /// many requests.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Tokens {
+    login: Login,
     current: tokio::sync::Mutex<Option<Token>>,
 }
 
@@ -38,15 +61,28 @@ struct Token {
 }
 
 impl Tokens {
-    /// The token to send, fetching a new one when none is held or it is due.
-    pub async fn get(&self, inner: &Inner) -> Result<Secret, RemoteError> {
+    pub fn new(login: Login) -> Tokens {
+        Tokens {
+            login,
+            current: tokio::sync::Mutex::default(),
+        }
+    }
+
+    /// The token to send, fetching a new one with `http` when none is held or it is
+    /// due by `options.clock`.
+    pub async fn get(
+        &self,
+        http: &reqwest::Client,
+        options: &ClientOptions,
+        counters: &Counters,
+    ) -> Result<Secret, RemoteError> {
         let mut current = self.current.lock().await;
         if let Some(token) = current.as_ref()
-            && Instant::now() < token.renew_at
+            && options.clock.now() < token.renew_at
         {
             return Ok(token.value.clone());
         }
-        let token = fetch(inner).await?;
+        let token = fetch(&self.login, http, options, counters).await?;
         let value = token.value.clone();
         *current = Some(token);
         Ok(value)
@@ -78,43 +114,47 @@ struct OAuthError {
 
 /// `POST /oauth/token` on the login host, retried like any request; asking again
 /// is always safe, since a second token does no harm.
-async fn fetch(inner: &Inner) -> Result<Token, RemoteError> {
-    let url = inner.connection.token_url();
-    let request = wire::label(&reqwest::Method::POST, &url);
-    inner.counters.token_fetch();
-    let mut retrier = Retrier::new(&inner.options, &inner.counters, &request);
+async fn fetch(
+    login: &Login,
+    http: &reqwest::Client,
+    options: &ClientOptions,
+    counters: &Counters,
+) -> Result<Token, RemoteError> {
+    let request = wire::label(&reqwest::Method::POST, &login.url);
+    counters.token_fetch();
+    let mut retrier = Retrier::new(options, counters, &request);
     loop {
-        let step = attempt(inner, &url, &request).await;
+        let step = attempt(login, http, options, &request).await;
         if let Some(token) = retrier.settle(step).await? {
             return Ok(token);
         }
     }
 }
 
-async fn attempt(inner: &Inner, url: &Url, request: &str) -> Step<Token> {
-    let connection = &inner.connection;
-    let login = connection.describe_login();
-    let started = Instant::now();
-    let sent = inner
-        .http
-        .post(url.clone())
-        .basic_auth(
-            &connection.client_id,
-            Some(connection.client_secret.expose()),
-        )
+async fn attempt(
+    login: &Login,
+    http: &reqwest::Client,
+    options: &ClientOptions,
+    request: &str,
+) -> Step<Token> {
+    let host = &login.host;
+    let started = options.clock.now();
+    let sent = http
+        .post(login.url.clone())
+        .basic_auth(&login.client_id, Some(login.client_secret.expose()))
         .header(ACCEPT, "application/json")
         .form(&[("grant_type", "client_credentials")])
         .send()
         .await;
     let response = match sent {
         Ok(response) => response,
-        Err(e) => return wire::transport_step(&e, request, &login, &inner.options, true),
+        Err(e) => return wire::transport_step(&e, request, host, options, true),
     };
     let status = response.status();
     let headers = response.headers().clone();
     let body = match response.bytes().await {
         Ok(body) => body,
-        Err(e) => return wire::transport_step(&e, request, &login, &inner.options, true),
+        Err(e) => return wire::transport_step(&e, request, host, options, true),
     };
     if status.is_success() {
         return match serde_json::from_slice::<TokenBody>(&body) {
@@ -141,8 +181,8 @@ async fn attempt(inner: &Inner, url: &Url, request: &str) -> Step<Token> {
     }
     let refusal = serde_json::from_slice::<OAuthError>(&body).unwrap_or_default();
     Step::Fail(RemoteError::Auth {
-        login,
-        client_id: connection.client_id.clone(),
+        login: host.clone(),
+        client_id: login.client_id.clone(),
         status: status.as_u16(),
         error: if refusal.error.is_empty() {
             reason(status)

@@ -3,86 +3,19 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
 
-use super::auth::Tokens;
+use super::auth::{Login, Tokens};
 use super::error::RemoteError;
+use super::metrics::{ClientMetrics, Counters};
+use super::options::ClientOptions;
 use super::pacing::Pacer;
-use super::retry::{Retrier, RetryObserver, Step, Wait};
+use super::retry::{Retrier, Step, Wait};
 use super::settings::Connection;
 use super::wire;
-
-/// How hard to try, and how long to wait.
-#[derive(Clone, Debug)]
-pub struct ClientOptions {
-    /// Attempts per request, the first included.
-    pub max_attempts: u32,
-    /// Time per request, retries included, after which no retry is started.
-    pub max_elapsed: Duration,
-    pub connect_timeout: Duration,
-    /// Time for one attempt, from sending to the whole answer.
-    pub request_timeout: Duration,
-    /// The first backoff ceiling; it doubles with every attempt up to `max_backoff`.
-    pub base_backoff: Duration,
-    pub max_backoff: Duration,
-    /// About how long to wait after the 500 "indexing" error (API.md: about 10 s).
-    pub indexing_backoff: Duration,
-    /// List pages fetched at once after the first.
-    pub page_concurrency: usize,
-    /// Told of every retry, before its wait.
-    pub on_retry: RetryObserver,
-}
-
-impl Default for ClientOptions {
-    fn default() -> ClientOptions {
-        ClientOptions {
-            max_attempts: 8,
-            max_elapsed: Duration::from_secs(120),
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            base_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(30),
-            indexing_backoff: Duration::from_secs(10),
-            page_concurrency: 8,
-            on_retry: RetryObserver::default(),
-        }
-    }
-}
-
-/// What a client has done so far, over all its clones.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ClientMetrics {
-    /// `/api/v2` requests sent, repeats included; token requests are not counted.
-    pub requests: u64,
-    /// Attempts repeated after a transient failure.
-    pub retries: u64,
-    /// 429 answers.
-    pub throttled: u64,
-    /// Tokens asked for.
-    pub token_fetches: u64,
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct Counters {
-    requests: AtomicU64,
-    retries: AtomicU64,
-    throttled: AtomicU64,
-    token_fetches: AtomicU64,
-}
-
-impl Counters {
-    pub fn retry(&self) {
-        self.retries.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub fn token_fetch(&self) {
-        self.token_fetches.fetch_add(1, Ordering::Relaxed);
-    }
-}
 
 /// A Genesys Cloud client. Clones share the connection pool, the token, the pacer
 /// and the metrics.
@@ -91,11 +24,11 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-pub(crate) struct Inner {
-    pub http: reqwest::Client,
-    pub connection: Connection,
-    pub options: ClientOptions,
-    pub counters: Counters,
+struct Inner {
+    http: reqwest::Client,
+    connection: Connection,
+    options: ClientOptions,
+    counters: Counters,
     tokens: Tokens,
     pacer: Pacer,
 }
@@ -126,7 +59,7 @@ impl Client {
     ///
     /// [`RemoteError::Config`] when the HTTP client cannot be set up.
     pub fn new(connection: Connection, options: ClientOptions) -> Result<Client, RemoteError> {
-        super::install_crypto_provider();
+        crate::tls::install_crypto_provider();
         let mut builder = reqwest::Client::builder()
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
@@ -145,13 +78,14 @@ impl Client {
         let http = builder.build().map_err(|e| RemoteError::Config {
             message: format!("cannot set up the HTTP client: {e}"),
         })?;
+        let tokens = Tokens::new(Login::of(&connection));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 connection,
                 options,
                 counters: Counters::default(),
-                tokens: Tokens::default(),
+                tokens,
                 pacer: Pacer::default(),
             }),
         })
@@ -166,13 +100,7 @@ impl Client {
     }
 
     pub fn metrics(&self) -> ClientMetrics {
-        let c = &self.inner.counters;
-        ClientMetrics {
-            requests: c.requests.load(Ordering::Relaxed),
-            retries: c.retries.load(Ordering::Relaxed),
-            throttled: c.throttled.load(Ordering::Relaxed),
-            token_fetches: c.token_fetches.load(Ordering::Relaxed),
-        }
+        self.inner.counters.snapshot()
     }
 
     /// Sends one `/api/v2` request until it succeeds or fails for good. Only a GET is
@@ -218,14 +146,18 @@ impl Client {
         tries: &mut Tries,
     ) -> Step<Answer> {
         let inner = &*self.inner;
-        let token = match inner.tokens.get(inner).await {
+        let token = match inner
+            .tokens
+            .get(&inner.http, &inner.options, &inner.counters)
+            .await
+        {
             Ok(token) => token,
             Err(e) => return Step::Fail(e),
         };
         let base = inner.connection.describe();
         let resend_safe = method == Method::GET;
         let permit = inner.pacer.admit().await;
-        inner.counters.requests.fetch_add(1, Ordering::Relaxed);
+        inner.counters.request();
         let mut builder = inner
             .http
             .request(method.clone(), url.clone())
@@ -270,7 +202,7 @@ impl Client {
                 Step::Repeat
             }
             429 => {
-                inner.counters.throttled.fetch_add(1, Ordering::Relaxed);
+                inner.counters.throttled();
                 inner.pacer.throttled(retry_after);
                 Step::Retry {
                     error,

@@ -1,18 +1,9 @@
-//! The Genesys Cloud client: the only module that speaks HTTP.
+//! The Genesys Cloud client: the only module that speaks HTTP to Genesys.
 
-pub mod region;
-pub mod webhook;
-
-/// Installs rustls's `ring` crypto provider for this process, once. reqwest is built
-/// without a provider of its own (that would pull in a slow C build), so every HTTP
-/// client — ours, and the tests' raw ones — calls this before it is built.
-pub fn install_crypto_provider() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // Err means another provider is installed already, which serves as well.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-}
+// The regions at their old path, which the configuration's decoder still names;
+// they live in `crate::region`, which the client and the configuration share.
+pub use crate::region;
+pub use crate::tls::install_crypto_provider;
 
 // The client: [`Connection`] says where and as whom; [`Client`] sends the requests,
 // with the OAuth token, pacing under the rate limit, and retries of transient
@@ -20,6 +11,9 @@ pub fn install_crypto_provider() {
 mod auth;
 mod client;
 mod error;
+mod metrics;
+mod observer;
+mod options;
 mod organization;
 mod pacing;
 mod refresh;
@@ -28,9 +22,11 @@ mod retry;
 mod settings;
 mod wire;
 
-pub use client::{Client, ClientMetrics, ClientOptions};
+pub use client::Client;
 pub use error::RemoteError;
+pub use metrics::ClientMetrics;
+pub use observer::{RetryNotice, RetryObserver};
+pub use options::ClientOptions;
 pub use refresh::PAGE_SIZE;
 pub use rest::Outcome;
-pub use retry::{RetryNotice, RetryObserver};
 pub use settings::Connection;

@@ -6,8 +6,7 @@ use std::fmt;
 use reqwest::Url;
 
 use super::error::RemoteError;
-use super::region;
-use crate::config::GenesysSettings;
+use crate::region::{self, GenesysSettings, base_url, origin};
 use crate::suggest::did_you_mean;
 
 const REGION_VARIABLES: &[&str] = &["GENESYSCLOUD_REGION", "GENESYS_REGION"];
@@ -260,32 +259,6 @@ fn base_url_checked(raw: &str) -> Result<Url, RemoteError> {
     base_url(raw).map_err(|message| RemoteError::Config { message })
 }
 
-/// An explicit base URL, without a trailing slash, query or fragment, so that paths
-/// append cleanly.
-fn base_url(raw: &str) -> Result<Url, String> {
-    // Checked first, because the other messages quote the URL: credentials in it
-    // would end up in messages and logs.
-    if let Ok(mut url) = Url::parse(raw.trim())
-        && (!url.username().is_empty() || url.password().is_some())
-    {
-        let _ = url.set_username("");
-        let _ = url.set_password(None);
-        return Err(format!(
-            "`{}` carries credentials; give the OAuth client through the environment instead",
-            origin(&url)
-        ));
-    }
-    let mut url = region::parse_base_url(raw)?;
-    if url.cannot_be_a_base() || url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("`{raw}` has no host"));
-    }
-    url.set_query(None);
-    url.set_fragment(None);
-    let path = url.path().trim_end_matches('/').to_owned();
-    url.set_path(&path);
-    Ok(url)
-}
-
 fn endpoint(base: &Url, segments: &[&str]) -> Url {
     let mut url = base.clone();
     // Only a URL that cannot be a base refuses, and `base_url` rejects those.
@@ -293,11 +266,6 @@ fn endpoint(base: &Url, segments: &[&str]) -> Url {
         path.pop_if_empty().extend(segments);
     }
     url
-}
-
-/// The URL as a person would write it: scheme, host, port and any path prefix.
-fn origin(url: &Url) -> String {
-    url.as_str().trim_end_matches('/').to_owned()
 }
 
 /// The first of `names` set to a non-empty value.

@@ -8,8 +8,8 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 use serde::Deserialize;
 
-use super::client::ClientOptions;
 use super::error::RemoteError;
+use super::options::ClientOptions;
 use super::retry::{Step, Wait};
 use crate::pii::mask_text;
 

@@ -50,6 +50,22 @@ impl Hold {
         hold["caught"].as_str().expect("caught path").to_owned()
     }
 
+    /// Waits until the held request's client has given up on it (closed its
+    /// connection) and the emulator has dropped the request: after that nothing of
+    /// it can happen any more. Fails the test after a minute, which only a broken
+    /// test, or an emulator that kept the request, reaches.
+    pub async fn abandoned(&self) {
+        let hold = post(
+            &format!(
+                "{}/__emulator/holds/{}/wait?until=abandoned&timeout_ms=60000",
+                self.base, self.id
+            ),
+            Value::Null,
+        )
+        .await;
+        assert_eq!(hold["abandoned"], true, "{hold}");
+    }
+
     /// Lets the request go on as if never held.
     pub async fn release(self) {
         self.then(json!({"then": "answer"})).await;

@@ -50,7 +50,7 @@ pub(super) async fn run(
             && !plan.hooks.is_empty()
         {
             let (hook_list, audit) = (plan.hooks.clone(), audit.clone());
-            let hook_event = apply::hooks::HookEvent {
+            let hook_event = crate::hooks::HookEvent {
                 address: r.address.to_string(),
                 id: r.id.clone(),
                 action: format!("{:?}", r.action).to_lowercase(),
@@ -62,7 +62,7 @@ pub(super) async fn run(
                 .expect("hooks lock")
                 .push(handle.spawn(async move {
                     let mut failed = 0;
-                    for outcome in apply::hooks::run(&hook_list, &hook_event).await {
+                    for outcome in crate::hooks::run(&hook_list, &hook_event).await {
                         failed += usize::from(outcome.result.is_err());
                         let _ = audit.append(AuditEvent::Hook {
                             address: hook_event.address.clone(),

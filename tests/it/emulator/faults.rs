@@ -6,6 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::{Emu, EmulatorOptions, PROMPTS, error_body, options, prompt};
+use crate::hold::{Hold, Stage};
 
 async fn flaky(fail_rate: f64, seed: u64) -> Emu {
     Emu::with(EmulatorOptions {
@@ -111,24 +112,20 @@ async fn latency_delays_the_api_but_not_the_token_endpoint() {
 
 #[tokio::test]
 async fn a_client_that_gives_up_while_waiting_changed_nothing() {
-    let emu = Emu::with(EmulatorOptions {
-        latency_ms: 300,
-        ..options()
-    })
-    .await;
-    let abandoned = emu
-        .api(Method::PUT, &format!("{PROMPTS}/p"))
-        .json(&prompt("p"))
-        .timeout(Duration::from_millis(50))
-        .send()
-        .await;
-    assert!(abandoned.is_err_and(|e| e.is_timeout()));
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    let emu = Emu::start().await;
+    let path = format!("{PROMPTS}/p");
+    let hold = Hold::arm(&emu.emulator.base_url(), "PUT", &path, Stage::Before).await;
+    let put = emu.api(Method::PUT, &path).json(&prompt("p")).send();
+    // The client waits for its answer while the emulator holds the request, then
+    // gives up: its request is dropped, and its connection closed, unanswered.
+    tokio::select! {
+        answered = put => panic!("answered while held: {answered:?}"),
+        _ = hold.caught() => {}
+    }
+    hold.abandoned().await;
     let stats = emu.stats().await;
     assert_eq!(stats["requests"]["PUT"], 0, "{stats}");
-    emu.admin("/__emulator/faults", &json!({"latency_ms": 0}))
-        .await;
-    error_body(emu.get(&format!("{PROMPTS}/p")).await, 404, "not.found").await;
+    error_body(emu.get(&path).await, 404, "not.found").await;
 }
 
 #[tokio::test]

@@ -114,6 +114,22 @@ async fn waiting_on_a_hold_that_catches_nothing_ends_with_408_and_bad_holds_are_
         .await
         .unwrap();
     error_body(waited, 408, "hold.not.caught").await;
+    let waited = emu
+        .http
+        .post(format!(
+            "{base}/__emulator/holds/1/wait?until=abandoned&timeout_ms=50"
+        ))
+        .send()
+        .await
+        .unwrap();
+    error_body(waited, 408, "hold.not.abandoned").await;
+    let waited = emu
+        .http
+        .post(format!("{base}/__emulator/holds/1/wait?until=later"))
+        .send()
+        .await
+        .unwrap();
+    error_body(waited, 400, "bad.request").await;
     let listed: serde_json::Value = emu
         .http
         .get(format!("{base}/__emulator/holds"))
@@ -125,6 +141,7 @@ async fn waiting_on_a_hold_that_catches_nothing_ends_with_408_and_bad_holds_are_
         .unwrap();
     assert_eq!(listed[0]["method"], "DELETE");
     assert_eq!(listed[0]["caught"], serde_json::Value::Null);
+    assert_eq!(listed[0]["abandoned"], false);
     hold.release().await;
     let unknown = emu
         .admin("/__emulator/holds/1/release", &json!({"then": "answer"}))

@@ -1,6 +1,6 @@
 //! Where and as whom to connect: precedence, regions, URLs, credentials, secrecy.
 
-use assistform::config::GenesysSettings;
+use assistform::region::GenesysSettings;
 use assistform::remote::{Client, ClientOptions, Connection, RemoteError};
 
 const SECRET: &str = "s3cr3t-value-never-shown";

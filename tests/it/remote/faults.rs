@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use assistform::clock::Clock;
 use assistform::emulator::EmulatorOptions;
 use assistform::remote::{Client, ClientOptions, Connection, RemoteError};
 use serde_json::json;
@@ -134,14 +135,23 @@ async fn retries_stop_at_max_attempts() {
 #[tokio::test]
 async fn an_expiring_token_is_renewed_mid_run() {
     let emu = Emu::with(EmulatorOptions {
-        token_ttl_secs: 1,
+        token_ttl_secs: 3600,
         ..options()
     })
     .await;
     seed(&emu, 5).await;
-    let client = client(&emu);
+    let clock = Clock::default();
+    let client = client_with(
+        &emu,
+        ClientOptions {
+            clock: clock.clone(),
+            ..fast()
+        },
+    );
     read_all(&client, 10, 2).await;
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // An hour later by both clocks: the server no longer takes the token.
+    clock.advance(Duration::from_secs(3600));
+    emu.advance_clock(3_600_000).await;
     read_all(&client, 10, 2).await;
     let metrics = client.metrics();
     assert_eq!(metrics.token_fetches, 2, "{metrics:?}");

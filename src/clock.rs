@@ -1,12 +1,15 @@
-//! The emulator's clock: the machine's, plus whatever a test has advanced it by, so
-//! that a test sees a token expire or a rate window close without waiting.
+//! A monotonic clock that a test can move on: the machine's, plus whatever it has
+//! been advanced by. The emulator measures token lifetimes and rate windows by one,
+//! the client its token's lifetime, so that a test sees a token expire or a window
+//! close without waiting. Clones share the advance; nothing else ever moves it.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Default)]
-pub(crate) struct Clock {
-    advanced_ms: AtomicU64,
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    advanced_ms: Arc<AtomicU64>,
 }
 
 impl Clock {
@@ -19,15 +22,17 @@ impl Clock {
             .unwrap_or_else(|| furthest(now, advanced))
     }
 
-    /// Moves the clock on by `ms`; returns how far it has been moved in all.
-    pub fn advance(&self, ms: u64) -> u64 {
+    /// Moves this clock and its clones on by `by` (in whole milliseconds); returns
+    /// how far it has been moved in all.
+    pub fn advance(&self, by: Duration) -> Duration {
+        let ms = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
         let total = self
             .advanced_ms
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| {
                 Some(t.saturating_add(ms))
             })
             .unwrap_or_default();
-        total.saturating_add(ms)
+        Duration::from_millis(total.saturating_add(ms))
     }
 }
 
@@ -49,12 +54,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn advancing_moves_now_forward() {
+    fn advancing_moves_now_forward_for_every_clone() {
         let clock = Clock::default();
+        let clone = clock.clone();
         let before = Instant::now();
-        assert_eq!(clock.advance(60_000), 60_000);
-        assert!(clock.now() >= before + Duration::from_secs(60));
-        assert_eq!(clock.advance(u64::MAX), u64::MAX);
+        assert_eq!(
+            clock.advance(Duration::from_secs(60)),
+            Duration::from_secs(60)
+        );
+        assert!(clone.now() >= before + Duration::from_secs(60));
+        assert_eq!(
+            clone.advance(Duration::MAX),
+            Duration::from_millis(u64::MAX)
+        );
         assert!(clock.now() > before + Duration::from_secs(60));
     }
 }

@@ -1,4 +1,4 @@
-//! POSTing an event to a sync hook's webhook.
+//! Webhook hooks: the event JSON POSTed to a URL.
 
 use std::time::Duration;
 
@@ -9,7 +9,7 @@ use std::time::Duration;
 /// A message naming the URL and what went wrong: no answer within `timeout`, or a
 /// status that is not 2xx.
 pub async fn post(url: &str, body: &serde_json::Value, timeout: Duration) -> Result<u16, String> {
-    super::install_crypto_provider();
+    crate::tls::install_crypto_provider();
     let client = reqwest::Client::builder()
         .timeout(timeout)
         .build()

@@ -1,6 +1,16 @@
-//! Genesys Cloud regions and how they map to hosts (API.md, "Hosts and regions").
+//! Where to connect: Genesys Cloud regions and how they map to hosts (API.md,
+//! "Hosts and regions"), the `genesys` block's settings, and how an explicit base
+//! URL is read. A leaf: the configuration and the client both use it, and it uses
+//! neither.
 
-use reqwest::Url;
+use url::Url;
+
+/// The connection settings of the `genesys` block: a region or an API URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GenesysSettings {
+    pub region: Option<String>,
+    pub api_url: Option<String>,
+}
 
 /// `(region, domain)` for every region Genesys Cloud serves.
 pub const REGIONS: &[(&str, &str)] = &[
@@ -59,6 +69,41 @@ pub fn parse_base_url(raw: &str) -> Result<Url, String> {
         )),
         other => Err(format!("`{raw}` has scheme `{other}`; use https")),
     }
+}
+
+/// An explicit base URL, without a trailing slash, query or fragment, so that paths
+/// append cleanly.
+///
+/// # Errors
+///
+/// A message saying what is wrong with the URL.
+pub fn base_url(raw: &str) -> Result<Url, String> {
+    // Checked first, because the other messages quote the URL: credentials in it
+    // would end up in messages and logs.
+    if let Ok(mut url) = Url::parse(raw.trim())
+        && (!url.username().is_empty() || url.password().is_some())
+    {
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        return Err(format!(
+            "`{}` carries credentials; give the OAuth client through the environment instead",
+            origin(&url)
+        ));
+    }
+    let mut url = parse_base_url(raw)?;
+    if url.cannot_be_a_base() || url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{raw}` has no host"));
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&path);
+    Ok(url)
+}
+
+/// The URL as a person would write it: scheme, host, port and any path prefix.
+pub fn origin(url: &Url) -> String {
+    url.as_str().trim_end_matches('/').to_owned()
 }
 
 fn is_loopback(url: &Url) -> bool {

@@ -1,58 +1,26 @@
-//! Sync hooks: after each change lands, tell every `on_apply` hook. A hook that fails
-//! or hangs is reported, never a reason to fail the apply.
+//! Command hooks: a program run with the event JSON on its standard input and an
+//! environment built from an allow-list.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use super::HookEvent;
+use crate::config::Hook;
 
-use crate::config::{Hook, HookTarget};
-use crate::remote::webhook;
-
-/// What a hook is told.
-#[derive(Clone, Debug, Serialize)]
-pub struct HookEvent {
-    pub address: String,
-    pub id: String,
-    pub action: String,
-    pub version: Option<u64>,
-    pub time: String,
-}
-
-/// One hook's result for one event.
-#[derive(Clone, Debug)]
-pub struct HookOutcome {
-    pub hook: String,
-    pub result: Result<(), String>,
-}
-
-/// Runs every hook for `event`, one after the other.
-pub async fn run(hooks: &[Hook], event: &HookEvent) -> Vec<HookOutcome> {
-    let body = serde_json::to_value(event).expect("events serialise");
-    let mut outcomes = Vec::new();
-    for hook in hooks {
-        // Clamped again here: a plan file carries its hooks, and may have been edited.
-        let timeout = Duration::from_secs(
-            hook.timeout_seconds
-                .clamp(1, crate::config::MAX_HOOK_TIMEOUT_SECONDS),
-        );
-        let result = match &hook.target {
-            HookTarget::Webhook(url) => webhook::post(url, &body, timeout).await.map(|_| ()),
-            HookTarget::Command(argv) => {
-                let (argv, input) = (argv.clone(), body.to_string());
-                let env = environment(hook, event, std::env::vars());
-                tokio::task::spawn_blocking(move || command(&argv, &env, &input, timeout))
-                    .await
-                    .unwrap_or_else(|e| Err(format!("the hook's task failed: {e}")))
-            }
-        };
-        outcomes.push(HookOutcome {
-            hook: hook.name.clone(),
-            result,
-        });
-    }
-    outcomes
+/// Runs `argv` for `event`, off the async threads, waiting at most `timeout`.
+pub(super) async fn run(
+    hook: &Hook,
+    event: &HookEvent,
+    argv: &[String],
+    input: String,
+    timeout: Duration,
+) -> Result<(), String> {
+    let argv = argv.to_vec();
+    let env = environment(hook, event, std::env::vars());
+    tokio::task::spawn_blocking(move || command(&argv, &env, &input, timeout))
+        .await
+        .unwrap_or_else(|e| Err(format!("the hook's task failed: {e}")))
 }
 
 /// The variables of this process a hook may see: nothing else reaches it.
@@ -145,6 +113,8 @@ fn command(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::HookTarget;
+    use crate::hooks::run;
 
     fn hook(argv: &[&str], timeout_seconds: u64) -> Hook {
         Hook {
@@ -157,7 +127,7 @@ mod tests {
 
     fn event() -> HookEvent {
         HookEvent {
-            address: "prompt.a".into(),
+            address: "example.a".into(),
             id: "a".into(),
             action: "create".into(),
             version: Some(1),
@@ -174,7 +144,7 @@ mod tests {
         assert!(outcomes[0].result.is_ok(), "{:?}", outcomes[0].result);
         let got: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
-        assert_eq!(got["address"], "prompt.a");
+        assert_eq!(got["address"], "example.a");
         assert_eq!(got["version"], 1);
     }
 

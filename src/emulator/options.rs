@@ -1,0 +1,59 @@
+//! The options an emulator starts with, and the org it is unless told otherwise.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+/// What an emulator serves and how it misbehaves; the flags of `assistform emulator`.
+#[derive(Clone, Debug)]
+pub struct EmulatorOptions {
+    /// Where to listen; a loopback address only (port 0 picks a free port).
+    pub listen: SocketAddr,
+    /// The one OAuth client the emulator knows.
+    pub client_id: String,
+    pub client_secret: String,
+    /// The file the org is loaded from and saved to; in memory only when `None`.
+    pub data: Option<PathBuf>,
+    /// Delay before each `/api/v2` request is processed.
+    pub latency_ms: u64,
+    /// Requests per window per OAuth client.
+    pub rate_limit: u32,
+    pub rate_window_secs: u64,
+    /// Share of `/api/v2` requests answered with a transient failure, 0.0..=1.0.
+    pub fail_rate: f64,
+    /// Makes the injected failures repeatable.
+    pub seed: Option<u64>,
+    pub token_ttl_secs: u64,
+    /// The org's context variables beyond the built-in ones.
+    pub context_variables: Vec<String>,
+    /// Strings the org allows in content although they look like PII.
+    pub pii_allow: Vec<String>,
+    /// What `GET /api/v2/organizations/me` answers: the org's id and name.
+    pub org_id: String,
+    pub org_name: String,
+}
+
+/// The org id an emulator has unless told otherwise: the same in every process, so
+/// a plan made with `--emulator` applies with `--emulator`.
+pub const DEFAULT_ORG_ID: &str = "emulator-org";
+pub const DEFAULT_ORG_NAME: &str = "Emulated org";
+
+impl Default for EmulatorOptions {
+    fn default() -> EmulatorOptions {
+        EmulatorOptions {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            client_id: "demo".into(),
+            client_secret: "demo".into(),
+            data: None,
+            latency_ms: 0,
+            rate_limit: 300,
+            rate_window_secs: 60,
+            fail_rate: 0.0,
+            seed: None,
+            token_ttl_secs: 86_400,
+            context_variables: Vec::new(),
+            pii_allow: Vec::new(),
+            org_id: DEFAULT_ORG_ID.into(),
+            org_name: DEFAULT_ORG_NAME.into(),
+        }
+    }
+}
