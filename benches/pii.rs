@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use assistform::diagnostic::Code;
 use assistform::pii::{PhoneRegions, PiiKind, scan_for};
 
 #[path = "pii/corpus.rs"]
@@ -65,7 +66,7 @@ fn main() {
         for f in found.iter().filter(|f| !sample.labels.contains(f)) {
             per_kind.entry(f.0).or_default().false_positives += 1;
             misses
-                .entry(format!("false {} in {}", f.0.code(), sample.case))
+                .entry(format!("false {} in {}", Code::from(f.0), sample.case))
                 .or_default()
                 .push(sample.text.clone());
         }
@@ -85,7 +86,7 @@ fn main() {
     for (kind, t) in &per_kind {
         println!(
             "  {:<10} {:>6} {:>6} {:>6} {:>9.3} {:>7.3}",
-            kind.code(),
+            Code::from(*kind),
             t.true_positives,
             t.false_positives,
             t.false_negatives,

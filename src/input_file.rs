@@ -110,7 +110,13 @@ fn kind(file_type: &FileType) -> &'static str {
 }
 
 fn shown(path: &Path) -> String {
-    crate::config::display_name(path)
+    display_name(path)
+}
+
+/// The name a diagnostic shows for `path`: as the user wrote it, without a leading `./`.
+pub fn display_name(path: &Path) -> String {
+    let shown = path.display().to_string();
+    shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
 }
 
 /// `limit` bytes in the largest whole unit that fits, for messages.

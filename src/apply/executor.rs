@@ -10,7 +10,8 @@ use tokio::task::JoinSet;
 
 use super::journal_entries;
 use super::{
-    ChangeReport, Event, Report, Status, WriteError, WriteErrorKind, Writer, rollback, sha256_of,
+    ChangeReport, Event, Reason, Report, Status, WriteError, WriteErrorKind, Writer, rollback,
+    sha256_of,
 };
 use crate::kind::Address;
 use crate::plan::{Action, Change, Plan};
@@ -124,7 +125,7 @@ pub async fn apply<W: Writer>(
     // Whatever never ran: its dependencies failed, or an atomic run stopped.
     for (i, slot) in reports.iter_mut().enumerate() {
         if slot.is_none() {
-            let report = skipped(nodes[i], "the run stopped after a failure".into());
+            let report = skipped(nodes[i], Reason::Stopped);
             on_event(Event::Finished(&report));
             *slot = Some(report);
         }
@@ -163,7 +164,9 @@ fn skip_downstream(
         }
         let report = skipped(
             nodes[d],
-            format!("`{}` did not apply", nodes[failed].address),
+            Reason::Upstream {
+                address: nodes[failed].address.clone(),
+            },
         );
         on_event(Event::Finished(&report));
         reports[d] = Some(report);
@@ -171,7 +174,7 @@ fn skip_downstream(
     }
 }
 
-fn skipped(change: &Change, because: String) -> ChangeReport {
+fn skipped(change: &Change, because: Reason) -> ChangeReport {
     ChangeReport {
         address: change.address.clone(),
         id: id_of(change),
@@ -198,7 +201,12 @@ fn id_of(change: &Change) -> String {
 /// One change: its writes, journaled, with an unknown outcome settled by reading back.
 async fn run<W: Writer>(change: &Change, writer: &W, journal: &Journal) -> ChangeReport {
     let started = Instant::now();
-    let mut report = skipped(change, String::new());
+    let mut report = skipped(
+        change,
+        Reason::Refused {
+            detail: String::new(),
+        },
+    );
     let result = match change.action {
         Action::Create => put(change, None, writer, journal, &mut report).await,
         Action::Update => put(change, change.live_version, writer, journal, &mut report).await,
@@ -212,8 +220,8 @@ async fn run<W: Writer>(change: &Change, writer: &W, journal: &Journal) -> Chang
     report.latency = started.elapsed();
     report.status = match result {
         Ok(()) => Status::Done,
-        Err(Failure::Refused(message)) => Status::Failed(message),
-        Err(Failure::Unsettled(message)) => Status::Unknown(message),
+        Err(Failure::Refused(reason)) => Status::Failed(reason),
+        Err(Failure::Unsettled(reason)) => Status::Unknown(reason),
     };
     report
 }
@@ -221,29 +229,30 @@ async fn run<W: Writer>(change: &Change, writer: &W, journal: &Journal) -> Chang
 /// Why a change did not end as done.
 enum Failure {
     /// It did not land: nothing changed.
-    Refused(String),
+    Refused(Reason),
     /// It may have landed: nothing could tell.
-    Unsettled(String),
+    Unsettled(Reason),
 }
 
-impl From<String> for Failure {
-    fn from(message: String) -> Failure {
-        Failure::Refused(message)
+impl From<Reason> for Failure {
+    fn from(reason: Reason) -> Failure {
+        Failure::Refused(reason)
     }
 }
 
-impl From<&str> for Failure {
-    fn from(message: &str) -> Failure {
-        Failure::Refused(message.to_owned())
-    }
+fn journal_failed(e: impl ToString) -> Failure {
+    Failure::Refused(Reason::Journal {
+        detail: e.to_string(),
+    })
 }
 
 /// The read-back after a lost answer failed too: the write stays in flight.
 fn unsettled(id: &str, lost: &WriteError, read: &WriteError) -> Failure {
-    Failure::Unsettled(format!(
-        "the write to `{id}` got no answer ({}) and reading it back failed too ({}); it may have landed: the next plan or apply settles it",
-        lost.message, read.message
-    ))
+    Failure::Unsettled(Reason::Unsettled {
+        id: id.to_owned(),
+        lost: lost.message.clone(),
+        read: read.message.clone(),
+    })
 }
 
 async fn put<W: Writer>(
@@ -253,14 +262,15 @@ async fn put<W: Writer>(
     journal: &Journal,
     report: &mut ChangeReport,
 ) -> Result<(), Failure> {
-    let after = change.after.as_ref().ok_or("a put without attributes")?;
-    let id = change.after_id().ok_or("a put without an id")?;
+    let after = change.after.as_ref().ok_or(Reason::Malformed {
+        missing: "the attributes to write",
+    })?;
+    let id = change.after_id().ok_or(Reason::Malformed {
+        missing: "the id to write",
+    })?;
     let address = &change.address;
     let intent = journal_entries::put_intent(change, id, after);
-    journal
-        .append(&intent)
-        .await
-        .map_err(|e| Failure::Refused(e.to_string()))?;
+    journal.append(&intent).await.map_err(journal_failed)?;
     let landed = match writer.put(address, after, version).await {
         Ok(reply) => {
             note(report, reply.status, reply.attempts, reply.context_id);
@@ -279,20 +289,21 @@ async fn put<W: Writer>(
         Err(e) => {
             note_error(report, &e);
             let _ = journal.append(&journal_entries::failed(change, id)).await;
-            return Err(explain(change, &e).into());
+            return Err(explain(change, &e));
         }
     };
     let Some(version) = landed else {
         let _ = journal.append(&journal_entries::failed(change, id)).await;
-        return Err(
-            format!("the write to `{id}` got no answer and did not land; nothing changed").into(),
-        );
+        return Err(Failure::Refused(Reason::NotLanded {
+            id: id.to_owned(),
+            delete: false,
+        }));
     };
     report.version = Some(version);
     journal
         .append(&journal_entries::put_done(change, id, after, version))
         .await
-        .map_err(|e| Failure::Refused(e.to_string()))
+        .map_err(journal_failed)
 }
 
 async fn delete<W: Writer>(
@@ -301,13 +312,12 @@ async fn delete<W: Writer>(
     journal: &Journal,
     report: &mut ChangeReport,
 ) -> Result<(), Failure> {
-    let id = change.before_id().ok_or("a delete without a live object")?;
+    let id = change.before_id().ok_or(Reason::Malformed {
+        missing: "the live object to delete",
+    })?;
     let address = &change.address;
     let intent = journal_entries::delete_intent(change, id);
-    journal
-        .append(&intent)
-        .await
-        .map_err(|e| Failure::Refused(e.to_string()))?;
+    journal.append(&intent).await.map_err(journal_failed)?;
     let gone = match writer.delete(address, id, change.live_version).await {
         Ok(reply) => {
             note(report, reply.status, reply.attempts, reply.context_id);
@@ -323,20 +333,20 @@ async fn delete<W: Writer>(
         Err(e) => {
             note_error(report, &e);
             let _ = journal.append(&journal_entries::failed(change, id)).await;
-            return Err(explain(change, &e).into());
+            return Err(explain(change, &e));
         }
     };
     if !gone {
         let _ = journal.append(&journal_entries::failed(change, id)).await;
-        return Err(format!(
-            "the delete of `{id}` got no answer and did not land; nothing changed"
-        )
-        .into());
+        return Err(Failure::Refused(Reason::NotLanded {
+            id: id.to_owned(),
+            delete: true,
+        }));
     }
     journal
         .append(&journal_entries::delete_done(change, id))
         .await
-        .map_err(|e| Failure::Refused(e.to_string()))
+        .map_err(journal_failed)
 }
 
 fn note(report: &mut ChangeReport, status: u16, attempts: u32, context_id: Option<String>) {
@@ -351,12 +361,14 @@ fn note_error(report: &mut ChangeReport, e: &WriteError) {
     report.context_id.clone_from(&e.context_id);
 }
 
-fn explain(change: &Change, e: &WriteError) -> String {
-    match e.kind {
-        WriteErrorKind::Conflict => format!(
-            "`{}` changed in Genesys since the plan was made, so it was not overwritten (the other edit is kept); run `assistform plan` again. {}",
-            change.address, e.message
-        ),
-        _ => e.message.clone(),
-    }
+fn explain(change: &Change, e: &WriteError) -> Failure {
+    Failure::Refused(match e.kind {
+        WriteErrorKind::Conflict => Reason::Conflict {
+            address: change.address.clone(),
+            detail: e.message.clone(),
+        },
+        _ => Reason::Refused {
+            detail: e.message.clone(),
+        },
+    })
 }

@@ -5,6 +5,7 @@
 mod executor;
 mod journal_entries;
 pub mod metrics;
+mod reason;
 pub mod recovery;
 mod rollback;
 
@@ -17,6 +18,7 @@ use crate::kind::{Address, Live};
 use crate::plan::Action;
 
 pub use executor::{Options, apply};
+pub use reason::Reason;
 
 /// What apply needs from Genesys: versioned writes, and a read to settle a write
 /// whose outcome is unknown.
@@ -76,21 +78,26 @@ pub struct WriteError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
     Done,
-    Failed(String),
+    Failed(Reason),
     /// Not attempted, because of the change named.
-    Skipped(String),
+    Skipped(Reason),
     /// Sent, but neither its answer nor a read-back said whether it landed. Its
     /// journal intent stays in flight, for the next plan or apply to settle.
-    Unknown(String),
+    Unknown(Reason),
 }
 
 impl Status {
     /// Why it is not done, when it is not.
-    pub fn detail(&self) -> Option<&str> {
+    pub fn reason(&self) -> Option<&Reason> {
         match self {
             Status::Done => None,
             Status::Failed(why) | Status::Skipped(why) | Status::Unknown(why) => Some(why),
         }
+    }
+
+    /// [`Status::reason`], as a sentence.
+    pub fn detail(&self) -> Option<String> {
+        self.reason().map(ToString::to_string)
     }
 
     /// Its name, as the audit record and `apply --json` give it.
@@ -139,7 +146,7 @@ impl From<&ChangeReport> for crate::audit::Event {
             latency_ms: r.latency.as_millis() as u64,
             outcome: r.status.outcome().into(),
             context_id: r.context_id.clone(),
-            detail: r.status.detail().map(str::to_owned),
+            detail: r.status.detail(),
             recovered_from: None,
         }
     }

@@ -309,7 +309,9 @@ async fn a_failure_skips_what_depends_on_it_and_nothing_else() {
     assert!(matches!(status["prompt.b"], Status::Failed(_)));
     assert_eq!(
         status["prompt.a"],
-        &Status::Skipped("`prompt.b` did not apply".into())
+        &Status::Skipped(Reason::Upstream {
+            address: "prompt.b".into()
+        })
     );
     assert_eq!(status["prompt.c"], &Status::Done);
     assert_eq!(
@@ -333,9 +335,10 @@ async fn a_console_edit_after_the_plan_is_never_overwritten() {
         &[],
     )]);
     let (report, _) = run(&p, &org, SERIAL).await;
-    let Status::Failed(message) = &report.changes[0].status else {
+    let Status::Failed(reason @ Reason::Conflict { .. }) = &report.changes[0].status else {
         panic!("{:?}", report.changes[0])
     };
+    let message = reason.to_string();
     assert!(
         message.contains("changed in Genesys since the plan")
             && message.contains("assistform plan"),

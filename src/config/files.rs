@@ -70,12 +70,6 @@ pub fn is_configuration_name(name: &str) -> bool {
     name.ends_with(".hcl") && !name.starts_with('.')
 }
 
-/// The name a diagnostic shows for `path`: as the user wrote it, without a leading `./`.
-pub fn display_name(path: &Path) -> String {
-    let shown = path.display().to_string();
-    shown.strip_prefix("./").map(str::to_owned).unwrap_or(shown)
-}
-
 /// The largest configuration file read: room for tens of thousands of prompts of
 /// the longest content, small enough to hold in memory.
 pub const MAX_CONFIG_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -93,7 +87,7 @@ pub(super) fn read(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Option<Parsed>, LoadError> {
     let bytes = input_file::read(path, limit)?;
-    let name = display_name(path);
+    let name = input_file::display_name(path);
     let file = sources.len();
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,

@@ -7,8 +7,9 @@ pub(crate) mod eval;
 mod files;
 mod size;
 
+pub use crate::input_file::display_name;
 pub use crate::region::GenesysSettings;
-pub use files::{MAX_CONFIG_FILE_BYTES, MAX_VARS_FILE_BYTES, display_name, is_configuration_name};
+pub use files::{MAX_CONFIG_FILE_BYTES, MAX_VARS_FILE_BYTES, is_configuration_name};
 mod variables;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -122,6 +123,21 @@ impl Config {
     }
 }
 
+/// How one kind's blocks are decoded: its kind, and the function that reads one
+/// block of it, each attribute remembering where it is written (`None` when it
+/// cannot be, and that was reported). The meta-arguments `depends_on` and
+/// `lifecycle` are the decoder's to read ([`decode::Decoder::meta`]).
+#[derive(Clone, Copy)]
+pub struct KindDecoder {
+    pub kind: &'static dyn Kind,
+    pub decode: fn(
+        &mut decode::Decoder,
+        usize,
+        &hcl_edit::structure::Block,
+        &eval::Scope,
+    ) -> Option<ResourceConfig>,
+}
+
 /// One resource block: its kind's values, and where each was written.
 #[derive(Clone, Debug)]
 pub struct ResourceConfig {
@@ -225,13 +241,14 @@ pub enum LoadError {
     File(#[from] crate::input_file::InputFileError),
 }
 
-/// Reads and decodes the configuration in `dir`.
+/// Reads and decodes the configuration in `dir`; a block of one of `kinds` is a
+/// resource of that kind.
 ///
 /// # Errors
 ///
 /// [`LoadError`] when the directory or a file cannot be read at all; every problem
 /// with the files' contents is a diagnostic in [`Loaded::diagnostics`] instead.
-pub fn load(dir: &Path, inputs: &VarInputs) -> Result<Loaded, LoadError> {
+pub fn load(dir: &Path, inputs: &VarInputs, kinds: &[KindDecoder]) -> Result<Loaded, LoadError> {
     let found = files::discover(dir)?;
     let mut sources = Vec::new();
     let mut diagnostics = Vec::new();
@@ -259,7 +276,7 @@ pub fn load(dir: &Path, inputs: &VarInputs) -> Result<Loaded, LoadError> {
             value_files.push(p);
         }
     }
-    let mut decoder = decode::Decoder::new(&sources, &mut diagnostics);
+    let mut decoder = decode::Decoder::new(&sources, &mut diagnostics, kinds);
     let scope = decoder.scope(&parsed, &value_files, inputs);
     let decoded = decoder.decode(&parsed, &scope);
     Ok(Loaded {

@@ -3,6 +3,8 @@
 
 use serde::{Serialize, Serializer};
 
+use crate::pii::PiiKind;
+
 macro_rules! codes {
     ($($variant:ident = $text:literal,)*) => {
         /// What kind of problem a diagnostic reports; printed as `error[schema.enum]`.
@@ -89,6 +91,18 @@ impl Code {
     /// Personal data found in a value.
     pub fn is_pii(self) -> bool {
         self.as_str().starts_with("pii.")
+    }
+}
+
+impl From<PiiKind> for Code {
+    fn from(kind: PiiKind) -> Code {
+        match kind {
+            PiiKind::Ssn => Code::PiiSsn,
+            PiiKind::Card => Code::PiiCard,
+            PiiKind::Email => Code::PiiEmail,
+            PiiKind::Iban => Code::PiiIban,
+            PiiKind::Phone => Code::PiiPhone,
+        }
     }
 }
 

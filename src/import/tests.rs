@@ -37,7 +37,7 @@ fn remote(id: &str, content: &str) -> RemotePrompt {
 fn read_back(text: &str) -> std::collections::BTreeMap<String, PromptSpec> {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("imported.hcl"), text).expect("write");
-    let loaded = load(dir.path(), &VarInputs::default()).expect("load");
+    let loaded = load(dir.path(), &VarInputs::default(), crate::kinds::decoders()).expect("load");
     // Until the configuration knows `import` blocks, they are its only complaint.
     for d in &loaded.diagnostics {
         assert!(

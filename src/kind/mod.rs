@@ -1,7 +1,9 @@
-//! A resource kind, as the core sees one: a name, a schema for its values, and the
-//! verbs that read and write its objects in Genesys. The core — configuration,
-//! validation, plan, apply, state, audit, import — handles every kind through this
-//! trait and names none; each kind lives in its own folder under `kinds/`.
+//! A resource kind, as the core sees one: a name, a schema for its values, its
+//! rules, and the verbs that read and write its objects in Genesys. The core —
+//! configuration, validation, plan, apply, state, audit, import — handles every
+//! kind through this trait and names none; each kind lives in its own folder under
+//! `kinds/`. How a kind's blocks are decoded is the configuration's side of it
+//! (`config::KindDecoder`), so this module depends on no configuration.
 
 mod address;
 pub mod schema;
@@ -11,12 +13,8 @@ use std::future::Future;
 use std::ops::Range;
 use std::pin::Pin;
 
-use hcl_edit::structure::Block;
 use serde_json::Value;
 
-use crate::config::ResourceConfig;
-use crate::config::decode::Decoder;
-use crate::config::eval::Scope;
 use crate::diagnostic::{Code, Severity};
 use crate::org::OrgSettings;
 use crate::pii::PhoneRegions;
@@ -73,18 +71,6 @@ pub trait Kind: Send + Sync + std::fmt::Debug {
 
     /// The attribute that holds the object's id when the configuration sets it.
     fn id_attribute(&self) -> &'static str;
-
-    /// One block of this kind, each attribute remembering where it is written;
-    /// `None` when it cannot be decoded (and that was reported). The meta-arguments
-    /// `depends_on` and `lifecycle` are the decoder's to read
-    /// ([`Decoder::depends_on`], [`Decoder::lifecycle`]).
-    fn decode(
-        &'static self,
-        decoder: &mut Decoder,
-        file: usize,
-        block: &Block,
-        scope: &Scope,
-    ) -> Option<ResourceConfig>;
 
     /// Every problem with `values`, as a configuration writes them.
     fn check(&self, values: &Value, cx: CheckContext) -> Vec<Finding>;

@@ -2,35 +2,40 @@
 //! below is the one list of them: adding a kind is a folder and a line here (see
 //! `docs/adding-a-kind.md`).
 
-pub mod genesys;
 pub mod prompt;
 #[cfg(test)]
 mod toy;
 
+use crate::config::KindDecoder;
 use crate::kind::Kind;
 
 #[cfg(not(test))]
-static KINDS: &[&dyn Kind] = &[&prompt::Prompt];
+static KINDS: &[KindDecoder] = &[prompt::DECODER];
 #[cfg(test)]
-static KINDS: &[&dyn Kind] = &[&prompt::Prompt, &toy::Widget];
+static KINDS: &[KindDecoder] = &[prompt::DECODER, toy::DECODER];
 
 /// Every kind, in the order they are documented.
-pub fn all() -> &'static [&'static dyn Kind] {
+pub fn all() -> impl ExactSizeIterator<Item = &'static dyn Kind> {
+    KINDS.iter().map(|k| k.kind)
+}
+
+/// Every kind, with how the configuration decodes its blocks.
+pub fn decoders() -> &'static [KindDecoder] {
     KINDS
 }
 
 /// The kind whose HCL block type, and address prefix, is `name`.
 pub fn find(name: &str) -> Option<&'static dyn Kind> {
-    KINDS.iter().copied().find(|k| k.name() == name)
+    all().find(|k| k.name() == name)
 }
 
 /// How an address is written, for messages: `prompt.<label>` when one kind is
 /// registered, `<kind>.<label>` naming them when there are more.
 pub fn address_form() -> String {
-    match all() {
-        [only] => format!("{}.<label>", only.name()),
+    match KINDS {
+        [only] => format!("{}.<label>", only.kind.name()),
         kinds => {
-            let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+            let names: Vec<&str> = kinds.iter().map(|k| k.kind.name()).collect();
             format!("<kind>.<label> (a kind is one of {})", names.join(", "))
         }
     }
@@ -42,8 +47,8 @@ pub fn noun<'a>(mut kinds: impl Iterator<Item = &'a str>) -> &'a str {
     match kinds.next() {
         Some(first) if kinds.all(|k| k == first) => first,
         Some(_) => "resource",
-        None => match all() {
-            [only] => only.name(),
+        None => match KINDS {
+            [only] => only.kind.name(),
             _ => "resource",
         },
     }
@@ -60,7 +65,7 @@ pub fn parse_address(address: &str) -> Result<crate::kind::Address, String> {
         .ok()
         .filter(|a| find(a.kind()).is_some())
         .ok_or_else(|| {
-            let noun = noun(all().iter().map(|k| k.name()));
+            let noun = noun(all().map(|k| k.name()));
             format!(
                 "`{address}` is not a {noun} address: an address is `{}`, the label a letter or `_` then letters, digits, `_` and `-`",
                 address_form()

@@ -23,7 +23,7 @@ pub fn validate(dir: &Path, vars: &VarInputs) -> Loaded {
 /// The configuration in `dir`, with the problems decoding found and the checks
 /// find, sorted by where they are.
 fn checked(dir: &Path, vars: &VarInputs) -> Result<Loaded, LoadError> {
-    let mut loaded = config::load(dir, vars)?;
+    let mut loaded = config::load(dir, vars, crate::kinds::decoders())?;
     loaded.diagnostics.extend(check_config(&loaded.config));
     diagnostic::sort(&mut loaded.diagnostics, &loaded.config.sources);
     Ok(loaded)

@@ -87,7 +87,7 @@ pub enum OpsError {
     AuditLine(AuditError),
     #[error(
         "`{address}` is not a {} address: an address is `{}`, the label a letter or `_` then letters, digits, `_` and `-`",
-        crate::kinds::noun(crate::kinds::all().iter().map(|k| k.name())),
+        crate::kinds::noun(crate::kinds::all().map(|k| k.name())),
         crate::kinds::address_form()
     )]
     NotAnAddress { address: String },
@@ -101,7 +101,7 @@ pub enum OpsError {
     },
     #[error(
         "no address in the state manages {} id `{id}`",
-        crate::kinds::noun(crate::kinds::all().iter().map(|k| k.name()))
+        crate::kinds::noun(crate::kinds::all().map(|k| k.name()))
     )]
     NoAddressFor { id: String },
     #[error("the state entry for `{address}` cannot be read: {source}")]

@@ -11,13 +11,13 @@ use super::address;
 use super::config::load_checked;
 use super::connect::{Connect, connect};
 use super::edit::{Edit, claim};
+use super::genesys;
 use super::private_file::write_private;
 use super::{Observer, OpsError, runtime};
 use crate::config::{GenesysSettings, VarInputs};
 use crate::diagnostic::Severity;
 use crate::import;
 use crate::kind::{Address, Kind, Live};
-use crate::kinds::genesys;
 use crate::org::OrgSettings;
 use crate::state::{Resource, StateLock};
 use crate::suggest::did_you_mean;
@@ -196,13 +196,13 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
             &options.env,
         )
         .await?;
-        let live = crate::kinds::genesys::read_all(&remote.client, &|_, _| {}).await?;
+        let live = super::genesys::read_all(&remote.client, &|_, _| {}).await?;
         edit.settle(&live, remote.client.connection().client_id());
         Ok::<_, OpsError>(live)
     })?;
     let mut found = ImportedAll::default();
     let mut adopt: Vec<(&'static dyn Kind, Vec<Live>)> = Vec::new();
-    for &kind in crate::kinds::all() {
+    for kind in crate::kinds::all() {
         let objects: Vec<Live> = live
             .iter()
             .filter(|(k, _)| *k == kind.name())

@@ -11,6 +11,7 @@ mod config;
 mod connect;
 mod edit;
 mod error;
+mod genesys;
 mod import;
 mod observer;
 mod plan;

@@ -68,7 +68,7 @@ pub fn plan(options: &PlanOptions, observer: &dyn Observer) -> Result<Plan, OpsE
         .await?;
         let progress = |done, total| observer.notice(Notice::Refreshing { done, total });
         let (live, org) = tokio::join!(
-            crate::kinds::genesys::read_all(&remote.client, &progress),
+            super::genesys::read_all(&remote.client, &progress),
             remote.client.organization()
         );
         observer.notice(Notice::Refreshed);

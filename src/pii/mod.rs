@@ -7,7 +7,6 @@
 //!
 //! The module is pure: no I/O, no global state besides lazily compiled regexes.
 
-use crate::diagnostic::Code;
 use std::ops::Range;
 
 mod boundary;
@@ -39,17 +38,6 @@ pub enum PiiKind {
 }
 
 impl PiiKind {
-    /// The diagnostic code of a finding of this kind.
-    pub fn code(self) -> Code {
-        match self {
-            PiiKind::Ssn => Code::PiiSsn,
-            PiiKind::Card => Code::PiiCard,
-            PiiKind::Email => Code::PiiEmail,
-            PiiKind::Iban => Code::PiiIban,
-            PiiKind::Phone => Code::PiiPhone,
-        }
-    }
-
     /// Human noun: "US social security number", "payment card number",
     /// "email address", "IBAN", "phone number"
     pub fn describe(self) -> &'static str {

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use hcl_edit::Span;
 use hcl_edit::structure::{Attribute, Block};
 
-use super::meta::{address, address_form};
 use super::{Decoder, Fields, Schema};
 use crate::config::eval::Scope;
 use crate::config::files::Parsed;
@@ -79,9 +78,10 @@ impl Decoder<'_> {
         let mut validation = OrgSettings::default();
         let mut phone_regions = None;
         let mut seen: BTreeMap<&str, Located> = BTreeMap::new();
-        let top_level: Vec<&str> = crate::kinds::all()
+        let top_level: Vec<&str> = self
+            .kinds
             .iter()
-            .map(|k| k.name())
+            .map(|k| k.kind.name())
             .chain(SETTINGS.iter().copied())
             .collect();
         let top_level = Schema {
@@ -122,8 +122,9 @@ impl Decoder<'_> {
                         at,
                     );
                 }
-                if let Some(kind) = crate::kinds::find(kind) {
-                    let Some(resource) = kind.decode(self, p.file, block, scope) else {
+                if let Some(decoder) = self.kinds.iter().find(|k| k.kind.name() == kind) {
+                    let kind = decoder.kind;
+                    let Some(resource) = (decoder.decode)(self, p.file, block, scope) else {
                         continue;
                     };
                     if let Some(first) = labels.get(&resource.address) {
@@ -223,13 +224,16 @@ impl Decoder<'_> {
                     Code::SchemaRequired,
                     format!("missing required attribute `{key}`"),
                 )
-                .detail(format!("Write the address: `{key} = {}`.", address_form())),
+                .detail(format!(
+                    "Write the address: `{key} = {}`.",
+                    self.address_form()
+                )),
                 block,
                 None,
             );
             return None;
         };
-        let found = address(&attr.value);
+        let found = self.address(&attr.value);
         if found.is_none() {
             self.report(
                 Diagnostic::error(
@@ -238,7 +242,7 @@ impl Decoder<'_> {
                 )
                 .detail(format!(
                     "Write it as `{key} = {}`, without quotes.",
-                    address_form()
+                    self.address_form()
                 )),
                 &Self::located(file, attr.value.span()),
                 None,

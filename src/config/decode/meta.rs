@@ -10,7 +10,6 @@ use crate::config::eval::Scope;
 use crate::config::{Dependency, Lifecycle, Located};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::kind::{Address, Kind};
-pub(in crate::config) use crate::kinds::address_form;
 use crate::suggest::did_you_mean;
 
 const LIFECYCLE: Schema = Schema {
@@ -19,23 +18,35 @@ const LIFECYCLE: Schema = Schema {
     blocks: &[],
 };
 
-/// The address `expr` writes, `<kind>.<label>` of a registered kind; `None` for
-/// anything else.
-pub(in crate::config) fn address(expr: &Expression) -> Option<Address> {
-    let Expression::Traversal(t) = expr else {
-        return None;
-    };
-    let (Expression::Variable(root), [op]) = (&t.expr, t.operators.as_slice()) else {
-        return None;
-    };
-    let TraversalOperator::GetAttr(label) = op.value() else {
-        return None;
-    };
-    let kind = crate::kinds::find(root.as_str())?;
-    Some(Address::new(kind.name(), label.as_str()))
-}
-
 impl Decoder<'_> {
+    /// The address `expr` writes, `<kind>.<label>` of a kind being decoded;
+    /// `None` for anything else.
+    pub(in crate::config) fn address(&self, expr: &Expression) -> Option<Address> {
+        let Expression::Traversal(t) = expr else {
+            return None;
+        };
+        let (Expression::Variable(root), [op]) = (&t.expr, t.operators.as_slice()) else {
+            return None;
+        };
+        let TraversalOperator::GetAttr(label) = op.value() else {
+            return None;
+        };
+        let kind = self.kinds.iter().find(|k| k.kind.name() == root.as_str())?;
+        Some(Address::new(kind.kind.name(), label.as_str()))
+    }
+
+    /// How an address is written, for messages: `prompt.<label>` when one kind is
+    /// decoded, `<kind>.<label>` naming them when there are more.
+    pub(in crate::config) fn address_form(&self) -> String {
+        match self.kinds {
+            [only] => format!("{}.<label>", only.kind.name()),
+            kinds => {
+                let names: Vec<&str> = kinds.iter().map(|k| k.kind.name()).collect();
+                format!("<kind>.<label> (a kind is one of {})", names.join(", "))
+            }
+        }
+    }
+
     /// The `depends_on` list of the resource at `address`: addresses, unquoted.
     pub fn depends_on(
         &mut self,
@@ -47,7 +58,10 @@ impl Decoder<'_> {
         let Expression::Array(items) = expr else {
             self.report(
                 Diagnostic::error(Code::SchemaType, "`depends_on` must be a list of addresses")
-                    .detail(format!("Write it as `depends_on = [{}]`.", address_form())),
+                    .detail(format!(
+                        "Write it as `depends_on = [{}]`.",
+                        self.address_form()
+                    )),
                 &Self::located(file, expr.span()),
                 Some(&at),
             );
@@ -56,13 +70,13 @@ impl Decoder<'_> {
         let mut out = Vec::new();
         for item in items.iter() {
             let location = Self::located(file, item.span());
-            match self::address(item) {
+            match self.address(item) {
                 Some(address) => out.push(Dependency { address, location }),
                 None => self.report(
                     Diagnostic::error(Code::SchemaType, "`depends_on` entries must be addresses")
                         .detail(format!(
                             "Write each entry as `{}`, without quotes.",
-                            address_form()
+                            self.address_form()
                         )),
                     &location,
                     Some(&at),

@@ -12,9 +12,9 @@ use hcl_edit::Span;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Attribute, Block, BlockLabel, Body, Structure};
 
-use super::Located;
 use super::eval::Scope;
 use super::variables::describe;
+use super::{KindDecoder, Located};
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::suggest::did_you_mean;
 
@@ -23,6 +23,7 @@ use crate::suggest::did_you_mean;
 pub struct Decoder<'a> {
     sources: &'a [SourceFile],
     diagnostics: &'a mut Vec<Diagnostic>,
+    kinds: &'a [KindDecoder],
 }
 
 /// The attributes and blocks of one body, after its schema was checked.
@@ -42,10 +43,12 @@ impl<'a> Decoder<'a> {
     pub(in crate::config) fn new(
         sources: &'a [SourceFile],
         diagnostics: &'a mut Vec<Diagnostic>,
+        kinds: &'a [KindDecoder],
     ) -> Self {
         Decoder {
             sources,
             diagnostics,
+            kinds,
         }
     }
 

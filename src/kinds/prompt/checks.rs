@@ -382,7 +382,7 @@ fn pii_findings(
         .map(|found| {
             let masked = found.masked(text);
             Finding::error(
-                found.kind.code(),
+                Code::from(found.kind),
                 field,
                 format!("{what} holds {} (`{masked}`)", with_article(found.kind.describe())),
                 "Prompts are shown to every agent: never put customer data in them. Use a context variable, or add the exact string to `validation { pii_allow = [...] }` if it is not personal data.".into(),

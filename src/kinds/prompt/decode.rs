@@ -61,12 +61,12 @@ pub const IGNORABLE: &[&str] = &[
 
 /// One `prompt` block.
 pub(super) fn decode(
-    kind: &'static Prompt,
     d: &mut Decoder,
     file: usize,
     block: &Block,
     scope: &Scope,
 ) -> Option<ResourceConfig> {
+    let kind = &Prompt;
     let (address, location) = d.resource_label(file, block, kind)?;
     let label = address.label().to_owned();
     let at = address.to_string();

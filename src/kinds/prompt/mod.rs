@@ -8,12 +8,9 @@ pub mod checks;
 mod decode;
 pub mod model;
 
-use hcl_edit::structure::Block;
 use serde_json::Value;
 
-use crate::config::ResourceConfig;
-use crate::config::decode::Decoder;
-use crate::config::eval::Scope;
+use crate::config::KindDecoder;
 use crate::kind::schema::{Attribute, NestedBlock, Nesting, Schema};
 use crate::kind::{CheckContext, Finding, Kind, Live, Verb};
 use crate::remote::{Client, Outcome};
@@ -21,6 +18,12 @@ use model::PromptSpec;
 
 #[derive(Debug)]
 pub struct Prompt;
+
+/// The kind, with how the configuration decodes a `prompt` block.
+pub const DECODER: KindDecoder = KindDecoder {
+    kind: &Prompt,
+    decode: decode::decode,
+};
 
 static SCHEMA: Schema = Schema {
     attributes: &[
@@ -84,16 +87,6 @@ impl Kind for Prompt {
 
     fn id_attribute(&self) -> &'static str {
         "id"
-    }
-
-    fn decode(
-        &'static self,
-        decoder: &mut Decoder,
-        file: usize,
-        block: &Block,
-        scope: &Scope,
-    ) -> Option<ResourceConfig> {
-        decode::decode(self, decoder, file, block, scope)
     }
 
     fn check(&self, values: &Value, cx: CheckContext) -> Vec<Finding> {

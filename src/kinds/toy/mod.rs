@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::config::decode::{Decoder, Schema as Body};
 use crate::config::eval::Scope;
-use crate::config::{Located, ResourceConfig};
+use crate::config::{KindDecoder, Located, ResourceConfig};
 use crate::diagnostic::{Code, Severity};
 use crate::kind::schema::{Attribute, NestedBlock, Nesting, Schema};
 use crate::kind::{CheckContext, Finding, Kind, Live, Verb};
@@ -20,6 +20,12 @@ use crate::remote::{Client, Outcome};
 
 #[derive(Debug)]
 pub struct Widget;
+
+/// The kind, with how the configuration decodes a `widget` block.
+pub const DECODER: KindDecoder = KindDecoder {
+    kind: &Widget,
+    decode,
+};
 
 static SCHEMA: Schema = Schema {
     attributes: &[
@@ -69,64 +75,6 @@ impl Kind for Widget {
         "id"
     }
 
-    fn decode(
-        &'static self,
-        d: &mut Decoder,
-        file: usize,
-        block: &Block,
-        scope: &Scope,
-    ) -> Option<ResourceConfig> {
-        let (address, location) = d.resource_label(file, block, self)?;
-        let at = address.to_string();
-        let fields = d.fields(file, &block.body, &WIDGET, Some(&at));
-        let mut config = ResourceConfig {
-            kind: self,
-            address: address.clone(),
-            values: Value::Null,
-            depends_on: Vec::new(),
-            lifecycle: Default::default(),
-            sensitive: Default::default(),
-            incomplete: Default::default(),
-            location,
-            fields: Default::default(),
-        };
-        let mut text =
-            |d: &mut Decoder, attrs: &crate::config::decode::Fields, key: &str, path: &str| {
-                let attr = attrs.attrs.get(key)?;
-                config.fields.insert(
-                    path.to_owned(),
-                    Located {
-                        file,
-                        bytes: attr.value.span().unwrap_or(0..0),
-                    },
-                );
-                let (value, sensitive) = d.string(scope, file, attr, Some(&at))?;
-                if sensitive {
-                    config.sensitive.insert(path.to_owned());
-                }
-                Some(value)
-            };
-        let id = text(d, &fields, "id", "id").unwrap_or_else(|| address.label().to_owned());
-        let title = text(d, &fields, "title", "title").unwrap_or_default();
-        let body = d.single(file, &fields, "body", "a widget", Some(&at));
-        let body_text = body
-            .map(|b| {
-                let inner = d.fields(file, &b.body, &BODY, Some(&at));
-                text(d, &inner, "text", "body.text").unwrap_or_default()
-            })
-            .unwrap_or_default();
-        let tags = fields
-            .attrs
-            .get("tags")
-            .and_then(|a| d.strings(scope, file, a, Some(&at)))
-            .map(|(tags, _)| tags)
-            .unwrap_or_default();
-        (config.depends_on, config.lifecycle) = d.meta(file, &fields, scope, self, &address);
-        config.values =
-            json!({"id": id, "title": title, "tags": tags, "body": [{"text": body_text}]});
-        Some(config)
-    }
-
     fn check(&self, values: &Value, cx: CheckContext) -> Vec<Finding> {
         let mut out = Vec::new();
         if values["title"].as_str().is_none_or(|t| t.trim().is_empty()) {
@@ -141,7 +89,7 @@ impl Kind for Widget {
             out.push(Finding {
                 span: Some(found.range.clone()),
                 ..finding(
-                    found.kind.code(),
+                    Code::from(found.kind),
                     "body.text",
                     format!("`body.text` holds {}", found.kind.describe()),
                 )
@@ -193,4 +141,57 @@ fn finding(code: Code, path: &str, summary: String) -> Finding {
         path: path.to_owned(),
         span: None,
     }
+}
+
+/// One `widget` block.
+fn decode(d: &mut Decoder, file: usize, block: &Block, scope: &Scope) -> Option<ResourceConfig> {
+    let this: &'static Widget = &Widget;
+    let (address, location) = d.resource_label(file, block, this)?;
+    let at = address.to_string();
+    let fields = d.fields(file, &block.body, &WIDGET, Some(&at));
+    let mut config = ResourceConfig {
+        kind: this,
+        address: address.clone(),
+        values: Value::Null,
+        depends_on: Vec::new(),
+        lifecycle: Default::default(),
+        sensitive: Default::default(),
+        incomplete: Default::default(),
+        location,
+        fields: Default::default(),
+    };
+    let mut text =
+        |d: &mut Decoder, attrs: &crate::config::decode::Fields, key: &str, path: &str| {
+            let attr = attrs.attrs.get(key)?;
+            config.fields.insert(
+                path.to_owned(),
+                Located {
+                    file,
+                    bytes: attr.value.span().unwrap_or(0..0),
+                },
+            );
+            let (value, sensitive) = d.string(scope, file, attr, Some(&at))?;
+            if sensitive {
+                config.sensitive.insert(path.to_owned());
+            }
+            Some(value)
+        };
+    let id = text(d, &fields, "id", "id").unwrap_or_else(|| address.label().to_owned());
+    let title = text(d, &fields, "title", "title").unwrap_or_default();
+    let body = d.single(file, &fields, "body", "a widget", Some(&at));
+    let body_text = body
+        .map(|b| {
+            let inner = d.fields(file, &b.body, &BODY, Some(&at));
+            text(d, &inner, "text", "body.text").unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let tags = fields
+        .attrs
+        .get("tags")
+        .and_then(|a| d.strings(scope, file, a, Some(&at)))
+        .map(|(tags, _)| tags)
+        .unwrap_or_default();
+    (config.depends_on, config.lifecycle) = d.meta(file, &fields, scope, this, &address);
+    config.values = json!({"id": id, "title": title, "tags": tags, "body": [{"text": body_text}]});
+    Some(config)
 }

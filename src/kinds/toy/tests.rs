@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::store;
-use crate::apply::{self, Options, Status};
+use crate::apply::{self, Options, Reason, Status};
 use crate::config::{GenesysSettings, VarInputs, load};
 use crate::kind::LiveSet;
 use crate::plan::render::text::Style;
@@ -70,7 +70,7 @@ fn client() -> Client {
 async fn a_kind_the_core_does_not_name_is_planned_applied_and_recorded() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("main.hcl"), CONFIG).expect("config");
-    let loaded = load(dir.path(), &VarInputs::default()).expect("load");
+    let loaded = load(dir.path(), &VarInputs::default(), crate::kinds::decoders()).expect("load");
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
     let config = loaded.config;
     assert!(crate::validate::check_config(&config).is_empty());
@@ -168,7 +168,7 @@ async fn a_kind_the_core_does_not_name_is_planned_applied_and_recorded() {
     let journal = Arc::new(journal::Journal::open(dir.path(), "run-2").expect("journal"));
     let report = apply::apply(&stale, client(), journal, options, &|_| {}).await;
     assert!(
-        matches!(&report.changes[0].status, Status::Failed(why) if why.contains("changed in Genesys since the plan")),
+        matches!(&report.changes[0].status, Status::Failed(why @ Reason::Conflict { .. }) if why.to_string().contains("changed in Genesys since the plan")),
         "{:?}",
         report.changes
     );
@@ -183,7 +183,7 @@ fn a_kinds_checks_point_into_its_own_attributes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = "widget \"leaky\" {\n  title = \"\"\n  body {\n    text = \"Mail jane.doe@example.org now\"\n  }\n}\n";
     std::fs::write(dir.path().join("main.hcl"), config).expect("config");
-    let loaded = load(dir.path(), &VarInputs::default()).expect("load");
+    let loaded = load(dir.path(), &VarInputs::default(), crate::kinds::decoders()).expect("load");
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
     let found = crate::validate::check_config(&loaded.config);
     let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();

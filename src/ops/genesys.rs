@@ -17,14 +17,14 @@ pub async fn read_all(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<LiveSet, RemoteError> {
     let mut live = LiveSet::default();
-    for kind in super::all() {
+    for kind in crate::kinds::all() {
         live.extend(kind.name(), kind.list(client, progress).await?);
     }
     Ok(live)
 }
 
 fn kind(address: &Address) -> Result<&'static dyn Kind, WriteError> {
-    super::find(address.kind()).ok_or_else(|| WriteError {
+    crate::kinds::find(address.kind()).ok_or_else(|| WriteError {
         kind: WriteErrorKind::Other,
         message: format!(
             "`{address}`: this assistform does not manage `{}` objects",
