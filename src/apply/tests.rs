@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use serde_json::Value;
 
@@ -44,10 +43,12 @@ impl FakeOrg {
             .collect()
     }
 
+    /// A request in flight: it yields once, so that every change the executor has
+    /// started is in flight together, by the scheduler's order and not by time.
     async fn busy(&self) {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        tokio::task::yield_now().await;
         self.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }

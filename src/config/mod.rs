@@ -36,6 +36,9 @@ pub struct Config {
     pub hooks: Vec<Hook>,
     pub imports: Vec<Import>,
     pub moves: Vec<Moved>,
+    /// Where each address is in `resources`: a plan over thousands of blocks looks
+    /// each up by address.
+    index: BTreeMap<Address, usize>,
 }
 
 /// An `import` block: adopt the existing object `id` as `to`.
@@ -115,7 +118,7 @@ pub enum HookTarget {
 
 impl Config {
     pub fn resource(&self, address: &Address) -> Option<&ResourceConfig> {
-        self.resources.iter().find(|r| r.address == *address)
+        self.index.get(address).map(|&i| &self.resources[i])
     }
 
     pub fn range(&self, located: &Located) -> SourceRange {
@@ -155,8 +158,9 @@ pub struct ResourceConfig {
     pub incomplete: BTreeSet<String>,
     /// The block's label, where a problem with the object as a whole is shown.
     pub location: Located,
-    /// Where each attribute path is written.
-    pub fields: BTreeMap<String, Located>,
+    /// Where each attribute path is written. Most paths are fixed names
+    /// (`display.content`), kept without an allocation each.
+    pub fields: BTreeMap<std::borrow::Cow<'static, str>, Located>,
 }
 
 impl ResourceConfig {
@@ -282,6 +286,12 @@ pub fn load(dir: &Path, inputs: &VarInputs, kinds: &[KindDecoder]) -> Result<Loa
     Ok(Loaded {
         config: Config {
             sources,
+            index: decoded
+                .resources
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.address.clone(), i))
+                .collect(),
             resources: decoded.resources,
             genesys: decoded.genesys,
             validation: decoded.validation,

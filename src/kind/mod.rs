@@ -112,32 +112,37 @@ pub fn id_of<'v>(kind: &dyn Kind, values: &'v Value) -> Option<&'v str> {
 /// Every object the plan read from the org, of every kind, by kind and id.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LiveSet {
-    objects: std::collections::BTreeMap<(String, String), Live>,
+    objects: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Live>>,
 }
 
 impl LiveSet {
     /// Adds what the list of `kind` returned.
     pub fn extend(&mut self, kind: &str, objects: impl IntoIterator<Item = Live>) {
+        let of_kind = self.objects.entry(kind.to_owned()).or_default();
         for live in objects {
-            self.objects
-                .insert((kind.to_owned(), live.id.clone()), live);
+            of_kind.insert(live.id.clone(), live);
         }
     }
 
     pub fn get(&self, kind: &str, id: &str) -> Option<&Live> {
-        self.objects.get(&(kind.to_owned(), id.to_owned()))
+        self.objects.get(kind)?.get(id)
     }
 
     /// `(kind, object)` pairs, by kind then id.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Live)> {
-        self.objects.iter().map(|((k, _), l)| (k.as_str(), l))
+        self.objects
+            .iter()
+            .flat_map(|(k, of_kind)| of_kind.values().map(move |l| (k.as_str(), l)))
     }
 
     pub fn len(&self) -> usize {
-        self.objects.len()
+        self.objects
+            .values()
+            .map(std::collections::BTreeMap::len)
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.len() == 0
     }
 }

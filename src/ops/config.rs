@@ -71,10 +71,8 @@ pub(super) fn check_for_org(config: &Config, org: &Organization) -> Result<(), O
     if config.phone_regions.is_some() || regions == PhoneRegions::north_america() {
         return Ok(());
     }
-    let with_org = Config {
-        phone_regions: Some(regions),
-        ..config.clone()
-    };
+    let mut with_org = config.clone();
+    with_org.phone_regions = Some(regions);
     let found: Vec<Diagnostic> = check_config(&with_org)
         .into_iter()
         .filter(|d| d.is_error() && d.code == Code::PiiPhone)

@@ -191,7 +191,7 @@ impl Planning<'_> {
             address: address.clone(),
             action: Action::NoOp,
             before: None,
-            after: Some(resource.values.clone()),
+            after: None,
             live_version: None,
             depends_on: resource
                 .depends_on
@@ -212,6 +212,7 @@ impl Planning<'_> {
                 return Err(error);
             }
             change.action = Action::Create;
+            change.after = Some(resource.values.clone());
             return Ok(change);
         };
         if let Some(other) = import.filter(|other| *other != managed.id) {
@@ -223,6 +224,7 @@ impl Planning<'_> {
         }
         let Some(now) = self.live.get(address.kind(), &managed.id) else {
             change.action = Action::Create;
+            change.after = Some(resource.values.clone());
             change.reason =
                 Some("it was deleted outside assistform and will be created again".into());
             return Ok(change);
@@ -238,6 +240,7 @@ impl Planning<'_> {
                 return Err(error);
             }
             change.action = Action::Replace;
+            change.after = Some(resource.values.clone());
             change.before = Some(now.values.clone());
             change.live_version = Some(now.version);
             change.reason = Some(format!("its id changes from `{}` to `{id}`", managed.id));

@@ -37,6 +37,24 @@ pub enum Field {
 }
 
 impl Field {
+    /// [`Field::hcl_path`], without an allocation when it holds no index.
+    pub fn path(self) -> std::borrow::Cow<'static, str> {
+        use std::borrow::Cow;
+        match self {
+            Field::Id => Cow::Borrowed("id"),
+            Field::Name => Cow::Borrowed("name"),
+            Field::Description => Cow::Borrowed("description"),
+            Field::Status => Cow::Borrowed("status"),
+            Field::InteractionTypes => Cow::Borrowed("interaction_types"),
+            Field::TriggerType => Cow::Borrowed("trigger.type"),
+            Field::Conditions => Cow::Borrowed("trigger.condition"),
+            Field::DisplayType => Cow::Borrowed("display.type"),
+            Field::DisplayContent => Cow::Borrowed("display.content"),
+            Field::DisplayTimeout => Cow::Borrowed("display.timeout_ms"),
+            indexed => Cow::Owned(indexed.hcl_path()),
+        }
+    }
+
     /// The field's path in HCL names, e.g. `trigger.condition[0].operator`.
     pub fn hcl_path(self) -> String {
         match self {

@@ -122,11 +122,7 @@ pub(super) fn decode(
         sensitive: paths(p.sensitive),
         incomplete: paths(p.incomplete),
         location,
-        fields: p
-            .fields
-            .into_iter()
-            .map(|(f, at)| (f.hcl_path(), at))
-            .collect(),
+        fields: p.fields.into_iter().map(|(f, at)| (f.path(), at)).collect(),
     })
 }
 

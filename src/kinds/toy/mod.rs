@@ -164,7 +164,7 @@ fn decode(d: &mut Decoder, file: usize, block: &Block, scope: &Scope) -> Option<
         |d: &mut Decoder, attrs: &crate::config::decode::Fields, key: &str, path: &str| {
             let attr = attrs.attrs.get(key)?;
             config.fields.insert(
-                path.to_owned(),
+                path.to_owned().into(),
                 Located {
                     file,
                     bytes: attr.value.span().unwrap_or(0..0),
