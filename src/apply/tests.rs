@@ -20,6 +20,8 @@ struct FakeOrg {
     lost_answer: Arc<Mutex<BTreeSet<String>>>,
     in_flight: Arc<AtomicUsize>,
     max_in_flight: Arc<AtomicUsize>,
+    /// When set, each request waits until this many are in flight together.
+    gate: Option<Arc<tokio::sync::Barrier>>,
 }
 
 impl FakeOrg {
@@ -43,12 +45,14 @@ impl FakeOrg {
             .collect()
     }
 
-    /// A request in flight: it yields once, so that every change the executor has
-    /// started is in flight together, by the scheduler's order and not by time.
+    /// A request in flight; with a gate, it is held until the gate's number of
+    /// requests are in flight together (an executor that sent fewer would hang).
     async fn busy(&self) {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        tokio::task::yield_now().await;
+        if let Some(gate) = &self.gate {
+            gate.wait().await;
+        }
         self.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
@@ -271,7 +275,10 @@ async fn deletes_run_in_reverse_dependency_order() {
 #[tokio::test]
 async fn independent_changes_run_concurrently_up_to_the_limit() {
     let specs: Vec<Value> = (0..12).map(|i| spec(&format!("p{i}"), "P")).collect();
-    let org = FakeOrg::default();
+    let org = FakeOrg {
+        gate: Some(Arc::new(tokio::sync::Barrier::new(4))),
+        ..FakeOrg::default()
+    };
     let p = plan(
         specs
             .iter()

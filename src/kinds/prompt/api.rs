@@ -14,7 +14,7 @@ impl From<RemotePrompt> for Live {
     fn from(p: RemotePrompt) -> Live {
         Live {
             id: p.spec.id.clone(),
-            values: p.spec.to_values(),
+            values: p.spec.into_values(),
             version: p.version,
             modified_by: Some(p.modified_by.id),
         }

@@ -116,7 +116,7 @@ pub(super) fn decode(
     Some(ResourceConfig {
         kind: kind as &'static dyn Kind,
         address,
-        values: spec.to_values(),
+        values: spec.into_values(),
         depends_on,
         lifecycle,
         sensitive: paths(p.sensitive),

@@ -98,26 +98,52 @@ impl PromptSpec {
     /// (nested blocks are lists of objects): what the state records and what plan
     /// JSON shows.
     pub fn to_values(&self) -> serde_json::Value {
-        serde_json::json!({
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "status": self.status,
-            "interaction_types": self.interaction_types,
-            "trigger": [{
-                "type": self.trigger.kind,
-                "condition": self.trigger.conditions.iter().map(|c| serde_json::json!({
-                    "field": c.field,
-                    "operator": c.operator,
-                    "value": c.value,
-                })).collect::<Vec<_>>(),
-            }],
-            "display": [{
-                "type": self.display.kind,
-                "content": self.display.content,
-                "timeout_ms": self.display.timeout_ms,
-            }],
-        })
+        self.clone().into_values()
+    }
+
+    /// [`PromptSpec::to_values`], moving the strings rather than copying them.
+    pub fn into_values(self) -> serde_json::Value {
+        use serde_json::Value::{Array, Number, String as Text};
+        let object = |pairs: Vec<(&str, serde_json::Value)>| {
+            serde_json::Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+        };
+        let conditions = self
+            .trigger
+            .conditions
+            .into_iter()
+            .map(|c| {
+                object(vec![
+                    ("field", Text(c.field)),
+                    ("operator", Text(c.operator)),
+                    ("value", Text(c.value)),
+                ])
+            })
+            .collect();
+        object(vec![
+            ("id", Text(self.id)),
+            ("name", Text(self.name)),
+            ("description", Text(self.description)),
+            ("status", Text(self.status)),
+            (
+                "interaction_types",
+                Array(self.interaction_types.into_iter().map(Text).collect()),
+            ),
+            (
+                "trigger",
+                Array(vec![object(vec![
+                    ("type", Text(self.trigger.kind)),
+                    ("condition", Array(conditions)),
+                ])]),
+            ),
+            (
+                "display",
+                Array(vec![object(vec![
+                    ("type", Text(self.display.kind)),
+                    ("content", Text(self.display.content)),
+                    ("timeout_ms", Number(self.display.timeout_ms.into())),
+                ])]),
+            ),
+        ])
     }
 
     /// The shape of [`PromptSpec::to_values`] for a prompt with as many conditions as
