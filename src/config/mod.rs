@@ -15,9 +15,10 @@ mod variables;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use crate::diagnostic::{Diagnostic, SourceFile, SourceRange};
-use crate::kind::{Address, Kind};
+use crate::kind::{Address, Kind, Native};
 use crate::org::OrgSettings;
 use crate::pii::PhoneRegions;
 
@@ -141,13 +142,17 @@ pub struct KindDecoder {
     ) -> Option<ResourceConfig>,
 }
 
-/// One resource block: its kind's values, and where each was written.
+/// One resource block: its kind's object, and where each attribute was written.
 #[derive(Clone, Debug)]
 pub struct ResourceConfig {
     pub kind: &'static dyn Kind,
     pub address: Address,
-    /// The attributes in HCL names, shaped as the kind's schema ([`crate::kind::values`]).
-    pub values: serde_json::Value,
+    /// The id the configuration sets (the kind's id attribute).
+    pub id: String,
+    /// The object as the kind decoded it.
+    pub native: Arc<dyn Native>,
+    /// `native` as values ([`crate::kind::values`]), made when first asked for.
+    values: OnceLock<serde_json::Value>,
     pub depends_on: Vec<Dependency>,
     pub lifecycle: Lifecycle,
     /// Attribute paths whose value derives from a sensitive variable: shown as
@@ -164,6 +169,35 @@ pub struct ResourceConfig {
 }
 
 impl ResourceConfig {
+    /// A block of `kind` at `address` (its label written at `location`), holding
+    /// `native` with id `id`; the rest is filled in by the kind's decoder.
+    pub fn new(
+        kind: &'static dyn Kind,
+        address: Address,
+        id: String,
+        native: Arc<dyn Native>,
+        location: Located,
+    ) -> ResourceConfig {
+        ResourceConfig {
+            kind,
+            address,
+            id,
+            native,
+            values: OnceLock::new(),
+            depends_on: Vec::new(),
+            lifecycle: Lifecycle::default(),
+            sensitive: BTreeSet::new(),
+            incomplete: BTreeSet::new(),
+            location,
+            fields: BTreeMap::new(),
+        }
+    }
+
+    /// The object's values.
+    pub fn values(&self) -> &serde_json::Value {
+        self.values.get_or_init(|| self.native.values())
+    }
+
     /// Where the attribute at `path` is written, or the block's label when it was
     /// left out.
     pub fn field_location(&self, path: &str) -> &Located {
@@ -172,7 +206,7 @@ impl ResourceConfig {
 
     /// The id the configuration sets.
     pub fn id(&self) -> &str {
-        crate::kind::id_of(self.kind, &self.values).unwrap_or_default()
+        &self.id
     }
 }
 

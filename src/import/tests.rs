@@ -50,7 +50,7 @@ fn read_back(text: &str) -> std::collections::BTreeMap<String, PromptSpec> {
         .resources
         .into_iter()
         .map(|r| {
-            let spec = PromptSpec::from_values(&r.values).expect("a prompt");
+            let spec = PromptSpec::from_values(r.values()).expect("a prompt");
             (spec.id.clone(), spec)
         })
         .collect()

@@ -37,6 +37,29 @@ pub struct Live {
     pub modified_by: Option<String>,
 }
 
+/// An object as its kind decoded or read it, which the kind's own rules take as
+/// they are; turned into values only when the core needs them (a plan, the
+/// state), never for validation alone.
+pub trait Native: std::any::Any + std::fmt::Debug + Send + Sync {
+    /// The object's values ([`values`]).
+    fn values(&self) -> Value;
+
+    /// For a kind to take its own type back.
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+/// Values are the native form of a kind with no type of its own, and of what the
+/// state and a plan hold.
+impl Native for Value {
+    fn values(&self) -> Value {
+        self.clone()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 /// One problem with one object's values, at an attribute path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
@@ -72,8 +95,9 @@ pub trait Kind: Send + Sync + std::fmt::Debug {
     /// The attribute that holds the object's id when the configuration sets it.
     fn id_attribute(&self) -> &'static str;
 
-    /// Every problem with `values`, as a configuration writes them.
-    fn check(&self, values: &Value, cx: CheckContext) -> Vec<Finding>;
+    /// Every problem with `object`, as a configuration writes it: decoded by this
+    /// kind, or values read back.
+    fn check(&self, object: &dyn Native, cx: CheckContext) -> Vec<Finding>;
 
     /// Every object of this kind in the org, sorted by id. `progress(done, total)`
     /// counts the pages read.
@@ -102,11 +126,6 @@ pub trait Kind: Send + Sync + std::fmt::Debug {
         id: &'a str,
         version: Option<u64>,
     ) -> Verb<'a, Outcome<()>>;
-}
-
-/// The id `values` set, by the kind's id attribute.
-pub fn id_of<'v>(kind: &dyn Kind, values: &'v Value) -> Option<&'v str> {
-    values.get(kind.id_attribute()).and_then(Value::as_str)
 }
 
 /// Every object the plan read from the org, of every kind, by kind and id.

@@ -212,7 +212,7 @@ impl Planning<'_> {
                 return Err(error);
             }
             change.action = Action::Create;
-            change.after = Some(resource.values.clone());
+            change.after = Some(resource.values().clone());
             return Ok(change);
         };
         if let Some(other) = import.filter(|other| *other != managed.id) {
@@ -224,7 +224,7 @@ impl Planning<'_> {
         }
         let Some(now) = self.live.get(address.kind(), &managed.id) else {
             change.action = Action::Create;
-            change.after = Some(resource.values.clone());
+            change.after = Some(resource.values().clone());
             change.reason =
                 Some("it was deleted outside assistform and will be created again".into());
             return Ok(change);
@@ -240,7 +240,7 @@ impl Planning<'_> {
                 return Err(error);
             }
             change.action = Action::Replace;
-            change.after = Some(resource.values.clone());
+            change.after = Some(resource.values().clone());
             change.before = Some(now.values.clone());
             change.live_version = Some(now.version);
             change.reason = Some(format!("its id changes from `{}` to `{id}`", managed.id));
@@ -332,7 +332,7 @@ impl Planning<'_> {
 /// version that apply will write with.
 fn against_live(change: &mut Change, resource: &ResourceConfig, now: &Live) {
     let after = values::with_ignored(
-        &resource.values,
+        resource.values(),
         &now.values,
         &resource.lifecycle.ignore_changes,
     );
@@ -398,7 +398,7 @@ fn digest(config: &Config) -> String {
     let mut hasher = Sha256::new();
     for r in &config.resources {
         hasher.update(r.address.to_string().as_bytes());
-        hasher.update(r.values.to_string().as_bytes());
+        hasher.update(r.values().to_string().as_bytes());
         hasher.update([0]);
     }
     format!("{:x}", hasher.finalize())

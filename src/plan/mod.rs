@@ -74,7 +74,7 @@ impl Change {
 /// The id `values` hold, by the id attribute of `address`'s kind.
 fn id_in<'v>(address: &Address, values: Option<&'v Value>) -> Option<&'v str> {
     let kind = crate::kinds::find(address.kind())?;
-    crate::kind::id_of(kind, values?)
+    values?.get(kind.id_attribute())?.as_str()
 }
 
 /// A managed object that changed outside assistform since the last apply.

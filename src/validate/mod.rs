@@ -21,7 +21,7 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
         regions: &regions,
     };
     for resource in &config.resources {
-        for finding in resource.kind.check(&resource.values, cx) {
+        for finding in resource.kind.check(&*resource.native, cx) {
             if resource.incomplete.contains(&finding.path) {
                 continue;
             }
@@ -227,7 +227,7 @@ pub fn dependency_graph(config: &Config) -> Graph {
 
 fn to_diagnostic(config: &Config, resource: &ResourceConfig, finding: Finding) -> Diagnostic {
     let at = resource.field_location(&finding.path);
-    let value = values::get(&resource.values, &finding.path).and_then(serde_json::Value::as_str);
+    let value = values::get(resource.values(), &finding.path).and_then(serde_json::Value::as_str);
     let at = match (&finding.span, value) {
         (Some(span), Some(value)) => {
             let written = &config.sources[at.file].text[at.bytes.clone()];

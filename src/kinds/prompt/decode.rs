@@ -2,6 +2,7 @@
 //! written.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use hcl_edit::Span;
 use hcl_edit::structure::Block;
@@ -14,7 +15,6 @@ use crate::config::ResourceConfig;
 use crate::config::decode::{Decoder, Fields, Schema, element_span};
 use crate::config::eval::Scope;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::kind::Kind;
 
 const PROMPT: Schema = Schema {
     what: "a `prompt` block",
@@ -113,17 +113,14 @@ pub(super) fn decode(
         display,
     };
     let paths = |set: BTreeSet<Field>| set.into_iter().map(Field::hcl_path).collect();
-    Some(ResourceConfig {
-        kind: kind as &'static dyn Kind,
-        address,
-        values: spec.into_values(),
-        depends_on,
-        lifecycle,
-        sensitive: paths(p.sensitive),
-        incomplete: paths(p.incomplete),
-        location,
-        fields: p.fields.into_iter().map(|(f, at)| (f.path(), at)).collect(),
-    })
+    let id = spec.id.clone();
+    let mut resource = ResourceConfig::new(kind, address, id, Arc::new(spec), location);
+    resource.depends_on = depends_on;
+    resource.lifecycle = lifecycle;
+    resource.sensitive = paths(p.sensitive);
+    resource.incomplete = paths(p.incomplete);
+    resource.fields = p.fields.into_iter().map(|(f, at)| (f.path(), at)).collect();
+    Some(resource)
 }
 
 trait PromptBlocks {

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::config::KindDecoder;
 use crate::kind::schema::{Attribute, NestedBlock, Nesting, Schema};
-use crate::kind::{CheckContext, Finding, Kind, Live, Verb};
+use crate::kind::{CheckContext, Finding, Kind, Live, Native, Verb};
 use crate::remote::{Client, Outcome};
 use model::PromptSpec;
 
@@ -89,13 +89,26 @@ impl Kind for Prompt {
         "id"
     }
 
-    fn check(&self, values: &Value, cx: CheckContext) -> Vec<Finding> {
-        let Ok(spec) = PromptSpec::from_values(values) else {
-            return Vec::new();
+    fn check(&self, object: &dyn Native, cx: CheckContext) -> Vec<Finding> {
+        let read;
+        let spec = match object.as_any().downcast_ref::<PromptSpec>() {
+            Some(spec) => spec,
+            None => {
+                let values = object.as_any().downcast_ref::<Value>();
+                let read_back = match values {
+                    Some(values) => PromptSpec::from_values(values),
+                    None => PromptSpec::from_values(&object.values()),
+                };
+                let Ok(spec) = read_back else {
+                    return Vec::new();
+                };
+                read = spec;
+                &read
+            }
         };
-        checks::check_prompt(&spec, cx.org, cx.regions)
+        checks::check_prompt(spec, cx.org, cx.regions)
             .into_iter()
-            .chain(checks::check_authored(&spec, cx.org, cx.regions))
+            .chain(checks::check_authored(spec, cx.org, cx.regions))
             .map(checks::Finding::at_path)
             .collect()
     }

@@ -223,3 +223,14 @@ impl PromptSpec {
         })
     }
 }
+
+/// A decoded prompt is its own native form: its rules read it as it is.
+impl crate::kind::Native for PromptSpec {
+    fn values(&self) -> serde_json::Value {
+        self.to_values()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}

@@ -6,6 +6,8 @@ mod store;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
+
 use hcl_edit::Span;
 use hcl_edit::structure::Block;
 use serde_json::{Value, json};
@@ -15,7 +17,7 @@ use crate::config::eval::Scope;
 use crate::config::{KindDecoder, Located, ResourceConfig};
 use crate::diagnostic::{Code, Severity};
 use crate::kind::schema::{Attribute, NestedBlock, Nesting, Schema};
-use crate::kind::{CheckContext, Finding, Kind, Live, Verb};
+use crate::kind::{CheckContext, Finding, Kind, Live, Native, Verb};
 use crate::remote::{Client, Outcome};
 
 #[derive(Debug)]
@@ -75,7 +77,8 @@ impl Kind for Widget {
         "id"
     }
 
-    fn check(&self, values: &Value, cx: CheckContext) -> Vec<Finding> {
+    fn check(&self, object: &dyn Native, cx: CheckContext) -> Vec<Finding> {
+        let values = object.values();
         let mut out = Vec::new();
         if values["title"].as_str().is_none_or(|t| t.trim().is_empty()) {
             out.push(finding(
@@ -149,17 +152,13 @@ fn decode(d: &mut Decoder, file: usize, block: &Block, scope: &Scope) -> Option<
     let (address, location) = d.resource_label(file, block, this)?;
     let at = address.to_string();
     let fields = d.fields(file, &block.body, &WIDGET, Some(&at));
-    let mut config = ResourceConfig {
-        kind: this,
-        address: address.clone(),
-        values: Value::Null,
-        depends_on: Vec::new(),
-        lifecycle: Default::default(),
-        sensitive: Default::default(),
-        incomplete: Default::default(),
+    let mut config = ResourceConfig::new(
+        this,
+        address.clone(),
+        String::new(),
+        Arc::new(Value::Null),
         location,
-        fields: Default::default(),
-    };
+    );
     let mut text =
         |d: &mut Decoder, attrs: &crate::config::decode::Fields, key: &str, path: &str| {
             let attr = attrs.attrs.get(key)?;
@@ -192,6 +191,9 @@ fn decode(d: &mut Decoder, file: usize, block: &Block, scope: &Scope) -> Option<
         .map(|(tags, _)| tags)
         .unwrap_or_default();
     (config.depends_on, config.lifecycle) = d.meta(file, &fields, scope, this, &address);
-    config.values = json!({"id": id, "title": title, "tags": tags, "body": [{"text": body_text}]});
+    config.native = Arc::new(
+        json!({"id": id.clone(), "title": title, "tags": tags, "body": [{"text": body_text}]}),
+    );
+    config.id = id;
     Some(config)
 }
