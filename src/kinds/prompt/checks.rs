@@ -51,7 +51,10 @@ impl Field {
             Field::DisplayType => Cow::Borrowed("display.type"),
             Field::DisplayContent => Cow::Borrowed("display.content"),
             Field::DisplayTimeout => Cow::Borrowed("display.timeout_ms"),
-            indexed => Cow::Owned(indexed.hcl_path()),
+            Field::InteractionType(i) => indexed(&INTERACTION_TYPE, i, self),
+            Field::ConditionField(i) => indexed(&CONDITION_FIELD, i, self),
+            Field::ConditionOperator(i) => indexed(&CONDITION_OPERATOR, i, self),
+            Field::ConditionValue(i) => indexed(&CONDITION_VALUE, i, self),
         }
     }
 
@@ -88,6 +91,39 @@ impl Field {
             Field::DisplayTimeout => "display.timeoutMs".into(),
         }
     }
+}
+
+/// The paths of the first elements of each list, spelt out: a configuration of
+/// thousands of prompts then keeps no string per element.
+const INTERACTION_TYPE: [&str; 4] = [
+    "interaction_types[0]",
+    "interaction_types[1]",
+    "interaction_types[2]",
+    "interaction_types[3]",
+];
+const CONDITION_FIELD: [&str; 4] = [
+    "trigger.condition[0].field",
+    "trigger.condition[1].field",
+    "trigger.condition[2].field",
+    "trigger.condition[3].field",
+];
+const CONDITION_OPERATOR: [&str; 4] = [
+    "trigger.condition[0].operator",
+    "trigger.condition[1].operator",
+    "trigger.condition[2].operator",
+    "trigger.condition[3].operator",
+];
+const CONDITION_VALUE: [&str; 4] = [
+    "trigger.condition[0].value",
+    "trigger.condition[1].value",
+    "trigger.condition[2].value",
+    "trigger.condition[3].value",
+];
+
+fn indexed(table: &[&'static str], i: usize, field: Field) -> std::borrow::Cow<'static, str> {
+    table
+        .get(i)
+        .map_or_else(|| field.hcl_path().into(), |&p| p.into())
 }
 
 /// One problem with one prompt's values.
@@ -450,4 +486,26 @@ fn with_article(noun: &str) -> String {
     // "an IBAN", "an email address", but "a US social security number"
     let an = noun.starts_with(['a', 'e', 'i', 'o', 'I', 'A', 'E', 'O']);
     format!("{} {noun}", if an { "an" } else { "a" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Field;
+
+    #[test]
+    fn a_fields_path_is_its_hcl_path_for_any_index() {
+        for i in 0..6 {
+            for field in [
+                Field::InteractionType(i),
+                Field::ConditionField(i),
+                Field::ConditionOperator(i),
+                Field::ConditionValue(i),
+            ] {
+                assert_eq!(field.path(), field.hcl_path());
+            }
+        }
+        for field in [Field::Id, Field::Conditions, Field::DisplayTimeout] {
+            assert_eq!(field.path(), field.hcl_path());
+        }
+    }
 }

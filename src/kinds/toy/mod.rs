@@ -162,13 +162,13 @@ fn decode(d: &mut Decoder, file: usize, block: &Block, scope: &Scope) -> Option<
     let mut text =
         |d: &mut Decoder, attrs: &crate::config::decode::Fields, key: &str, path: &str| {
             let attr = attrs.attrs.get(key)?;
-            config.fields.insert(
+            config.fields.push((
                 path.to_owned().into(),
                 Located {
                     file,
                     bytes: attr.value.span().unwrap_or(0..0),
                 },
-            );
+            ));
             let (value, sensitive) = d.string(scope, file, attr, Some(&at))?;
             if sensitive {
                 config.sensitive.insert(path.to_owned());
