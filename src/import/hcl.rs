@@ -160,7 +160,6 @@ fn attributes(
         .attributes
         .iter()
         .map(|attr| {
-            let path = format!("{prefix}{}", attr.name);
             let v = values.get(attr.name);
             let text = || v.and_then(Value::as_str).unwrap_or("");
             let rendered = match attr.ty {
@@ -179,7 +178,9 @@ fn attributes(
                     format!("[{}]", items.join(", "))
                 }
             };
-            let shown = if extras.sensitive.contains(&path) {
+            let sensitive = !extras.sensitive.is_empty()
+                && extras.sensitive.contains(&format!("{prefix}{}", attr.name));
+            let shown = if sensitive {
                 "(sensitive value)".to_owned()
             } else {
                 rendered

@@ -8,7 +8,7 @@ use crate::kinds::prompt::model::{ModifiedBy, PromptSpec, RemotePrompt};
 /// The configuration `import --all` writes for `prompts`.
 fn generated(prompts: &[RemotePrompt]) -> String {
     let live: Vec<Live> = prompts.iter().cloned().map(Live::from).collect();
-    generate(&Prompt, &live)
+    generate(&Prompt, &live).text
 }
 
 fn remote(id: &str, content: &str) -> RemotePrompt {

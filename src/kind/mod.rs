@@ -154,6 +154,14 @@ impl LiveSet {
             .flat_map(|(k, of_kind)| of_kind.values().map(move |l| (k.as_str(), l)))
     }
 
+    /// The objects of `kind`, taken out of the set, by id.
+    pub fn take(&mut self, kind: &str) -> Vec<Live> {
+        self.objects
+            .remove(kind)
+            .map(|of_kind| of_kind.into_values().collect())
+            .unwrap_or_default()
+    }
+
     pub fn len(&self) -> usize {
         self.objects
             .values()

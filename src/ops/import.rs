@@ -15,7 +15,6 @@ use super::genesys;
 use super::private_file::write_private;
 use super::{Observer, OpsError, runtime};
 use crate::config::{GenesysSettings, VarInputs};
-use crate::diagnostic::Severity;
 use crate::import;
 use crate::kind::{Address, Kind, Live};
 use crate::org::OrgSettings;
@@ -187,7 +186,7 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
     }
     // An apply that died may have created prompts its journal records: they are ours.
     let mut edit = Edit::read(&options.state_dir)?;
-    let live = runtime().map_err(OpsError::Runtime)?.block_on(async {
+    let mut live = runtime().map_err(OpsError::Runtime)?.block_on(async {
         let remote = connect(
             &options.connect,
             &GenesysSettings::default(),
@@ -204,9 +203,8 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
     let mut adopt: Vec<(&'static dyn Kind, Vec<Live>)> = Vec::new();
     for kind in crate::kinds::all() {
         let objects: Vec<Live> = live
-            .iter()
-            .filter(|(k, _)| *k == kind.name())
-            .map(|(_, l)| l)
+            .take(kind.name())
+            .into_iter()
             .filter(|l| {
                 let unmanaged = edit.state.address_of(kind.name(), &l.id).is_none();
                 let matches = options.filter.as_ref().is_none_or(|f| f.is_match(&l.id));
@@ -214,7 +212,6 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
                 found.filtered += usize::from(unmanaged && !matches);
                 unmanaged && matches
             })
-            .cloned()
             .collect();
         if !objects.is_empty() {
             adopt.push((kind, objects));
@@ -224,21 +221,13 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
     if adopt.is_empty() {
         return Ok(found);
     }
-    let text: Vec<String> = adopt
-        .iter()
-        .map(|(kind, objects)| import::generate(*kind, objects))
-        .collect();
-    write_private(file, text.join("\n").as_bytes(), options.force)?;
+    let mut text = Vec::new();
     for (kind, objects) in &adopt {
+        let generated = import::generate(*kind, objects);
         found.written += objects.len();
-        found.failing += objects
-            .iter()
-            .filter(|l| {
-                import::problems(*kind, l)
-                    .iter()
-                    .any(|f| f.severity == Severity::Error)
-            })
-            .count();
+        found.failing += generated.failing;
+        text.push(generated.text);
     }
+    write_private(file, text.join("\n").as_bytes(), options.force)?;
     Ok(found)
 }
