@@ -2,6 +2,7 @@
 //! the reports — never estimated.
 
 use crate::kind::Address;
+use crate::paint::plural;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -247,15 +248,6 @@ impl Metrics {
             &[("", self.wall.as_secs_f64())],
         );
         s
-    }
-}
-
-/// `1 change`, `2 changes`.
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 

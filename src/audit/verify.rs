@@ -1,5 +1,6 @@
 //! Reading the audit record back: [`verify`] walks the chain, [`read`] lists it.
 
+use crate::paint::plural;
 use std::fs;
 use std::path::Path;
 
@@ -188,11 +189,11 @@ fn check_anchor(
     let Some((line, number)) = line else {
         let last = found.records;
         let missing = anchor.seq.saturating_sub(last);
-        let s = if missing == 1 { "" } else { "s" };
+        let removed = plural(missing, "record");
         return Some(Broken {
             line: found.lines.saturating_add(1),
             reason: format!(
-                "the record ends at seq {last}, but the state's last write anchored seq {}: {missing} record{s} removed from its end, or the file was truncated",
+                "the record ends at seq {last}, but the state's last write anchored seq {}: {removed} removed from its end, or the file was truncated",
                 anchor.seq
             ),
         });
@@ -218,10 +219,10 @@ fn check_anchor(
 fn seq_reason(expected: u64, found: u64) -> String {
     if found > expected {
         let missing = found - expected;
-        let s = if missing == 1 { "" } else { "s" };
         format!(
-            "seq jumps from {} to {found}: {missing} line{s} missing before this one",
-            expected - 1
+            "seq jumps from {} to {found}: {} missing before this one",
+            expected - 1,
+            plural(missing, "line")
         )
     } else {
         format!(

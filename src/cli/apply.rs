@@ -8,8 +8,8 @@ use super::progress::{Console, summary};
 use super::validate::render_all;
 use super::vars::VarArgs;
 use super::{Error, Output, exit};
-use crate::apply::metrics::plural;
 use crate::ops::{self, ApplyOptions, ApplyOutcome, OpsError, Planning, Source};
+use crate::paint::plural;
 
 /// Make the changes a plan lists: ordered, versioned, journaled and audited.
 #[derive(Debug, clap::Args)]

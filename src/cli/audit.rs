@@ -8,9 +8,9 @@ use tabled::settings::Style;
 use tabled::{Table, Tabled};
 
 use super::{Error, Output, exit};
-use crate::apply::metrics::plural;
 use crate::audit::{self, AUDIT_FILE, Event, Record, Verification};
 use crate::ops::{self, AuditShowOptions, AuditVerifyOptions};
+use crate::paint::plural;
 
 /// Check or read the audit record (`audit.jsonl` in the state directory).
 #[derive(Debug, clap::Args)]
@@ -94,7 +94,7 @@ fn verify(state_dir: PathBuf, out: &Output) -> Result<i32, Error> {
 }
 
 fn summary(found: &Verification) -> String {
-    let records = plural(found.records as usize, "record");
+    let records = plural(found.records, "record");
     let mut text = match found.crashes.as_slice() {
         [] => format!("audit log OK: {records}\n"),
         lines => {

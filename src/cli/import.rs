@@ -11,8 +11,8 @@ use super::connect::ConnectArgs;
 use super::progress::Console;
 use super::vars::VarArgs;
 use super::{Error, Output, exit};
-use crate::apply::metrics::plural;
 use crate::ops::{self, ImportAllOptions, ImportOptions, ImportedAll};
+use crate::paint::plural;
 
 /// Adopt prompts that already exist in the org: record one in the state, or write
 /// configuration for all of them (`--all`). Nothing changes in Genesys.

@@ -10,10 +10,11 @@ use serde_json::json;
 use super::output::Output;
 use super::plan::{Format, print};
 use super::validate::render_all;
-use crate::apply::metrics::{Metrics, plural};
+use crate::apply::metrics::Metrics;
 use crate::apply::{Event, Report, Status};
 use crate::ops::{self, Notice, Observer};
 use crate::paint::paint;
+use crate::paint::plural;
 use crate::plan::Action;
 
 /// The CLI's [`Observer`]: prints what a workflow tells, as it tells it.

@@ -6,9 +6,9 @@ use serde_json::json;
 
 use super::vars::VarArgs;
 use super::{Error, Output, exit};
-use crate::apply::metrics::plural;
 use crate::config::{Config, Loaded};
 use crate::diagnostic::{self, Diagnostic, RenderOptions};
+use crate::paint::plural;
 
 /// Check a configuration offline: schema, values, context variables and PII.
 #[derive(Debug, clap::Args)]

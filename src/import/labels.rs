@@ -1,4 +1,4 @@
-//! Labels for generated `prompt` blocks, made from prompt ids.
+//! Labels for generated blocks, made from object ids.
 //!
 //! A label must be an HCL identifier (`[A-Za-z_][A-Za-z0-9_-]*`) and unique in the
 //! file; it must also be stable, so that generating the file again for the same org
@@ -7,14 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Whether `label` is a valid block label: `[A-Za-z_][A-Za-z0-9_-]*`.
-pub fn is_label(label: &str) -> bool {
-    let mut chars = label.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
+pub use crate::kind::is_label;
 
 /// The label `id` maps to before collisions are resolved: every character outside
 /// `[A-Za-z0-9_-]` becomes `_`, and `p_` goes in front when the result would not

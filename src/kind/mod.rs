@@ -37,6 +37,15 @@ pub struct Live {
     pub modified_by: Option<String>,
 }
 
+/// How an address is written, for messages about the kinds `names`:
+/// `prompt.<label>` for one kind, `<kind>.<label>` naming them for more.
+pub fn address_form(names: &[&str]) -> String {
+    match names {
+        [only] => format!("{only}.<label>"),
+        names => format!("<kind>.<label> (a kind is one of {})", names.join(", ")),
+    }
+}
+
 /// An object as its kind decoded or read it, which the kind's own rules take as
 /// they are; turned into values only when the core needs them (a plan, the
 /// state), never for validation alone.

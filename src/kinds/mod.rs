@@ -32,13 +32,8 @@ pub fn find(name: &str) -> Option<&'static dyn Kind> {
 /// How an address is written, for messages: `prompt.<label>` when one kind is
 /// registered, `<kind>.<label>` naming them when there are more.
 pub fn address_form() -> String {
-    match KINDS {
-        [only] => format!("{}.<label>", only.kind.name()),
-        kinds => {
-            let names: Vec<&str> = kinds.iter().map(|k| k.kind.name()).collect();
-            format!("<kind>.<label> (a kind is one of {})", names.join(", "))
-        }
-    }
+    let names: Vec<&str> = all().map(|k| k.name()).collect();
+    crate::kind::address_form(&names)
 }
 
 /// The singular noun for objects of `kinds`: the kind's name when they are all of

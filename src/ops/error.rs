@@ -3,13 +3,13 @@
 use crate::kind::Address;
 use std::path::PathBuf;
 
-use crate::apply::metrics::plural;
 use crate::apply::recovery::RecoveryError;
 use crate::audit::AuditError;
 use crate::config::{Config, LoadError};
 use crate::diagnostic::{self, Diagnostic};
 use crate::emulator::EmulatorError;
 use crate::org::Organization;
+use crate::paint::plural;
 use crate::plan::file::PlanFileError;
 use crate::remote::RemoteError;
 use crate::state::{LockError, RenameError, StateError};

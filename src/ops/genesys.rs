@@ -6,8 +6,8 @@ use crate::apply::{Reply, WriteError, WriteErrorKind, Writer};
 use crate::kind::{Address, Kind, Live, LiveSet};
 use crate::remote::{Client, RemoteError};
 
-/// Every object of every kind in the org. `progress(done, total)` counts the pages
-/// of all kinds read so far.
+/// Every object of every kind in the org, one kind after the other;
+/// `progress(done, total)` counts the pages of the kind being read.
 ///
 /// # Errors
 ///

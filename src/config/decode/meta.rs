@@ -38,13 +38,8 @@ impl Decoder<'_> {
     /// How an address is written, for messages: `prompt.<label>` when one kind is
     /// decoded, `<kind>.<label>` naming them when there are more.
     pub(in crate::config) fn address_form(&self) -> String {
-        match self.kinds {
-            [only] => format!("{}.<label>", only.kind.name()),
-            kinds => {
-                let names: Vec<&str> = kinds.iter().map(|k| k.kind.name()).collect();
-                format!("<kind>.<label> (a kind is one of {})", names.join(", "))
-            }
-        }
+        let names: Vec<&str> = self.kinds.iter().map(|k| k.kind.name()).collect();
+        crate::kind::address_form(&names)
     }
 
     /// The `depends_on` list of the resource at `address`: addresses, unquoted.

@@ -17,11 +17,7 @@ pub struct Style {
 
 impl Style {
     fn paint(self, code: &str, s: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
-        }
+        crate::paint::paint(self.color, code, s)
     }
 
     fn marker(self, m: &str) -> String {
