@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The name of one managed object: its kind (the HCL block type) and its label.
 ///
 /// Kept as its text, so that it orders, compares and looks up as the string it
-/// prints (`state.resources["prompt.a"]`).
+/// prints (`state.resources["widget.a"]`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Address {
     text: String,
