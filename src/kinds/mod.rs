@@ -2,6 +2,7 @@
 //! below is the one list of them: adding a kind is a folder and a line here (see
 //! `docs/adding-a-kind.md`).
 
+pub mod canned_response;
 pub mod prompt;
 #[cfg(test)]
 mod toy;
