@@ -13,7 +13,7 @@ use super::{
     ChangeReport, Event, Reason, Report, Status, WriteError, WriteErrorKind, Writer, rollback,
     sha256_of,
 };
-use crate::kind::Address;
+use crate::kind::{Address, reference};
 use crate::plan::{Action, Change, Plan};
 use crate::state::journal::Journal;
 
@@ -81,6 +81,8 @@ pub async fn apply<W: Writer>(
     // object is never gone while what replaces it is still to come.
     let mut deferred: Vec<usize> = Vec::new();
     let parallelism = options.parallelism.max(1);
+    // The ids of what this run created, for the changes that refer to them.
+    let mut made: BTreeMap<Address, String> = BTreeMap::new();
     loop {
         let writes_left = nodes
             .iter()
@@ -95,7 +97,15 @@ pub async fn apply<W: Writer>(
                 deferred.push(i);
                 continue;
             }
-            let change = nodes[i].clone();
+            let change = match with_ids(nodes[i], &made) {
+                Ok(change) => change,
+                Err(report) => {
+                    on_event(Event::Finished(&report));
+                    reports[i] = Some(report);
+                    skip_downstream(i, &nodes, &dependents, &mut reports, on_event);
+                    continue;
+                }
+            };
             on_event(Event::Started {
                 address: &change.address,
                 action: change.action,
@@ -109,6 +119,7 @@ pub async fn apply<W: Writer>(
         let (i, report) = joined.expect("a change task never panics");
         on_event(Event::Finished(&report));
         if report.status == Status::Done {
+            made.insert(report.address.clone(), report.id.clone());
             done_order.push(i);
             for &d in &dependents[i] {
                 pending[d] -= 1;
@@ -147,6 +158,29 @@ pub async fn apply<W: Writer>(
     Report {
         changes: reports,
         rollback,
+    }
+}
+
+/// `change` with the ids of the objects it refers to filled in, from what this
+/// run made; a change whose reference this run did not make is refused.
+fn with_ids(change: &Change, made: &BTreeMap<Address, String>) -> Result<Change, ChangeReport> {
+    let mut change = change.clone();
+    if change.unknown.is_empty() {
+        return Ok(change);
+    }
+    let left = match change.after.as_mut() {
+        Some(after) => reference::resolve(after, &|a: &Address| made.get(a).cloned()),
+        None => Vec::new(),
+    };
+    change.unknown.clear();
+    match left.first() {
+        None => Ok(change),
+        Some((_, target)) => Err(skipped(
+            &change,
+            Reason::Upstream {
+                address: target.clone(),
+            },
+        )),
     }
 }
 
@@ -265,13 +299,14 @@ async fn put<W: Writer>(
     let after = change.after.as_ref().ok_or(Reason::Malformed {
         missing: "the attributes to write",
     })?;
-    let id = change.after_id().ok_or(Reason::Malformed {
-        missing: "the id to write",
-    })?;
+    let Some(id) = change.after_id() else {
+        return create(change, after, writer, journal, report).await;
+    };
     let address = &change.address;
     let intent = journal_entries::put_intent(change, id, after);
     journal.append(&intent).await.map_err(journal_failed)?;
-    let landed = match writer.put(address, after, version).await {
+    let target = change.live_id.as_deref().filter(|_| version.is_some());
+    let landed = match writer.put(address, target, after, version).await {
         Ok(reply) => {
             note(report, reply.status, reply.attempts, reply.context_id);
             reply.object.map(|o| o.version)
@@ -302,6 +337,68 @@ async fn put<W: Writer>(
     report.version = Some(version);
     journal
         .append(&journal_entries::put_done(change, id, after, version))
+        .await
+        .map_err(journal_failed)
+}
+
+/// A create whose server assigns the id: sent once, never repeated. When its
+/// answer is lost, what it made is looked for — an object holding exactly what
+/// was sent, created since the intent — and adopted only when there is one.
+async fn create<W: Writer>(
+    change: &Change,
+    after: &serde_json::Value,
+    writer: &W,
+    journal: &Journal,
+    report: &mut ChangeReport,
+) -> Result<(), Failure> {
+    let address = &change.address;
+    let since = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
+    let intent = journal_entries::create_intent(change, after, &since);
+    journal.append(&intent).await.map_err(journal_failed)?;
+    let made = match writer.put(address, None, after, None).await {
+        Ok(reply) => {
+            note(report, reply.status, reply.attempts, reply.context_id);
+            reply.object
+        }
+        Err(e) if e.kind == WriteErrorKind::Ambiguous => {
+            note_error(report, &e);
+            let found = match writer.find(address, after).await {
+                Ok(found) => crate::state::journal::made_since(found, &since),
+                Err(read) => return Err(unsettled("(not known yet)", &e, &read)),
+            };
+            match found.as_slice() {
+                [one] => Some(one.clone()),
+                [] => {
+                    return Err(Failure::Unsettled(Reason::Unsettled {
+                        id: "(not known yet)".into(),
+                        lost: e.message.clone(),
+                        read: "no object holding what was sent shows yet (a search index may lag)".into(),
+                    }));
+                }
+                several => {
+                    let _ = journal.append(&journal_entries::failed(change, "")).await;
+                    return Err(Failure::Refused(Reason::Several {
+                        ids: several.iter().map(|l| l.id.clone()).collect(),
+                    }));
+                }
+            }
+        }
+        Err(e) => {
+            note_error(report, &e);
+            let _ = journal.append(&journal_entries::failed(change, "")).await;
+            return Err(explain(change, &e));
+        }
+    };
+    let Some(made) = made else {
+        let _ = journal.append(&journal_entries::failed(change, "")).await;
+        return Err(Failure::Refused(Reason::Malformed {
+            missing: "the created object in the answer",
+        }));
+    };
+    report.id.clone_from(&made.id);
+    report.version = Some(made.version);
+    journal
+        .append(&journal_entries::put_done(change, &made.id, after, made.version))
         .await
         .map_err(journal_failed)
 }

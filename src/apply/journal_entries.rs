@@ -16,6 +16,22 @@ pub(super) fn put_intent(change: &Change, id: &str, values: &Value) -> Entry {
         prevent_destroy: change.prevent_destroy,
         depends_on: change.depends_on.clone(),
         sensitive: change.sensitive.clone(),
+        since: None,
+    }
+}
+
+/// `change` is about to create `values` as an object whose server gives the id;
+/// `since` is when, so that a lost answer is settled by what was made after it.
+pub(super) fn create_intent(change: &Change, values: &Value, since: &str) -> Entry {
+    Entry::Intent {
+        address: change.address.clone(),
+        id: String::new(),
+        write: WriteKind::Put,
+        attributes: Some(values.clone()),
+        prevent_destroy: change.prevent_destroy,
+        depends_on: change.depends_on.clone(),
+        sensitive: change.sensitive.clone(),
+        since: Some(since.to_owned()),
     }
 }
 
@@ -42,6 +58,7 @@ pub(super) fn delete_intent(change: &Change, id: &str) -> Entry {
         prevent_destroy: false,
         depends_on: Vec::new(),
         sensitive: Vec::new(),
+        since: None,
     }
 }
 

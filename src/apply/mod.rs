@@ -24,10 +24,12 @@ pub use reason::Reason;
 /// whose outcome is unknown.
 pub trait Writer: Clone + Send + Sync + 'static {
     /// Create (`version` `None`) or replace (`Some(version read)`) the object of
-    /// `address`'s kind that `values` describe.
+    /// `address`'s kind that `values` describe; `id` names the object replaced
+    /// when the server assigns ids.
     fn put(
         &self,
         address: &Address,
+        id: Option<&str>,
         values: &Value,
         version: Option<u64>,
     ) -> impl Future<Output = Result<Reply, WriteError>> + Send;
@@ -42,6 +44,13 @@ pub trait Writer: Clone + Send + Sync + 'static {
         address: &Address,
         id: &str,
     ) -> impl Future<Output = Result<Option<Live>, WriteError>> + Send;
+    /// The objects of `address`'s kind holding exactly `values`: where a create
+    /// whose server assigns the id, and whose answer was lost, looks for what it made.
+    fn find(
+        &self,
+        address: &Address,
+        values: &Value,
+    ) -> impl Future<Output = Result<Vec<Live>, WriteError>> + Send;
 }
 
 /// A write that landed.

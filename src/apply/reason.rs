@@ -23,6 +23,9 @@ pub enum Reason {
         lost: String,
         read: String,
     },
+    /// A create's answer was lost, and more than one object holding what it sent
+    /// was made since: which one it made cannot be told, so none is adopted.
+    Several { ids: Vec<String> },
     /// A change it depends on did not apply, so it was not attempted.
     Upstream { address: Address },
     /// An atomic run stopped at the first failure, before this change.
@@ -53,6 +56,12 @@ impl fmt::Display for Reason {
             Reason::Unsettled { id, lost, read } => write!(
                 f,
                 "the write to `{id}` got no answer ({lost}) and reading it back failed too ({read}); it may have landed: the next plan or apply settles it"
+            ),
+            Reason::Several { ids } => write!(
+                f,
+                "the create got no answer, and {} objects holding what it sent were made since ({}); none was adopted, since which one it made cannot be told. Import the right one (`assistform import`) and delete the others",
+                ids.len(),
+                ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
             ),
             Reason::Upstream { address } => write!(f, "`{address}` did not apply"),
             Reason::Stopped => f.write_str("the run stopped after a failure"),

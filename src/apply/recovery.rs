@@ -27,6 +27,16 @@ pub struct Recovered {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RecoveryError {
+    /// A create whose answer was lost could have made any of several objects.
+    #[error(
+        "an apply did not finish, and its create of `{address}` could have made any of {} objects holding what it sent ({}); import the right one (`assistform import {address} ID`) and delete the others in Genesys, then run again",
+        ids.len(),
+        ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    )]
+    Ambiguous {
+        address: crate::kind::Address,
+        ids: Vec<String>,
+    },
     #[error(transparent)]
     State(#[from] StateError),
     #[error(transparent)]
@@ -52,11 +62,14 @@ pub fn recover(
     env: &[(String, String)],
 ) -> Result<Recovered, RecoveryError> {
     let existed: Vec<Address> = state.resources.keys().cloned().collect();
-    let in_flight = journal::fold(state, entries);
-    let settled_addresses = journal::settle(state, &in_flight, live, client_id);
+    let mut in_flight = journal::fold(state, entries);
+    let settlement = journal::settle(state, &mut in_flight, live, client_id);
+    if let Some((address, ids)) = settlement.ambiguous.into_iter().next() {
+        return Err(RecoveryError::Ambiguous { address, ids });
+    }
     let settled: Vec<&journal::InFlight> = in_flight
         .iter()
-        .filter(|f| settled_addresses.contains(&f.address))
+        .filter(|f| settlement.addresses.contains(&f.address))
         .collect();
     let owed = owed_lines(dir, entries, &settled, &|address| existed.contains(address))?;
     let audited = owed.len();

@@ -87,20 +87,24 @@ async fn restore<W: Writer>(
 ) -> Result<(), String> {
     let before = before.ok_or("nothing to restore")?;
     let id = change.before_id().ok_or("nothing to restore")?;
-    journal
-        .append(&journal_entries::put_intent(change, id, before))
-        .await
-        .map_err(|e| e.to_string())?;
+    // Recreating an object whose server assigns ids gives it a new one.
+    let recreate = version.is_none() && change.live_id.is_some();
+    let intent = if recreate {
+        let since = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
+        journal_entries::create_intent(change, before, &since)
+    } else {
+        journal_entries::put_intent(change, id, before)
+    };
+    journal.append(&intent).await.map_err(|e| e.to_string())?;
+    let target = (!recreate).then_some(id);
     let reply = writer
-        .put(&change.address, before, version)
+        .put(&change.address, target.filter(|_| version.is_some()), before, version)
         .await
         .map_err(|e| e.message)?;
-    let version = reply
-        .object
-        .map(|o| o.version)
-        .ok_or("the server returned no object")?;
+    let object = reply.object.ok_or("the server returned no object")?;
+    let id = if recreate { object.id.as_str() } else { id };
     journal
-        .append(&journal_entries::put_done(change, id, before, version))
+        .append(&journal_entries::put_done(change, id, before, object.version))
         .await
         .map_err(|e| e.to_string())
 }

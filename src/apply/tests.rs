@@ -67,6 +67,7 @@ fn stored(spec: &Value, version: u64) -> Live {
         values: spec.clone(),
         version,
         modified_by: Some("test".into()),
+        created: None,
     }
 }
 
@@ -84,6 +85,7 @@ impl Writer for FakeOrg {
     async fn put(
         &self,
         _: &Address,
+        _: Option<&str>,
         spec: &Value,
         version: Option<u64>,
     ) -> Result<Reply, WriteError> {
@@ -150,6 +152,11 @@ impl Writer for FakeOrg {
     async fn get(&self, _: &Address, id: &str) -> Result<Option<Live>, WriteError> {
         Ok(self.prompts.lock().unwrap().get(id).cloned())
     }
+
+    async fn find(&self, _: &Address, values: &Value) -> Result<Vec<Live>, WriteError> {
+        let prompts = self.prompts.lock().unwrap();
+        Ok(prompts.values().filter(|p| &p.values == values).cloned().collect())
+    }
 }
 
 fn spec(id: &str, name: &str) -> Value {
@@ -174,6 +181,8 @@ fn change(
         before: before.map(|b| b.0.clone()),
         after: after.cloned(),
         live_version: before.map(|b| b.1),
+        live_id: None,
+        unknown: Vec::new(),
         depends_on: depends_on
             .iter()
             .map(|d| Address::new("prompt", d))

@@ -147,8 +147,9 @@ pub struct KindDecoder {
 pub struct ResourceConfig {
     pub kind: &'static dyn Kind,
     pub address: Address,
-    /// The id the configuration sets (the kind's id attribute).
-    pub id: String,
+    /// The id the configuration sets (the kind's id attribute); `None` for a kind
+    /// whose server assigns ids.
+    pub id: Option<String>,
     /// The object as the kind decoded it.
     pub native: Arc<dyn Native>,
     /// `native` as values ([`crate::kind::values`]), made when first asked for.
@@ -175,7 +176,7 @@ impl ResourceConfig {
     pub fn new(
         kind: &'static dyn Kind,
         address: Address,
-        id: String,
+        id: Option<String>,
         native: Arc<dyn Native>,
         location: Located,
     ) -> ResourceConfig {
@@ -208,9 +209,9 @@ impl ResourceConfig {
             .map_or(&self.location, |(_, at)| at)
     }
 
-    /// The id the configuration sets.
-    pub fn id(&self) -> &str {
-        &self.id
+    /// The id the configuration sets, for a kind whose configuration sets ids.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
     }
 }
 

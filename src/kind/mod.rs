@@ -6,6 +6,7 @@
 //! (`config::KindDecoder`), so this module depends on no configuration.
 
 mod address;
+pub mod reference;
 pub mod schema;
 pub mod values;
 
@@ -35,6 +36,17 @@ pub struct Live {
     pub version: u64,
     /// Who last changed it, when the server says.
     pub modified_by: Option<String>,
+    /// When it was created (RFC 3339), when the server says: a create whose answer
+    /// was lost is looked for among the objects made since it was sent.
+    pub created: Option<String>,
+}
+
+/// An object that would go with one a plan deletes: a library's responses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Held {
+    pub kind: &'static str,
+    pub id: String,
+    pub name: Option<String>,
 }
 
 /// How an address is written, for messages about the kinds `names`:
@@ -101,34 +113,63 @@ pub trait Kind: Send + Sync + std::fmt::Debug {
     /// The attribute paths `lifecycle { ignore_changes }` may name.
     fn ignorable(&self) -> &'static [&'static str];
 
-    /// The attribute that holds the object's id when the configuration sets it.
-    fn id_attribute(&self) -> &'static str;
+    /// The attribute that holds the object's id when the configuration sets it;
+    /// `None` when the server assigns the id on create, and the values hold none.
+    fn id_attribute(&self) -> Option<&'static str>;
 
     /// Every problem with `object`, as a configuration writes it: decoded by this
     /// kind, or values read back.
     fn check(&self, object: &dyn Native, cx: CheckContext) -> Vec<Finding>;
 
-    /// Every object of this kind in the org, sorted by id. `progress(done, total)`
-    /// counts the pages read.
+    /// Problems that only the objects of this kind together have (two responses
+    /// of one name in one library), each with the index of the object it is on.
+    fn check_together(&self, _objects: &[&dyn Native]) -> Vec<(usize, Finding)> {
+        Vec::new()
+    }
+
+    /// The objects in `live` that deleting object `id` would take with it, or
+    /// that keep it from being deleted.
+    fn holds(&self, _id: &str, _live: &LiveSet) -> Vec<Held> {
+        Vec::new()
+    }
+
+    /// Every object of this kind in the org, sorted by id. `read` holds the kinds
+    /// listed before this one (the registry's order), for a kind whose objects are
+    /// found through others'. `progress(done, total)` counts the pages read.
     fn list<'a>(
         &'a self,
         client: &'a Client,
+        read: &'a LiveSet,
         progress: &'a (dyn Fn(usize, usize) + Sync),
     ) -> Verb<'a, Vec<Live>>;
+
+    /// The objects that hold exactly `values`: where a create whose answer was lost
+    /// looks for what it may have made. By default, every object, filtered.
+    fn find<'a>(&'a self, client: &'a Client, values: &'a Value) -> Verb<'a, Vec<Live>> {
+        Box::pin(async move {
+            let all = self.list(client, &EMPTY, &|_, _| {}).await?;
+            Ok(all.into_iter().filter(|l| &l.values == values).collect())
+        })
+    }
 
     /// One object; `None` when there is none with that id.
     fn get<'a>(&'a self, client: &'a Client, id: &'a str) -> Verb<'a, Option<Live>>;
 
     /// Creates (`version` `None`) or replaces (`Some` of the version read) the
     /// object `values` describe; a 409 when it changed since `version` was read.
+    /// `id` is the object's, for a replace of a kind whose server assigns ids.
+    /// A create is never resent after an answer that leaves its outcome unknown.
     fn put<'a>(
         &'a self,
         client: &'a Client,
+        id: Option<&'a str>,
         values: &'a Value,
         version: Option<u64>,
     ) -> Verb<'a, Outcome<Live>>;
 
-    /// Deletes object `id`, only if it is still at `version` when one is given.
+    /// Deletes object `id`, only if it is still at `version` when one is given: a
+    /// 409 when it moved on. A kind whose server takes no version on a delete
+    /// reads the object first and answers the 409 itself.
     fn delete<'a>(
         &'a self,
         client: &'a Client,
@@ -136,6 +177,10 @@ pub trait Kind: Send + Sync + std::fmt::Debug {
         version: Option<u64>,
     ) -> Verb<'a, Outcome<()>>;
 }
+
+static EMPTY: LiveSet = LiveSet {
+    objects: std::collections::BTreeMap::new(),
+};
 
 /// Every object the plan read from the org, of every kind, by kind and id.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -150,6 +195,11 @@ impl LiveSet {
         for live in objects {
             of_kind.insert(live.id.clone(), live);
         }
+    }
+
+    /// The objects of `kind`, by id.
+    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = &Live> {
+        self.objects.get(kind).into_iter().flat_map(|m| m.values())
     }
 
     pub fn get(&self, kind: &str, id: &str) -> Option<&Live> {

@@ -75,8 +75,19 @@ impl Edit {
 
     /// Settles the writes in flight by `live`, what Genesys holds (see
     /// [`journal::settle`]).
-    pub fn settle(&mut self, live: &LiveSet, client_id: &str) {
-        self.settled = journal::settle(&mut self.state, &self.in_flight, live, client_id);
+    ///
+    /// # Errors
+    ///
+    /// A create whose answer was lost that could have made any of several objects.
+    pub fn settle(&mut self, live: &LiveSet, client_id: &str) -> Result<(), OpsError> {
+        let settlement = journal::settle(&mut self.state, &mut self.in_flight, live, client_id);
+        self.settled = settlement.addresses;
+        match settlement.ambiguous.into_iter().next() {
+            Some((address, ids)) => Err(OpsError::Recovery(
+                crate::apply::recovery::RecoveryError::Ambiguous { address, ids },
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Records the edit of `addresses` by `command` in the audit log — and any change

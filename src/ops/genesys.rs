@@ -5,20 +5,36 @@
 use crate::apply::{Reply, WriteError, WriteErrorKind, Writer};
 use crate::kind::{Address, Kind, Live, LiveSet};
 use crate::remote::{Client, RemoteError};
+use crate::state::State;
 
 /// Every object of every kind in the org, one kind after the other;
-/// `progress(done, total)` counts the pages of the kind being read.
+/// `progress(done, total)` counts the pages of the kind being read. An object
+/// `known` names (the state's) that a list lacks is read by itself before it is
+/// taken for gone: some lists come from a search index, which lags behind writes.
 ///
 /// # Errors
 ///
-/// The first list that fails for good.
+/// The first read that fails for good.
 pub async fn read_all(
     client: &Client,
+    known: &State,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<LiveSet, RemoteError> {
     let mut live = LiveSet::default();
     for kind in crate::kinds::all() {
-        live.extend(kind.name(), kind.list(client, progress).await?);
+        let listed = kind.list(client, &live, progress).await?;
+        live.extend(kind.name(), listed);
+        let missing: Vec<&str> = known
+            .resources
+            .iter()
+            .filter(|(a, r)| a.kind() == kind.name() && live.get(kind.name(), &r.id).is_none())
+            .map(|(_, r)| r.id.as_str())
+            .collect();
+        for id in missing {
+            if let Some(object) = kind.get(client, id).await? {
+                live.extend(kind.name(), [object]);
+            }
+        }
     }
     Ok(live)
 }
@@ -40,11 +56,12 @@ impl Writer for Client {
     async fn put(
         &self,
         address: &Address,
+        id: Option<&str>,
         values: &serde_json::Value,
         version: Option<u64>,
     ) -> Result<Reply, WriteError> {
         let outcome = kind(address)?
-            .put(self, values, version)
+            .put(self, id, values, version)
             .await
             .map_err(write_error)?;
         Ok(Reply {
@@ -75,6 +92,17 @@ impl Writer for Client {
 
     async fn get(&self, address: &Address, id: &str) -> Result<Option<Live>, WriteError> {
         kind(address)?.get(self, id).await.map_err(write_error)
+    }
+
+    async fn find(
+        &self,
+        address: &Address,
+        values: &serde_json::Value,
+    ) -> Result<Vec<Live>, WriteError> {
+        kind(address)?
+            .find(self, values)
+            .await
+            .map_err(write_error)
     }
 }
 

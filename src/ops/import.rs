@@ -69,12 +69,14 @@ pub fn import(options: &ImportOptions, observer: &dyn Observer) -> Result<Import
         });
     };
     let kind = block.kind;
-    if block.id() != *id {
+    if let (Some(configured), Some(id_attribute)) = (block.id(), kind.id_attribute())
+        && configured != *id
+    {
         // Else the next plan would replace the imported object: delete it, create another.
         return Err(OpsError::OtherId {
             address: address.clone(),
-            id_attribute: kind.id_attribute(),
-            configured: block.id().to_owned(),
+            id_attribute,
+            configured: configured.to_owned(),
             given: id.clone(),
         });
     }
@@ -92,8 +94,8 @@ pub fn import(options: &ImportOptions, observer: &dyn Observer) -> Result<Import
         .await?;
         let client = &remote.client;
         if !edit.in_flight.is_empty() {
-            let live = genesys::read_all(client, &|_, _| {}).await?;
-            edit.settle(&live, client.connection().client_id());
+            let live = genesys::read_all(client, &edit.state, &|_, _| {}).await?;
+            edit.settle(&live, client.connection().client_id())?;
         }
         if let Some(there) = edit.state.resources.get(&address) {
             return Err(OpsError::AlreadyImported {
@@ -195,8 +197,8 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
             &options.env,
         )
         .await?;
-        let live = super::genesys::read_all(&remote.client, &|_, _| {}).await?;
-        edit.settle(&live, remote.client.connection().client_id());
+        let live = super::genesys::read_all(&remote.client, &edit.state, &|_, _| {}).await?;
+        edit.settle(&live, remote.client.connection().client_id())?;
         Ok::<_, OpsError>(live)
     })?;
     let mut found = ImportedAll::default();

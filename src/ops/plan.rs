@@ -68,7 +68,7 @@ pub fn plan(options: &PlanOptions, observer: &dyn Observer) -> Result<Plan, OpsE
         .await?;
         let progress = |done, total| observer.notice(Notice::Refreshing { done, total });
         let (live, org) = tokio::join!(
-            super::genesys::read_all(&remote.client, &progress),
+            super::genesys::read_all(&remote.client, &edit.state, &progress),
             remote.client.organization()
         );
         observer.notice(Notice::Refreshed);
@@ -80,7 +80,7 @@ pub fn plan(options: &PlanOptions, observer: &dyn Observer) -> Result<Plan, OpsE
             connection.place().clone(),
         ))
     })?;
-    edit.settle(&live, &client_id);
+    edit.settle(&live, &client_id)?;
     check_for_org(&config, &org)?;
     let mut plan = diff(&config, &edit.state, &live, planning)?;
     plan.org = Some(org);

@@ -131,6 +131,8 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             before: now.map(|l| l.values.clone()),
             after: None,
             live_version: now.map(|l| l.version),
+            live_id: now.map(|l| l.id.clone()),
+            unknown: Vec::new(),
             depends_on,
             sensitive: resource.sensitive.clone(),
             prevent_destroy: false,
@@ -193,6 +195,8 @@ impl Planning<'_> {
             before: None,
             after: None,
             live_version: None,
+            live_id: None,
+            unknown: Vec::new(),
             depends_on: resource
                 .depends_on
                 .iter()
@@ -208,7 +212,7 @@ impl Planning<'_> {
             if let Some(id) = import {
                 return self.importing(change, id);
             }
-            if let Some(error) = self.unmanaged(id) {
+            if let Some(error) = id.and_then(|id| self.unmanaged(id)) {
                 return Err(error);
             }
             change.action = Action::Create;
@@ -229,7 +233,7 @@ impl Planning<'_> {
                 Some("it was deleted outside assistform and will be created again".into());
             return Ok(change);
         };
-        if managed.id != id {
+        if let Some(id) = id.filter(|id| *id != managed.id) {
             if resource.lifecycle.prevent_destroy {
                 return Err(Box::new(prevent_destroy_error(
                     address,
@@ -243,6 +247,7 @@ impl Planning<'_> {
             change.after = Some(resource.values().clone());
             change.before = Some(now.values.clone());
             change.live_version = Some(now.version);
+            change.live_id = Some(now.id.clone());
             change.reason = Some(format!("its id changes from `{}` to `{id}`", managed.id));
             return Ok(change);
         }
@@ -279,11 +284,11 @@ impl Planning<'_> {
                 .detail(format!(
                     "Creating it would overwrite a {kind} made outside this configuration ({name}version {}). Import it into the state first, or choose another `{}`.",
                     found.version,
-                    resource.kind.id_attribute()
+                    resource.kind.id_attribute().unwrap_or("id")
                 ))
             }
         };
-        let at = resource.field_location(resource.kind.id_attribute());
+        let at = resource.field_location(resource.kind.id_attribute().unwrap_or("id"));
         Some(Box::new(
             diagnostic
                 .address(address.to_string())
@@ -344,6 +349,7 @@ fn against_live(change: &mut Change, resource: &ResourceConfig, now: &Live) {
     change.before = Some(now.values.clone());
     change.after = Some(after);
     change.live_version = Some(now.version);
+    change.live_id = Some(now.id.clone());
 }
 
 fn prevent_destroy_error(address: &Address, why: &str) -> Diagnostic {

@@ -40,6 +40,15 @@ pub struct Change {
     /// The live `version` read by the plan: apply writes with it, so a change made
     /// in the console since the plan is never overwritten.
     pub live_version: Option<u64>,
+    /// The id of the live object the change overwrites, deletes or imports. For
+    /// a kind whose server assigns ids it is the only place the id is: the values
+    /// hold none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_id: Option<String>,
+    /// Attribute paths of `after` whose values are ids of objects this apply
+    /// creates first: `(known after apply)` in the plan, filled in by apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
     /// Addresses this object depends on: apply writes them first.
     pub depends_on: Vec<Address>,
     /// Attribute paths whose values come from sensitive variables.
@@ -62,19 +71,27 @@ pub struct Change {
 impl Change {
     /// The id of the live object the change overwrites, deletes or imports.
     pub fn before_id(&self) -> Option<&str> {
-        id_in(&self.address, self.before.as_ref())
+        match crate::kinds::find(self.address.kind())?.id_attribute() {
+            Some(_) => id_in(&self.address, self.before.as_ref()),
+            None => self.live_id.as_deref(),
+        }
     }
 
-    /// The id of the object the change writes.
+    /// The id of the object the change writes: `None` for a create whose server
+    /// assigns it.
     pub fn after_id(&self) -> Option<&str> {
-        id_in(&self.address, self.after.as_ref())
+        match crate::kinds::find(self.address.kind())?.id_attribute() {
+            Some(_) => id_in(&self.address, self.after.as_ref()),
+            None if matches!(self.action, Action::Create | Action::Replace) => None,
+            None => self.live_id.as_deref(),
+        }
     }
 }
 
 /// The id `values` hold, by the id attribute of `address`'s kind.
 fn id_in<'v>(address: &Address, values: Option<&'v Value>) -> Option<&'v str> {
-    let kind = crate::kinds::find(address.kind())?;
-    values?.get(kind.id_attribute())?.as_str()
+    let attribute = crate::kinds::find(address.kind())?.id_attribute()?;
+    values?.get(attribute)?.as_str()
 }
 
 /// A managed object that changed outside assistform since the last apply.

@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use serde::{Deserialize, Serialize};
 
 use super::{Resource, State, StateError};
-use crate::kind::{Address, LiveSet};
+use crate::kind::{Address, Live, LiveSet};
 
 pub const JOURNAL_FILE: &str = "assistform.journal.jsonl";
 
@@ -31,7 +31,8 @@ pub enum Entry {
     /// The entries after it are the run `run_id`'s: recovery audits a change under
     /// the run it belonged to.
     Run { run_id: String },
-    /// About to send this write.
+    /// About to send this write. A create whose server assigns the id has an
+    /// empty `id`, and `since`: when it was sent.
     Intent {
         address: Address,
         id: String,
@@ -45,6 +46,8 @@ pub enum Entry {
         depends_on: Vec<Address>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         sensitive: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        since: Option<String>,
     },
     /// The write landed; for a put, the version Genesys gave the object.
     Done {
@@ -122,6 +125,37 @@ pub struct InFlight {
     pub prevent_destroy: bool,
     pub depends_on: Vec<Address>,
     pub sensitive: Vec<String>,
+    /// For a create whose server assigns the id: when it was sent.
+    pub since: Option<String>,
+}
+
+impl InFlight {
+    /// A create whose id only the server's answer would have told.
+    pub fn is_server_create(&self) -> bool {
+        self.write == WriteKind::Put && self.id.is_empty()
+    }
+}
+
+/// How far the server's clock may be behind ours, for [`made_since`].
+const CLOCK_SKEW: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The objects of `found` made at or after `since` (RFC 3339), allowing for the
+/// server's clock being a little behind; an object whose server gives no
+/// creation time is kept.
+pub fn made_since(found: Vec<Live>, since: &str) -> Vec<Live> {
+    let Ok(since) = humantime::parse_rfc3339_weak(since) else {
+        return found;
+    };
+    let from = since.checked_sub(CLOCK_SKEW).unwrap_or(since);
+    found
+        .into_iter()
+        .filter(|l| {
+            l.created
+                .as_deref()
+                .and_then(|c| humantime::parse_rfc3339_weak(c).ok())
+                .is_none_or(|created| created >= from)
+        })
+        .collect()
 }
 
 /// The journal's entries; a torn last line (a crash mid-write) is left out.
@@ -166,6 +200,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                 prevent_destroy,
                 depends_on,
                 sensitive,
+                since,
             } => in_flight.push(InFlight {
                 run: run.clone(),
                 address: address.clone(),
@@ -175,6 +210,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                 prevent_destroy: *prevent_destroy,
                 depends_on: depends_on.clone(),
                 sensitive: sensitive.clone(),
+                since: since.clone(),
             }),
             Entry::Done {
                 address,
@@ -211,16 +247,22 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
 /// object is exactly what that create wrote — the attributes sent, at version 1,
 /// last modified by `client_id` (this run's own OAuth client): anything else is
 /// someone else's object, made after the create failed to land, and stays
-/// unmanaged. A delete whose object is gone is dropped. Returns the addresses
-/// adopted or dropped.
+/// unmanaged. A create whose server assigns the id is adopted when exactly one
+/// object nobody manages holds what it sent and was made since it was sent; it
+/// gets that id. A delete whose object is gone is dropped.
 pub fn settle(
     state: &mut State,
-    in_flight: &[InFlight],
+    in_flight: &mut [InFlight],
     live: &LiveSet,
     client_id: &str,
-) -> Vec<Address> {
-    let mut settled = Vec::new();
-    for f in in_flight {
+) -> Settled {
+    let mut settled = Settled::default();
+    for f in in_flight.iter_mut() {
+        if f.is_server_create() {
+            settle_server_create(state, f, live, &mut settled);
+            continue;
+        }
+        let settled = &mut settled.addresses;
         let now = live.get(f.address.kind(), &f.id);
         match (f.write, now) {
             (WriteKind::Put, Some(now)) => {
@@ -257,6 +299,58 @@ pub fn settle(
     settled
 }
 
+/// What [`settle`] found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settled {
+    /// The addresses of the writes it adopted or dropped.
+    pub addresses: Vec<Address>,
+    /// Creates whose server assigns the id that more than one object could be
+    /// the result of, with those objects' ids: nothing may create them again
+    /// until a person says which is which.
+    pub ambiguous: Vec<(Address, Vec<String>)>,
+}
+
+fn settle_server_create(state: &mut State, f: &mut InFlight, live: &LiveSet, settled: &mut Settled) {
+    if state.resources.contains_key(&f.address) {
+        // Imported or re-created since: the intent has nothing left to tell.
+        settled.addresses.push(f.address.clone());
+        return;
+    }
+    let Some(sent) = &f.attributes else { return };
+    let kind = f.address.kind();
+    let candidates: Vec<Live> = live
+        .of_kind(kind)
+        .filter(|l| &l.values == sent && state.address_of(kind, &l.id).is_none())
+        .cloned()
+        .collect();
+    let candidates = match &f.since {
+        Some(since) => made_since(candidates, since),
+        None => candidates,
+    };
+    match candidates.as_slice() {
+        [] => {}
+        [made] => {
+            f.id.clone_from(&made.id);
+            state.resources.insert(
+                f.address.clone(),
+                Resource {
+                    id: made.id.clone(),
+                    version: made.version,
+                    attributes: made.values.clone(),
+                    prevent_destroy: f.prevent_destroy,
+                    depends_on: f.depends_on.clone(),
+                    sensitive: f.sensitive.clone(),
+                },
+            );
+            settled.addresses.push(f.address.clone());
+        }
+        several => settled.ambiguous.push((
+            f.address.clone(),
+            several.iter().map(|l| l.id.clone()).collect(),
+        )),
+    }
+}
+
 /// Leaves in the journal only the writes still in flight, once everything else it
 /// held is in the state file; with none in flight, removes it. The next plan or
 /// apply settles what is left.
@@ -287,6 +381,7 @@ pub fn keep_in_flight(dir: &Path, in_flight: &[InFlight]) -> Result<(), StateErr
             prevent_destroy: f.prevent_destroy,
             depends_on: f.depends_on.clone(),
             sensitive: f.sensitive.clone(),
+            since: f.since.clone(),
         };
         bytes.extend(serde_json::to_vec(&intent).expect("journal entries serialise"));
         bytes.push(b'\n');

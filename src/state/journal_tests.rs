@@ -17,6 +17,7 @@ fn spec(id: &str, name: &str) -> Value {
 
 fn live(values: Value, version: u64) -> Live {
     Live {
+        created: None,
         id: values["id"].as_str().unwrap().to_owned(),
         values,
         version,
@@ -37,6 +38,7 @@ fn org(objects: Vec<Live>) -> LiveSet {
 
 fn intent(address: &str, id: &str, write: WriteKind, spec: Option<&Value>) -> Entry {
     Entry::Intent {
+        since: None,
         address: addr(address),
         id: id.into(),
         write,
@@ -71,19 +73,19 @@ fn landed_writes_fold_into_the_state() {
 fn a_create_in_flight_is_adopted_when_the_prompt_exists() {
     let a = spec("a", "A");
     let mut state = State::default();
-    let in_flight = fold(
+    let mut in_flight = fold(
         &mut state,
         &[intent("prompt.a", "a", WriteKind::Put, Some(&a))],
     );
     assert_eq!(in_flight.len(), 1);
     assert_eq!(
-        settle(&mut state, &in_flight, &LiveSet::default(), US),
+        settle(&mut state, &mut in_flight, &LiveSet::default(), US).addresses,
         Vec::<Address>::new(),
         "not landed: still to do"
     );
     assert!(state.resources.is_empty());
     assert_eq!(
-        settle(&mut state, &in_flight, &org(vec![live(a.clone(), 1)]), US),
+        settle(&mut state, &mut in_flight, &org(vec![live(a.clone(), 1)]), US).addresses,
         vec![addr("prompt.a")]
     );
     assert_eq!(state.resources[&addr("prompt.a")].attributes, a);
@@ -92,7 +94,7 @@ fn a_create_in_flight_is_adopted_when_the_prompt_exists() {
 #[test]
 fn a_create_in_flight_never_adopts_someone_elses_prompt() {
     let a = spec("a", "A");
-    let in_flight = fold(
+    let mut in_flight = fold(
         &mut State::default(),
         &[intent("prompt.a", "a", WriteKind::Put, Some(&a))],
     );
@@ -107,7 +109,7 @@ fn a_create_in_flight_never_adopts_someone_elses_prompt() {
     ] {
         let mut state = State::default();
         assert_eq!(
-            settle(&mut state, &in_flight, &org(vec![now]), US),
+            settle(&mut state, &mut in_flight, &org(vec![now]), US).addresses,
             Vec::<Address>::new(),
             "{why}"
         );
@@ -165,17 +167,17 @@ fn an_update_in_flight_is_adopted_only_if_it_landed() {
             sensitive: Vec::new(),
         },
     );
-    let in_flight = fold(
+    let mut in_flight = fold(
         &mut state,
         &[intent("prompt.a", "a", WriteKind::Put, Some(&new))],
     );
-    settle(&mut state, &in_flight, &org(vec![live(old.clone(), 1)]), US);
+    settle(&mut state, &mut in_flight, &org(vec![live(old.clone(), 1)]), US);
     assert_eq!(
         state.resources[&addr("prompt.a")].attributes,
         old,
         "not landed: the state keeps what was there"
     );
-    settle(&mut state, &in_flight, &org(vec![live(new.clone(), 2)]), US);
+    settle(&mut state, &mut in_flight, &org(vec![live(new.clone(), 2)]), US);
     assert_eq!(state.resources[&addr("prompt.a")].version, 2);
 }
 
@@ -194,13 +196,13 @@ fn a_delete_in_flight_is_dropped_when_the_prompt_is_gone() {
             sensitive: Vec::new(),
         },
     );
-    let in_flight = fold(
+    let mut in_flight = fold(
         &mut state,
         &[intent("prompt.a", "a", WriteKind::Delete, None)],
     );
-    settle(&mut state, &in_flight, &org(vec![live(a, 1)]), US);
+    settle(&mut state, &mut in_flight, &org(vec![live(a, 1)]), US);
     assert!(state.resources.contains_key(&addr("prompt.a")));
-    settle(&mut state, &in_flight, &LiveSet::default(), US);
+    settle(&mut state, &mut in_flight, &LiveSet::default(), US);
     assert!(!state.resources.contains_key(&addr("prompt.a")));
 }
 

@@ -27,15 +27,17 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
             }
             out.push(to_diagnostic(config, resource, finding));
         }
-        let id_attribute = resource.kind.id_attribute();
+        let (Some(id_attribute), Some(id)) = (resource.kind.id_attribute(), resource.id()) else {
+            continue;
+        };
         if resource.incomplete.contains(id_attribute) {
             continue;
         }
         let kind = resource.kind.name();
-        if let Some(first) = ids.get(&(kind, resource.id())) {
+        if let Some(first) = ids.get(&(kind, id)) {
             let first_at = config.range(first.field_location(id_attribute));
             out.push(
-                Diagnostic::error(Code::SchemaDuplicateId, format!("{kind} id `{}` is used twice", resource.id()))
+                Diagnostic::error(Code::SchemaDuplicateId, format!("{kind} id `{id}` is used twice"))
                     .detail(format!(
                         "{} already uses it (at {}:{}). Ids must be unique within the org; set a distinct `{id_attribute}`.",
                         first.address,
@@ -46,7 +48,7 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
                     .range(Some(config.range(resource.field_location(id_attribute)))),
             );
         } else {
-            ids.insert((kind, resource.id()), resource);
+            ids.insert((kind, id), resource);
         }
     }
     for resource in &config.resources {
@@ -149,10 +151,10 @@ fn check_imports_and_moves(config: &Config) -> Vec<Diagnostic> {
                 unknown(&import.to, "`import` names", Code::ImportUnknown)
                     .range(Some(config.range(&import.target))),
             ),
-            Some(r) if r.id() != import.id => {
-                let (kind, id_attribute) = (r.kind.name(), r.kind.id_attribute());
+            Some(r) if r.id().is_some_and(|id| id != import.id) => {
+                let (kind, id_attribute) = (r.kind.name(), r.kind.id_attribute().unwrap_or("id"));
                 out.push(
-                    Diagnostic::error(Code::ImportId, format!("`import` of `{}` into `{}`, whose id is `{}`", import.id, import.to, r.id()))
+                    Diagnostic::error(Code::ImportId, format!("`import` of `{}` into `{}`, whose id is `{}`", import.id, import.to, r.id().unwrap_or_default()))
                         .detail(format!("Set `{id_attribute} = \"{}\"` in the {kind} block, so that assistform manages the {kind} it imports.", import.id))
                         .address(r.address.to_string())
                         .range(at.clone()),

@@ -13,6 +13,7 @@ const COLLECTION: &[&str] = &["agent-assist", "prompts"];
 impl From<RemotePrompt> for Live {
     fn from(p: RemotePrompt) -> Live {
         Live {
+            created: None,
             id: p.spec.id.clone(),
             values: p.spec.into_values(),
             version: p.version,

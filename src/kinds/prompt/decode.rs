@@ -114,7 +114,7 @@ pub(super) fn decode(
     };
     let paths = |set: BTreeSet<Field>| set.into_iter().map(Field::hcl_path).collect();
     let id = spec.id.clone();
-    let mut resource = ResourceConfig::new(kind, address, id, Arc::new(spec), location);
+    let mut resource = ResourceConfig::new(kind, address, Some(id), Arc::new(spec), location);
     resource.depends_on = depends_on;
     resource.lifecycle = lifecycle;
     resource.sensitive = paths(p.sensitive);

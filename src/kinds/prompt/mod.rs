@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::config::KindDecoder;
 use crate::kind::schema::{Attribute, NestedBlock, Nesting, Schema};
-use crate::kind::{CheckContext, Finding, Kind, Live, Native, Verb};
+use crate::kind::{CheckContext, Finding, Kind, Live, LiveSet, Native, Verb};
 use crate::remote::{Client, Outcome};
 use model::PromptSpec;
 
@@ -85,8 +85,8 @@ impl Kind for Prompt {
         decode::IGNORABLE
     }
 
-    fn id_attribute(&self) -> &'static str {
-        "id"
+    fn id_attribute(&self) -> Option<&'static str> {
+        Some("id")
     }
 
     fn check(&self, object: &dyn Native, cx: CheckContext) -> Vec<Finding> {
@@ -116,6 +116,7 @@ impl Kind for Prompt {
     fn list<'a>(
         &'a self,
         client: &'a Client,
+        _read: &'a LiveSet,
         progress: &'a (dyn Fn(usize, usize) + Sync),
     ) -> Verb<'a, Vec<Live>> {
         Box::pin(api::list(client, progress))
@@ -128,6 +129,7 @@ impl Kind for Prompt {
     fn put<'a>(
         &'a self,
         client: &'a Client,
+        _id: Option<&'a str>,
         values: &'a Value,
         version: Option<u64>,
     ) -> Verb<'a, Outcome<Live>> {

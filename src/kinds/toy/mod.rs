@@ -17,7 +17,7 @@ use crate::config::eval::Scope;
 use crate::config::{KindDecoder, Located, ResourceConfig};
 use crate::diagnostic::{Code, Severity};
 use crate::kind::schema::{Attribute, NestedBlock, Nesting, Schema};
-use crate::kind::{CheckContext, Finding, Kind, Live, Native, Verb};
+use crate::kind::{CheckContext, Finding, Kind, Live, LiveSet, Native, Verb};
 use crate::remote::{Client, Outcome};
 
 #[derive(Debug)]
@@ -73,8 +73,8 @@ impl Kind for Widget {
         &["title", "tags", "body.text"]
     }
 
-    fn id_attribute(&self) -> &'static str {
-        "id"
+    fn id_attribute(&self) -> Option<&'static str> {
+        Some("id")
     }
 
     fn check(&self, object: &dyn Native, cx: CheckContext) -> Vec<Finding> {
@@ -104,6 +104,7 @@ impl Kind for Widget {
     fn list<'a>(
         &'a self,
         _: &'a Client,
+        _: &'a LiveSet,
         progress: &'a (dyn Fn(usize, usize) + Sync),
     ) -> Verb<'a, Vec<Live>> {
         Box::pin(async move {
@@ -119,6 +120,7 @@ impl Kind for Widget {
     fn put<'a>(
         &'a self,
         _: &'a Client,
+        _: Option<&'a str>,
         values: &'a Value,
         version: Option<u64>,
     ) -> Verb<'a, Outcome<Live>> {
@@ -155,7 +157,7 @@ fn decode(d: &mut Decoder, file: usize, block: &Block, scope: &Scope) -> Option<
     let mut config = ResourceConfig::new(
         this,
         address.clone(),
-        String::new(),
+        None,
         Arc::new(Value::Null),
         location,
     );
@@ -194,6 +196,6 @@ fn decode(d: &mut Decoder, file: usize, block: &Block, scope: &Scope) -> Option<
     config.native = Arc::new(
         json!({"id": id.clone(), "title": title, "tags": tags, "body": [{"text": body_text}]}),
     );
-    config.id = id;
+    config.id = Some(id);
     Some(config)
 }

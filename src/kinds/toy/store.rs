@@ -32,6 +32,7 @@ pub fn put(values: &Value, version: Option<u64>) -> Result<Outcome<Live>, Remote
         _ => return Err(conflict(&id)),
     };
     let live = Live {
+        created: None,
         id: id.clone(),
         values: values.clone(),
         version: next,

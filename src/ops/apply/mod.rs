@@ -126,7 +126,7 @@ pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOut
         let remote = connect(&place, &genesys, &org, dir, env).await?;
         let client = remote.client.clone();
         let (live, reached) = tokio::join!(
-            crate::ops::genesys::read_all(&client, &|_, _| {}),
+            crate::ops::genesys::read_all(&client, &state, &|_, _| {}),
             client.organization()
         );
         let (live, reached) = (live?, reached?);

@@ -94,6 +94,8 @@ mod tests {
                 before: None,
                 after: Some(values(format!("p{i}"))),
                 live_version: None,
+                live_id: None,
+                unknown: Vec::new(),
                 depends_on: Vec::new(),
                 sensitive: Vec::new(),
                 prevent_destroy: false,

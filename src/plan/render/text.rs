@@ -293,7 +293,9 @@ fn fields(
         .max(2);
     // The id, when it holds, names the object; when it changes, it forces a
     // replacement.
-    let id_path = crate::kinds::find(address.kind()).map_or("id", |k| k.id_attribute());
+    let id_path = crate::kinds::find(address.kind())
+        .and_then(|k| k.id_attribute())
+        .unwrap_or("id");
     let same_id = find(&old, id_path).is_some() && find(&old, id_path) == find(&new, id_path);
     if same_id && let Some(LeafValue::Text(id)) = find(&new, id_path) {
         let _ = writeln!(out, "        {:<width$} = {}", id_path, values.quote(&id));
