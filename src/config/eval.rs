@@ -14,6 +14,7 @@ use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
 use hcl_edit::visit::{self, Visit};
 
 use super::Located;
+use crate::kind::{Address, reference};
 use super::size::{self, Lookup, Size};
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::suggest::did_you_mean;
@@ -24,6 +25,16 @@ pub(super) struct Reference {
     pub root: String,
     pub name: String,
     pub bytes: Range<usize>,
+    /// The attribute after `root.name`, when there is one (`id` of
+    /// `response_library.billing.id`), and where the whole traversal ends.
+    pub attribute: Option<(String, usize)>,
+}
+
+/// Another object's id, referred to from a block: `response_library.billing.id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectReference {
+    pub target: Address,
+    pub location: Located,
 }
 
 /// Every `root.name` traversal in `expr`, outermost first.
@@ -36,10 +47,18 @@ pub(super) fn references(expr: &Expression) -> Vec<Reference> {
             {
                 let start = root.span().or(node.span()).map_or(0, |s| s.start);
                 let end = first.span().or(node.span()).map_or(start, |s| s.end);
+                let attribute = node.operators.get(1).and_then(|op| match op.value() {
+                    TraversalOperator::GetAttr(attr) => Some((
+                        attr.as_str().to_owned(),
+                        op.span().map_or(end, |s| s.end),
+                    )),
+                    _ => None,
+                });
                 self.0.push(Reference {
                     root: root.as_str().to_owned(),
                     name: name.as_str().to_owned(),
                     bytes: start..end,
+                    attribute,
                 });
             }
             visit::visit_traversal(self, node);
@@ -65,6 +84,10 @@ pub struct Scope {
     /// Set once a value was refused as too large: what follows is not evaluated
     /// (and each refusal not reported again).
     exhausted: Cell<bool>,
+    /// The block types of the kinds: a traversal rooted at one refers to an object.
+    kinds: Vec<&'static str>,
+    /// The objects referred to since [`Scope::take_references`] was last called.
+    referred: std::cell::RefCell<Vec<ObjectReference>>,
 }
 
 /// An evaluated expression.
@@ -74,6 +97,17 @@ pub(super) struct Evaluated {
 }
 
 impl Scope {
+    /// Makes `<kind>.<label>.id` a reference to an object, for each of `kinds`.
+    pub fn set_kinds(&mut self, kinds: impl IntoIterator<Item = &'static str>) {
+        self.kinds = kinds.into_iter().collect();
+    }
+
+    /// The objects the expressions evaluated since the last call referred to: what
+    /// the block being decoded depends on.
+    pub fn take_references(&self) -> Vec<ObjectReference> {
+        std::mem::take(&mut *self.referred.borrow_mut())
+    }
+
     pub fn set_var(&mut self, name: &str, value: Option<Value>, sensitive: bool) {
         self.set("var", name, value, sensitive);
     }
@@ -118,6 +152,10 @@ impl Scope {
         let mut sensitive = false;
         let references = references(expr);
         for r in &references {
+            if self.kinds.contains(&r.root.as_str()) {
+                ok &= self.refer(r, file, sources, diagnostics);
+                continue;
+            }
             let key = (r.root.clone(), r.name.clone());
             sensitive |= self.sensitive.contains(&key);
             let known = match r.root.as_str() {
@@ -190,11 +228,58 @@ impl Scope {
         }
     }
 
+    /// Records `r`, rooted at a kind, as a reference to an object's id; reports it
+    /// and returns `false` when it names no id.
+    fn refer(
+        &self,
+        r: &Reference,
+        file: usize,
+        sources: &[SourceFile],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let end = r.attribute.as_ref().map_or(r.bytes.end, |(_, end)| *end);
+        let location = Located {
+            file,
+            bytes: r.bytes.start..end,
+        };
+        let written = format!("{}.{}", r.root, r.name);
+        let problem = match (&r.attribute, written.parse::<Address>()) {
+            (_, Err(_)) => Some(format!("`{written}` is not an address: a label is a letter or `_`, then letters, digits, `_` and `-`.")),
+            (None, Ok(_)) => Some(format!("Refer to the object's id: `{written}.{}`.", reference::ATTRIBUTE)),
+            (Some((attr, _)), Ok(_)) if attr != reference::ATTRIBUTE => Some(format!(
+                "`{}` objects have no attribute `{attr}` to refer to; only their `{}` can be: `{written}.{}`.",
+                r.root,
+                reference::ATTRIBUTE,
+                reference::ATTRIBUTE
+            )),
+            (Some(_), Ok(target)) => {
+                self.referred.borrow_mut().push(ObjectReference { target, location: location.clone() });
+                None
+            }
+        };
+        let Some(detail) = problem else { return true };
+        diagnostics.push(
+            Diagnostic::error(Code::ReferenceInvalid, format!("invalid reference `{written}{}`", r.attribute.as_ref().map(|(a, _)| format!(".{a}")).unwrap_or_default()))
+                .detail(detail)
+                .range(Some(location.range(sources))),
+        );
+        false
+    }
+
     /// A context of the values `references` name, and no others: all of them for
     /// each expression would cost the square of their number.
     fn context(&self, references: &[Reference]) -> Context<'static> {
         let (mut vars, mut locals) = (hcl::Map::new(), hcl::Map::new());
+        let mut objects: BTreeMap<&str, hcl::Map<String, Value>> = BTreeMap::new();
         for r in references {
+            if self.kinds.contains(&r.root.as_str()) {
+                if let Ok(target) = format!("{}.{}", r.root, r.name).parse::<Address>() {
+                    let mut id = hcl::Map::new();
+                    id.insert(reference::ATTRIBUTE.to_owned(), Value::String(reference::to(&target)));
+                    objects.entry(r.root.as_str()).or_default().insert(r.name.clone(), Value::Object(id));
+                }
+                continue;
+            }
             let (map, values) = match r.root.as_str() {
                 "var" => (&mut vars, &self.vars),
                 "local" => (&mut locals, &self.locals),
@@ -207,6 +292,9 @@ impl Scope {
         let mut context = Context::new();
         context.declare_var("var", Value::Object(vars));
         context.declare_var("local", Value::Object(locals));
+        for (kind, labels) in objects {
+            context.declare_var(kind, Value::Object(labels));
+        }
         context
     }
 

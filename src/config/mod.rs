@@ -219,6 +219,9 @@ impl ResourceConfig {
 pub struct Dependency {
     pub address: Address,
     pub location: Located,
+    /// Written as a reference to the object's id (`response_library.billing.id`),
+    /// not in `depends_on`.
+    pub reference: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::{Action, Change, Drift, Plan};
 use crate::config::{Config, ResourceConfig};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::kind::{Address, Live, LiveSet, values};
+use crate::kind::{Address, Live, LiveSet, reference, values};
 use crate::state::State;
 use crate::validate::dependency_graph;
 
@@ -81,10 +81,16 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
     // A destroy plan keeps nothing of the configuration but its dependencies (for
     // the order of the deletes) and its `prevent_destroy`.
     let kept: &[usize] = if inputs.destroy { &[] } else { &order };
+    // The ids the objects planned so far will have after apply, when the plan
+    // knows them: dependencies come first, so a reference finds its target here.
+    let mut ids: BTreeMap<Address, String> = BTreeMap::new();
     for &i in kept {
         let resource = &config.resources[i];
+        let mut desired = resource.values().clone();
+        let unknown = reference::resolve(&mut desired, &|a: &Address| ids.get(a).cloned());
         let planned = Planning {
             resource,
+            desired: &desired,
             state,
             live,
             config,
@@ -93,6 +99,10 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         match planned {
             Ok(mut change) => {
                 change.moved_from = moved_from.get(&change.address).cloned();
+                change.unknown = unknown.into_iter().map(|(path, _)| path).collect();
+                if let Some(id) = change.after_id() {
+                    ids.insert(change.address.clone(), id.to_owned());
+                }
                 changes.push(change);
             }
             Err(e) => errors.push(*e),
@@ -177,6 +187,8 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
 /// One configured resource against the state and the org.
 struct Planning<'a> {
     resource: &'a ResourceConfig,
+    /// Its values, with the ids of the objects it refers to filled in where known.
+    desired: &'a Value,
     state: &'a State,
     live: &'a LiveSet,
     config: &'a Config,
@@ -216,7 +228,7 @@ impl Planning<'_> {
                 return Err(error);
             }
             change.action = Action::Create;
-            change.after = Some(resource.values().clone());
+            change.after = Some(self.desired.clone());
             return Ok(change);
         };
         if let Some(other) = import.filter(|other| *other != managed.id) {
@@ -228,7 +240,7 @@ impl Planning<'_> {
         }
         let Some(now) = self.live.get(address.kind(), &managed.id) else {
             change.action = Action::Create;
-            change.after = Some(resource.values().clone());
+            change.after = Some(self.desired.clone());
             change.reason =
                 Some("it was deleted outside assistform and will be created again".into());
             return Ok(change);
@@ -244,14 +256,14 @@ impl Planning<'_> {
                 return Err(error);
             }
             change.action = Action::Replace;
-            change.after = Some(resource.values().clone());
+            change.after = Some(self.desired.clone());
             change.before = Some(now.values.clone());
             change.live_version = Some(now.version);
             change.live_id = Some(now.id.clone());
             change.reason = Some(format!("its id changes from `{}` to `{id}`", managed.id));
             return Ok(change);
         }
-        against_live(&mut change, resource, now);
+        against_live(&mut change, resource, self.desired, now);
         Ok(change)
     }
 
@@ -326,7 +338,7 @@ impl Planning<'_> {
                     .range(at),
             ));
         };
-        against_live(&mut change, self.resource, now);
+        against_live(&mut change, self.resource, self.desired, now);
         change.importing = true;
         Ok(change)
     }
@@ -335,9 +347,9 @@ impl Planning<'_> {
 /// `change` as a comparison of the configuration with the live object: an update
 /// when they differ (outside `ignore_changes`), a no-op otherwise, carrying the live
 /// version that apply will write with.
-fn against_live(change: &mut Change, resource: &ResourceConfig, now: &Live) {
+fn against_live(change: &mut Change, resource: &ResourceConfig, desired: &Value, now: &Live) {
     let after = values::with_ignored(
-        resource.values(),
+        desired,
         &now.values,
         &resource.lifecycle.ignore_changes,
     );

@@ -54,11 +54,13 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
     for resource in &config.resources {
         for dep in &resource.depends_on {
             if config.resource(&dep.address).is_none() {
+                let (code, what) = if dep.reference {
+                    (Code::ReferenceUndeclared, format!("reference to undeclared `{}`", dep.address))
+                } else {
+                    (Code::SchemaDependsOn, format!("`depends_on` refers to undeclared `{}`", dep.address))
+                };
                 out.push(
-                    Diagnostic::error(
-                        Code::SchemaDependsOn,
-                        format!("`depends_on` refers to undeclared `{}`", dep.address),
-                    )
+                    Diagnostic::error(code, what)
                     .detail(format!(
                         "No {} block has the label `{}`.{}",
                         dep.address.kind(),

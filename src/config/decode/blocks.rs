@@ -10,8 +10,8 @@ use super::{Decoder, Fields, Schema};
 use crate::config::eval::Scope;
 use crate::config::files::Parsed;
 use crate::config::{
-    GenesysSettings, Hook, HookTarget, Import, Located, MAX_HOOK_TIMEOUT_SECONDS, Moved,
-    ResourceConfig,
+    Dependency, GenesysSettings, Hook, HookTarget, Import, Located, MAX_HOOK_TIMEOUT_SECONDS,
+    Moved, ResourceConfig,
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::kind::Address;
@@ -124,9 +124,20 @@ impl Decoder<'_> {
                 }
                 if let Some(decoder) = self.kinds.iter().find(|k| k.kind.name() == kind) {
                     let kind = decoder.kind;
-                    let Some(resource) = (decoder.decode)(self, p.file, block, scope) else {
+                    let decoded = (decoder.decode)(self, p.file, block, scope);
+                    let referred = scope.take_references();
+                    let Some(mut resource) = decoded else {
                         continue;
                     };
+                    for r in referred {
+                        if !resource.depends_on.iter().any(|d| d.address == r.target) {
+                            resource.depends_on.push(Dependency {
+                                address: r.target,
+                                location: r.location,
+                                reference: true,
+                            });
+                        }
+                    }
                     if let Some(first) = labels.get(&resource.address) {
                         let first = first.range(self.sources);
                         self.report(

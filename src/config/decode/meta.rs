@@ -66,7 +66,11 @@ impl Decoder<'_> {
         for item in items.iter() {
             let location = Self::located(file, item.span());
             match self.address(item) {
-                Some(address) => out.push(Dependency { address, location }),
+                Some(address) => out.push(Dependency {
+                    address,
+                    location,
+                    reference: false,
+                }),
                 None => self.report(
                     Diagnostic::error(Code::SchemaType, "`depends_on` entries must be addresses")
                         .detail(format!(

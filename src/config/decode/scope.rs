@@ -150,6 +150,9 @@ impl Decoder<'_> {
             scope.set_var(name, value, var.sensitive);
         }
         self.locals(parsed, &mut scope);
+        // After the locals: only a resource's own attributes refer to objects,
+        // since only a resource can depend on one.
+        scope.set_kinds(self.kinds.iter().map(|k| k.kind.name()));
         scope
     }
 

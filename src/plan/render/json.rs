@@ -50,7 +50,7 @@ pub fn render(plan: &Plan) -> Value {
             "actions": actions,
             "before": before,
             "after": after,
-            "after_unknown": {},
+            "after_unknown": values::marks(&c.unknown),
             "before_sensitive": if c.before.is_some() { sensitive.clone() } else { json!(false) },
             "after_sensitive": if c.after.is_some() { sensitive } else { json!(false) },
         });
@@ -107,12 +107,23 @@ pub fn render(plan: &Plan) -> Value {
 fn shown(v: &Value, shown: &Values) -> Value {
     let mut v = v.clone();
     values::map_strings(&mut v, &|s| shown.mask(s));
+    // An id known only after apply is left out, and marked in `after_unknown`.
+    null_unknown(&mut v);
     for path in shown.sensitive {
         if let Some(slot) = values::get_mut(&mut v, path) {
             *slot = Value::Null;
         }
     }
     v
+}
+
+fn null_unknown(v: &mut Value) {
+    match v {
+        Value::String(s) if crate::kind::reference::is_unknown(s) => *v = Value::Null,
+        Value::Array(items) => items.iter_mut().for_each(null_unknown),
+        Value::Object(map) => map.values_mut().for_each(null_unknown),
+        _ => {}
+    }
 }
 
 /// `{"display": [{"content": true}]}` for the sensitive paths, as Terraform marks them.

@@ -57,7 +57,11 @@ impl Values<'_> {
         }
     }
 
+    /// `s` as a string literal; an id known only after apply as Terraform shows it.
     pub fn quote(&self, s: &str) -> String {
+        if crate::kind::reference::is_unknown(s) {
+            return "(known after apply)".to_owned();
+        }
         serde_json::to_string(&self.mask(s)).expect("strings serialise")
     }
 
