@@ -15,6 +15,8 @@ pub struct Attribute {
     pub ty: Type,
     /// Long text whose change reads best as a line diff.
     pub lines: bool,
+    /// What the server holds when the attribute is left out, as written in HCL.
+    pub default: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +47,7 @@ impl Attribute {
             name,
             ty: Type::String,
             lines: false,
+            default: None,
         }
     }
 
@@ -53,6 +56,7 @@ impl Attribute {
             name,
             ty: Type::Number,
             lines: false,
+            default: None,
         }
     }
 
@@ -61,6 +65,15 @@ impl Attribute {
             name,
             ty: Type::Strings,
             lines: false,
+            default: None,
+        }
+    }
+
+    /// The same attribute, holding `value` when the configuration leaves it out.
+    pub const fn or(self, value: &'static str) -> Attribute {
+        Attribute {
+            default: Some(value),
+            ..self
         }
     }
 
@@ -70,6 +83,7 @@ impl Attribute {
             name,
             ty: Type::String,
             lines: true,
+            default: None,
         }
     }
 }

@@ -113,6 +113,28 @@ impl Client {
         url: Url,
         body: Option<String>,
     ) -> Result<Answer, RemoteError> {
+        self.send(method, url, body, false).await
+    }
+
+    /// [`Client::call`] for a request that creates an object: not idempotent, so
+    /// after any answer that leaves its outcome open (502, 503, 504, a lost
+    /// answer) it is not sent again, and the error says it may have landed. A
+    /// 429 or a 401 still repeats it: those say the server did nothing.
+    pub(crate) async fn call_once(
+        &self,
+        url: Url,
+        body: String,
+    ) -> Result<Answer, RemoteError> {
+        self.send(Method::POST, url, Some(body), true).await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<String>,
+        once: bool,
+    ) -> Result<Answer, RemoteError> {
         let inner = &*self.inner;
         let request = wire::label(&method, &url);
         let mut retrier = Retrier::new(&inner.options, &inner.counters, &request);
@@ -122,6 +144,19 @@ impl Client {
             let step = self
                 .attempt(&method, &url, body.as_deref(), &request, &mut tries)
                 .await;
+            let step = match step {
+                Step::Retry { error, .. } if once && matches!(error.status(), Some(502..=504)) => {
+                    Step::Fail(RemoteError::Transport {
+                        request: request.clone(),
+                        message: format!(
+                            "{}; a create is never sent twice, so it may have landed",
+                            error.detail()
+                        ),
+                        sent: true,
+                    })
+                }
+                step => step,
+            };
             match retrier.settle(step).await {
                 Ok(Some(answer)) => {
                     return Ok(Answer {

@@ -27,6 +27,6 @@ pub use error::RemoteError;
 pub use metrics::ClientMetrics;
 pub use observer::{RetryNotice, RetryObserver};
 pub use options::ClientOptions;
-pub use refresh::PAGE_SIZE;
+pub use refresh::{PAGE_SIZE, Pages};
 pub use rest::Outcome;
 pub use settings::Connection;

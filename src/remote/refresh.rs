@@ -39,10 +39,27 @@ impl Client {
         path: &'static [&'static str],
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Vec<T>, RemoteError> {
-        let first: Page<T> = self.page(path, 1).await?;
+        self.pages(Pages::List { path }, PAGE_SIZE, progress).await
+    }
+
+    /// [`Client::list_all`] for any page-number source and page size: a list
+    /// endpoint, or a search endpoint queried with a body.
+    ///
+    /// # Errors
+    ///
+    /// The first page request that fails for good; the others are then abandoned.
+    pub async fn pages<T: DeserializeOwned + Send + 'static>(
+        &self,
+        source: Pages,
+        size: usize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Vec<T>, RemoteError> {
+        let path = source.path();
+        let source = std::sync::Arc::new(source);
+        let first: Page<T> = self.page(&source, size, 1).await?;
         let pages = first
             .page_count
-            .or_else(|| first.total.map(|t| t.div_ceil(PAGE_SIZE)))
+            .or_else(|| first.total.map(|t| t.div_ceil(size.max(1))))
             .unwrap_or(1)
             .max(1);
         let mut entities = first.entities;
@@ -55,7 +72,7 @@ impl Client {
         let mut next = 2;
         let limit = self.options().page_concurrency.max(1);
         while next <= pages && in_flight.len() < limit {
-            in_flight.spawn(self.clone().owned_page(path, next));
+            in_flight.spawn(self.clone().owned_page(source.clone(), size, next));
             next += 1;
         }
         while let Some(joined) = in_flight.join_next().await {
@@ -74,7 +91,7 @@ impl Client {
             done += 1;
             progress(done, pages);
             if next <= pages {
-                in_flight.spawn(self.clone().owned_page(path, next));
+                in_flight.spawn(self.clone().owned_page(source.clone(), size, next));
                 next += 1;
             }
         }
@@ -83,22 +100,66 @@ impl Client {
 
     async fn owned_page<T: DeserializeOwned>(
         self,
-        path: &'static [&'static str],
+        source: std::sync::Arc<Pages>,
+        size: usize,
         number: usize,
     ) -> Result<Page<T>, RemoteError> {
-        self.page(path, number).await
+        self.page(&source, size, number).await
     }
 
     async fn page<T: DeserializeOwned>(
         &self,
-        path: &[&str],
+        source: &Pages,
+        size: usize,
         number: usize,
     ) -> Result<Page<T>, RemoteError> {
-        let mut url = self.connection().api_url(path);
-        url.query_pairs_mut()
-            .append_pair("pageSize", &PAGE_SIZE.to_string())
-            .append_pair("pageNumber", &number.to_string());
-        let answer = self.call(Method::GET, url, None).await?;
-        decode(&answer)
+        let mut url = self.connection().api_url(source.path());
+        match source {
+            Pages::List { .. } => {
+                url.query_pairs_mut()
+                    .append_pair("pageSize", &size.to_string())
+                    .append_pair("pageNumber", &number.to_string());
+                let answer = self.call(Method::GET, url, None).await?;
+                decode(&answer)
+            }
+            Pages::Query { body, .. } => {
+                let mut body = body.clone();
+                if let Some(fields) = body.as_object_mut() {
+                    fields.insert("pageSize".into(), size.into());
+                    fields.insert("pageNumber".into(), number.into());
+                }
+                // A query only reads: repeating it is safe, as a GET is.
+                let answer = self.call(Method::POST, url, Some(body.to_string())).await?;
+                let results: Results<T> = decode(&answer)?;
+                Ok(results.results)
+            }
+        }
     }
+}
+
+/// Where pages come from.
+#[derive(Clone, Debug)]
+pub enum Pages {
+    /// `GET path?pageSize&pageNumber`.
+    List { path: &'static [&'static str] },
+    /// `POST path` with `body` and its `pageSize` and `pageNumber`, answered as
+    /// `{"results": page}`: a search endpoint.
+    Query {
+        path: &'static [&'static str],
+        body: serde_json::Value,
+    },
+}
+
+impl Pages {
+    fn path(&self) -> &'static [&'static str] {
+        match self {
+            Pages::List { path } | Pages::Query { path, .. } => path,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+struct Results<T> {
+    results: Page<T>,
 }

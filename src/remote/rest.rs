@@ -76,6 +76,23 @@ impl Client {
         Ok(answer.outcome(value))
     }
 
+    /// Creates an object by POSTing `body` to `url`, sent once (see
+    /// [`Client::call_once`]), and decodes the object answered.
+    ///
+    /// # Errors
+    ///
+    /// A 400 naming each problem the server found; a [`RemoteError::Transport`]
+    /// with `sent` when the object may have been created.
+    pub async fn create_object<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        body: &serde_json::Value,
+    ) -> Result<Outcome<T>, RemoteError> {
+        let answer = self.call_once(url, body.to_string()).await?;
+        let value = decode(&answer)?;
+        Ok(answer.outcome(value))
+    }
+
     /// Deletes the object at `url`.
     ///
     /// # Errors

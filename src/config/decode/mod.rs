@@ -1,6 +1,7 @@
 //! The decoder: syntax trees → typed configuration, reporting every problem.
 
 mod blocks;
+mod generic;
 mod meta;
 mod scope;
 
