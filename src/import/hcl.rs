@@ -86,7 +86,7 @@ fn escape_templates(line: &str) -> String {
 
 /// What a block shows beside the object's attributes: the state's record of
 /// `depends_on`, `prevent_destroy`, and which values came from sensitive variables.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct Extras<'a> {
     pub depends_on: &'a [Address],
     pub prevent_destroy: bool,
@@ -94,6 +94,9 @@ pub struct Extras<'a> {
     /// `(sensitive value)`, as Terraform shows them: the block then no longer reads
     /// back as HCL, which is the point.
     pub sensitive: &'a [String],
+    /// The address of the object of a kind that holds an id, when it has one:
+    /// an attribute that refers to that kind writes a reference to it.
+    pub refer: Option<&'a dyn Fn(&str, &str) -> Option<Address>>,
 }
 
 /// A `<kind> "<label>" { … }` block holding every attribute of `values`, in the
@@ -173,7 +176,17 @@ fn attributes(
                         .and_then(Value::as_array)
                         .into_iter()
                         .flatten()
-                        .map(|s| quote(s.as_str().unwrap_or("")))
+                        .map(|s| {
+                            let s = s.as_str().unwrap_or("");
+                            let target = attr
+                                .refers_to
+                                .zip(extras.refer)
+                                .and_then(|(kind, refer)| refer(kind, s));
+                            match target {
+                                Some(address) => format!("{address}.{}", crate::kind::reference::ATTRIBUTE),
+                                None => quote(s),
+                            }
+                        })
                         .collect();
                     format!("[{}]", items.join(", "))
                 }

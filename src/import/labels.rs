@@ -64,6 +64,52 @@ pub fn labels(ids: &[&str]) -> BTreeMap<String, String> {
     out
 }
 
+/// A unique label for each `(id, name)`, by id, for objects whose ids the server
+/// makes up (and mean nothing to a reader): the name in snake case (`Refund
+/// policy` → `refund_policy`), and `_2`, `_3`, … in id order for names that
+/// collide. Stable for the same set of objects.
+pub fn labels_by_name(objects: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let mut sorted: Vec<(String, &str)> = objects
+        .iter()
+        .map(|(id, name)| (snake(name), *id))
+        .collect();
+    sorted.sort();
+    sorted.dedup();
+    let bases: BTreeSet<String> = sorted.iter().map(|(b, _)| b.clone()).collect();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for (base, id) in sorted {
+        let label = if taken.contains(&base) {
+            (2..)
+                .map(|n| format!("{base}_{n}"))
+                .find(|c| !taken.contains(c) && !bases.contains(c))
+                .expect("an unbounded range has a free suffix")
+        } else {
+            base
+        };
+        taken.insert(label.clone());
+        out.insert(id.to_owned(), label);
+    }
+    out
+}
+
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_').to_owned();
+    match out.chars().next() {
+        None => "unnamed".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("n_{out}"),
+        Some(_) => out,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +120,15 @@ mod tests {
 
     fn pair(id: &str, label: &str) -> (String, String) {
         (id.to_owned(), label.to_owned())
+    }
+
+    #[test]
+    fn server_ids_get_labels_from_names() {
+        let got = labels_by_name(&[("b", "Refund policy"), ("a", "Refund  policy!"), ("c", "42"), ("d", "")]);
+        assert_eq!(got["a"], "refund_policy");
+        assert_eq!(got["b"], "refund_policy_2");
+        assert_eq!(got["c"], "n_42");
+        assert_eq!(got["d"], "unnamed");
     }
 
     #[test]

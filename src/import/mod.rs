@@ -45,10 +45,41 @@ pub struct Generated {
 /// comment naming its id and version (and any validation problems), a block with
 /// every attribute, and an `import` block; formatted as `assistform fmt` formats.
 pub fn generate(kind: &dyn Kind, objects: &[Live]) -> Generated {
+    generate_with(kind, objects, &block_labels(kind, objects), &|_, _| None)
+}
+
+/// A label for each of `objects` of `kind`, by id: made from the id when the
+/// configuration sets ids, else from the name.
+pub fn block_labels(kind: &dyn Kind, objects: &[Live]) -> std::collections::BTreeMap<String, String> {
+    if kind.id_attribute().is_some() {
+        let ids: Vec<&str> = objects.iter().map(|o| o.id.as_str()).collect();
+        return labels(&ids);
+    }
+    let named: Vec<(&str, &str)> = objects
+        .iter()
+        .map(|o| {
+            let name = o.values.get("name").and_then(serde_json::Value::as_str);
+            (o.id.as_str(), name.unwrap_or(o.id.as_str()))
+        })
+        .collect();
+    labels::labels_by_name(&named)
+}
+
+/// [`generate`], with the labels given, and `refer(kind, id)` naming the address
+/// of an object an attribute holds the id of (a response's library), written as
+/// a reference to it.
+pub fn generate_with(
+    kind: &dyn Kind,
+    objects: &[Live],
+    labels: &std::collections::BTreeMap<String, String>,
+    refer: &dyn Fn(&str, &str) -> Option<crate::kind::Address>,
+) -> Generated {
     let mut objects: Vec<&Live> = objects.iter().collect();
-    objects.sort_by(|a, b| a.id.cmp(&b.id));
-    let ids: Vec<&str> = objects.iter().map(|o| o.id.as_str()).collect();
-    let labels = labels(&ids);
+    if kind.id_attribute().is_some() {
+        objects.sort_by(|a, b| a.id.cmp(&b.id));
+    } else {
+        objects.sort_by(|a, b| labels.get(&a.id).cmp(&labels.get(&b.id)).then(a.id.cmp(&b.id)));
+    }
     let name = kind.name();
     let mut failing = 0;
     let mut out = format!(
@@ -71,7 +102,10 @@ pub fn generate(kind: &dyn Kind, objects: &[Live]) -> Generated {
             kind,
             label,
             &live.values,
-            &hcl::Extras::default(),
+            &hcl::Extras {
+                refer: Some(refer),
+                ..hcl::Extras::default()
+            },
         ));
         let _ = write!(
             out,

@@ -197,6 +197,11 @@ impl LiveSet {
         }
     }
 
+    /// Whether `kind` was read (though it may hold nothing).
+    pub fn has(&self, kind: &str) -> bool {
+        self.objects.contains_key(kind)
+    }
+
     /// The objects of `kind`, by id.
     pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = &Live> {
         self.objects.get(kind).into_iter().flat_map(|m| m.values())

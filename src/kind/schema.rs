@@ -17,6 +17,9 @@ pub struct Attribute {
     pub lines: bool,
     /// What the server holds when the attribute is left out, as written in HCL.
     pub default: Option<&'static str>,
+    /// The kind whose ids it holds: `import` writes a reference to the object
+    /// (`response_library.billing.id`) where it knows one.
+    pub refers_to: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +51,7 @@ impl Attribute {
             ty: Type::String,
             lines: false,
             default: None,
+            refers_to: None,
         }
     }
 
@@ -57,6 +61,7 @@ impl Attribute {
             ty: Type::Number,
             lines: false,
             default: None,
+            refers_to: None,
         }
     }
 
@@ -66,6 +71,7 @@ impl Attribute {
             ty: Type::Strings,
             lines: false,
             default: None,
+            refers_to: None,
         }
     }
 
@@ -77,6 +83,14 @@ impl Attribute {
         }
     }
 
+    /// The same attribute, holding ids of `kind`'s objects.
+    pub const fn referring_to(self, kind: &'static str) -> Attribute {
+        Attribute {
+            refers_to: Some(kind),
+            ..self
+        }
+    }
+
     /// Text shown as a line diff when it changes.
     pub const fn text(name: &'static str) -> Attribute {
         Attribute {
@@ -84,6 +98,7 @@ impl Attribute {
             ty: Type::String,
             lines: true,
             default: None,
+            refers_to: None,
         }
     }
 }

@@ -4,16 +4,28 @@
 
 pub mod canned_response;
 pub mod prompt;
+pub mod response_library;
 #[cfg(test)]
 mod toy;
 
 use crate::config::KindDecoder;
 use crate::kind::Kind;
 
+// Libraries before responses: a refresh reads the responses of the libraries it
+// has read.
 #[cfg(not(test))]
-static KINDS: &[KindDecoder] = &[prompt::DECODER];
+static KINDS: &[KindDecoder] = &[
+    prompt::DECODER,
+    response_library::DECODER,
+    canned_response::DECODER,
+];
 #[cfg(test)]
-static KINDS: &[KindDecoder] = &[prompt::DECODER, toy::DECODER];
+static KINDS: &[KindDecoder] = &[
+    prompt::DECODER,
+    response_library::DECODER,
+    canned_response::DECODER,
+    toy::DECODER,
+];
 
 /// Every kind, in the order they are documented.
 pub fn all() -> impl ExactSizeIterator<Item = &'static dyn Kind> {

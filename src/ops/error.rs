@@ -99,10 +99,7 @@ pub enum OpsError {
         address: String,
         suggestion: Option<String>,
     },
-    #[error(
-        "no address in the state manages {} id `{id}`",
-        crate::kinds::noun(crate::kinds::all().map(|k| k.name()))
-    )]
+    #[error("no address in the state manages an object with id `{id}`")]
     NoAddressFor { id: String },
     #[error("the state entry for `{address}` cannot be read: {source}")]
     UnreadableEntry {

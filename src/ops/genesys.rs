@@ -7,6 +7,29 @@ use crate::kind::{Address, Kind, Live, LiveSet};
 use crate::remote::{Client, RemoteError};
 use crate::state::State;
 
+/// The kinds a run reads from the org: those the configuration declares or
+/// imports, those the state manages, and those a saved plan changes. A run
+/// never reads a kind it has nothing to do with, so an OAuth client needs only
+/// the permissions of what it manages.
+pub fn kinds_in_use(
+    config: Option<&crate::config::Config>,
+    plan: Option<&crate::plan::Plan>,
+    state: &State,
+) -> std::collections::BTreeSet<&'static str> {
+    let mut names: Vec<&str> = state.resources.keys().map(Address::kind).collect();
+    if let Some(config) = config {
+        names.extend(config.resources.iter().map(|r| r.kind.name()));
+        names.extend(config.imports.iter().map(|i| i.to.kind()));
+    }
+    if let Some(plan) = plan {
+        names.extend(plan.changes.iter().map(|c| c.address.kind()));
+    }
+    crate::kinds::all()
+        .map(|k| k.name())
+        .filter(|k| names.contains(k))
+        .collect()
+}
+
 /// Every object of every kind in the org, one kind after the other;
 /// `progress(done, total)` counts the pages of the kind being read. An object
 /// `known` names (the state's) that a list lacks is read by itself before it is
@@ -17,11 +40,12 @@ use crate::state::State;
 /// The first read that fails for good.
 pub async fn read_all(
     client: &Client,
+    kinds: &std::collections::BTreeSet<&'static str>,
     known: &State,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<LiveSet, RemoteError> {
     let mut live = LiveSet::default();
-    for kind in crate::kinds::all() {
+    for kind in crate::kinds::all().filter(|k| kinds.contains(k.name())) {
         let listed = kind.list(client, &live, progress).await?;
         live.extend(kind.name(), listed);
         let missing: Vec<&str> = known

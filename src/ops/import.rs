@@ -94,7 +94,9 @@ pub fn import(options: &ImportOptions, observer: &dyn Observer) -> Result<Import
         .await?;
         let client = &remote.client;
         if !edit.in_flight.is_empty() {
-            let live = genesys::read_all(client, &edit.state, &|_, _| {}).await?;
+            let mut kinds = genesys::kinds_in_use(None, None, &edit.state);
+            kinds.extend(edit.in_flight.iter().filter_map(|f| crate::kinds::find(f.address.kind())).map(|k| k.name()));
+            let live = genesys::read_all(client, &kinds, &edit.state, &|_, _| {}).await?;
             edit.settle(&live, client.connection().client_id())?;
         }
         if let Some(there) = edit.state.resources.get(&address) {
@@ -197,7 +199,8 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
             &options.env,
         )
         .await?;
-        let live = super::genesys::read_all(&remote.client, &edit.state, &|_, _| {}).await?;
+        let every: std::collections::BTreeSet<&str> = crate::kinds::all().map(|k| k.name()).collect();
+        let live = super::genesys::read_all(&remote.client, &every, &edit.state, &|_, _| {}).await?;
         edit.settle(&live, remote.client.connection().client_id())?;
         Ok::<_, OpsError>(live)
     })?;
@@ -223,9 +226,25 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
     if adopt.is_empty() {
         return Ok(found);
     }
+    // Every label first: a response refers to its library by the library's address.
+    let labels: Vec<std::collections::BTreeMap<String, String>> = adopt
+        .iter()
+        .map(|(kind, objects)| import::block_labels(*kind, objects))
+        .collect();
+    let refer = |kind: &str, id: &str| -> Option<Address> {
+        if let Some(address) = edit.state.address_of(kind, id) {
+            return Some(address.clone());
+        }
+        adopt
+            .iter()
+            .zip(&labels)
+            .find(|((k, _), _)| k.name() == kind)
+            .and_then(|(_, labels)| labels.get(id))
+            .map(|label| Address::new(kind, label))
+    };
     let mut text = Vec::new();
-    for (kind, objects) in &adopt {
-        let generated = import::generate(*kind, objects);
+    for ((kind, objects), labels) in adopt.iter().zip(&labels) {
+        let generated = import::generate_with(*kind, objects, labels, &refer);
         found.written += objects.len();
         found.failing += generated.failing;
         text.push(generated.text);

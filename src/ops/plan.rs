@@ -67,8 +67,9 @@ pub fn plan(options: &PlanOptions, observer: &dyn Observer) -> Result<Plan, OpsE
         )
         .await?;
         let progress = |done, total| observer.notice(Notice::Refreshing { done, total });
+        let kinds = super::genesys::kinds_in_use(Some(&config), None, &edit.state);
         let (live, org) = tokio::join!(
-            super::genesys::read_all(&remote.client, &edit.state, &progress),
+            super::genesys::read_all(&remote.client, &kinds, &edit.state, &progress),
             remote.client.organization()
         );
         observer.notice(Notice::Refreshed);

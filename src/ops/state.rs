@@ -80,6 +80,7 @@ pub fn state_show(options: &StateShowOptions) -> Result<Shown, OpsError> {
     let mut shown = resource.attributes.clone();
     values::map_strings(&mut shown, &|text| mask_text(text, &[]));
     let extras = Extras {
+        refer: None,
         depends_on: &resource.depends_on,
         prevent_destroy: resource.prevent_destroy,
         sensitive: &resource.sensitive,

@@ -125,6 +125,10 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             errors.push(prevent_destroy_error(address, why));
             continue;
         }
+        if let Some(error) = now.and_then(|now| holds_unmanaged(address, now, state, live)) {
+            errors.push(error);
+            continue;
+        }
         // Deletes run in reverse dependency order: the configuration's, else the
         // state's record of it.
         let depends_on = match configured {
@@ -362,6 +366,35 @@ fn against_live(change: &mut Change, resource: &ResourceConfig, desired: &Value,
     change.after = Some(after);
     change.live_version = Some(now.version);
     change.live_id = Some(now.id.clone());
+}
+
+/// The error for deleting `now` while it holds objects nobody manages (a library
+/// with responses made in the console): they would go with it, or keep it.
+fn holds_unmanaged(address: &Address, now: &Live, state: &State, live: &LiveSet) -> Option<Diagnostic> {
+    let kind = crate::kinds::find(address.kind())?;
+    let held: Vec<String> = kind
+        .holds(&now.id, live)
+        .into_iter()
+        .filter(|h| state.address_of(h.kind, &h.id).is_none())
+        .map(|h| match h.name {
+            Some(name) => format!("{} \"{name}\" (`{}`)", h.kind, h.id),
+            None => format!("{} `{}`", h.kind, h.id),
+        })
+        .collect();
+    if held.is_empty() {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            Code::PlanHoldsUnmanaged,
+            format!("`{address}` is not deleted: it holds {} that assistform does not manage", crate::paint::plural(held.len(), "object")),
+        )
+        .detail(format!(
+            "It holds {}. Move or delete them in Genesys, or import them, then plan again.",
+            held.join(", ")
+        ))
+        .address(address.to_string()),
+    )
 }
 
 fn prevent_destroy_error(address: &Address, why: &str) -> Diagnostic {

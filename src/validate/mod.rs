@@ -51,6 +51,19 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
             ids.insert((kind, id), resource);
         }
     }
+    for kind in crate::kinds::all() {
+        let of_kind: Vec<&ResourceConfig> = config
+            .resources
+            .iter()
+            .filter(|r| r.kind.name() == kind.name())
+            .collect();
+        let natives: Vec<&dyn crate::kind::Native> = of_kind.iter().map(|r| &*r.native).collect();
+        for (i, finding) in kind.check_together(&natives) {
+            if let Some(resource) = of_kind.get(i) {
+                out.push(to_diagnostic(config, resource, finding));
+            }
+        }
+    }
     for resource in &config.resources {
         for dep in &resource.depends_on {
             if config.resource(&dep.address).is_none() {

@@ -37,7 +37,7 @@ async fn list_and_show() {
     assert_eq!(unknown.code, 1);
     assert_eq!(
         unknown.stderr,
-        "error: no address in the state manages prompt id `zz`\n"
+        "error: no address in the state manages an object with id `zz`\n"
     );
 
     let show = case.project.run(&["state", "show", "prompt.b"]);
@@ -295,7 +295,7 @@ async fn mv_errors() {
     let run = case.project.run(&["state", "mv", "prompt.a", "prompt.9x"]);
     assert!(
         run.stderr
-            .starts_with("error: `prompt.9x` is not a prompt address"),
+            .starts_with("error: `prompt.9x` is not a resource address"),
         "{}",
         run.stderr
     );

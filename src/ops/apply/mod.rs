@@ -125,8 +125,14 @@ pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOut
     let outcome = runtime().map_err(OpsError::Runtime)?.block_on(async {
         let remote = connect(&place, &genesys, &org, dir, env).await?;
         let client = remote.client.clone();
+        let kinds = match &loaded {
+            Loaded::Saved(plan) => crate::ops::genesys::kinds_in_use(None, Some(plan), &state),
+            Loaded::Config { config, .. } => {
+                crate::ops::genesys::kinds_in_use(Some(config), None, &state)
+            }
+        };
         let (live, reached) = tokio::join!(
-            crate::ops::genesys::read_all(&client, &state, &|_, _| {}),
+            crate::ops::genesys::read_all(&client, &kinds, &state, &|_, _| {}),
             client.organization()
         );
         let (live, reached) = (live?, reached?);

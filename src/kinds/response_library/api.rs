@@ -1,0 +1,120 @@
+//! Response Management over `/api/v2/responsemanagement`: what libraries and
+//! canned responses share. Creates are POSTs sent once (the server picks the id);
+//! an update names the `version` the plan read, so a newer edit gets a 409; a
+//! DELETE takes no version, so the object is read first and a delete of one that
+//! moved on is refused here, as the server would refuse a stale update.
+
+use reqwest::{Method, Url};
+use serde_json::{Map, Value};
+
+use crate::kind::Live;
+use crate::remote::{Client, Outcome, RemoteError};
+
+/// Fields the server sets, never sent back.
+const READ_ONLY: &[&str] = &["id", "selfUri", "createdBy", "dateCreated"];
+
+/// The URL of `collection` (segments under `/api/v2`), or of one object in it.
+pub(crate) fn url(client: &Client, collection: &[&str], id: Option<&str>) -> Url {
+    let mut segments: Vec<&str> = collection.to_vec();
+    segments.extend(id);
+    client.connection().api_url(&segments)
+}
+
+/// An object as the API answers it: its id, version and creation, and the rest
+/// as JSON for the kind to read its values from.
+pub(crate) fn live(object: &Value, values: Value) -> Option<Live> {
+    Some(Live {
+        id: object.get("id")?.as_str()?.to_owned(),
+        values,
+        version: object.get("version").and_then(Value::as_u64).unwrap_or(0),
+        modified_by: object
+            .pointer("/createdBy/id")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        created: object
+            .get("dateCreated")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    })
+}
+
+/// One object, as JSON; `None` on a 404.
+pub(crate) async fn get(
+    client: &Client,
+    collection: &[&str],
+    id: &str,
+) -> Result<Option<Value>, RemoteError> {
+    client.get_object(url(client, collection, Some(id))).await
+}
+
+/// Creates (`id` `None`: a POST, sent once) or updates (a PUT naming `version`)
+/// the object whose managed fields are `body`. An update carries back, unchanged,
+/// what the live object holds that assistform does not manage (a response's
+/// footer or messaging template), so that managing some fields never erases others.
+pub(crate) async fn write(
+    client: &Client,
+    collection: &[&str],
+    id: Option<&str>,
+    body: Value,
+    version: Option<u64>,
+) -> Result<Outcome<Value>, RemoteError> {
+    let (Some(id), Some(version)) = (id, version) else {
+        return client
+            .create_object(url(client, collection, None), &body)
+            .await;
+    };
+    let target = url(client, collection, Some(id));
+    let mut merged = match client.get_object::<Value>(target.clone()).await? {
+        Some(Value::Object(live)) => live,
+        _ => Map::new(),
+    };
+    for field in READ_ONLY {
+        merged.remove(*field);
+    }
+    if let Value::Object(managed) = body {
+        merged.extend(managed);
+    }
+    // The version the plan read, never the one just fetched: a newer edit gets a 409.
+    merged.insert("version".into(), version.into());
+    client
+        .write_object(Method::PUT, target, &Value::Object(merged))
+        .await
+}
+
+/// Deletes object `id` when it is still at `version` (when one is given): it is
+/// read first, since the API's DELETE takes no version. What is left open is one
+/// round trip between the read and the delete.
+pub(crate) async fn delete(
+    client: &Client,
+    collection: &[&str],
+    id: &str,
+    version: Option<u64>,
+) -> Result<Outcome<()>, RemoteError> {
+    let target = url(client, collection, Some(id));
+    if let Some(expected) = version {
+        let now: Option<Value> = client.get_object(target.clone()).await?;
+        let found = now.as_ref().and_then(|o| o.get("version")).and_then(Value::as_u64);
+        if let Some(found) = found.filter(|f| *f != expected) {
+            return Err(RemoteError::Api {
+                request: format!("DELETE {target}"),
+                status: 409,
+                code: "version.mismatch".into(),
+                message: format!(
+                    "not sent: the object is at version {found}, the plan read version {expected}"
+                ),
+                errors: Box::default(),
+                context_id: None,
+            });
+        }
+    }
+    client.delete_object(target).await
+}
+
+/// `value`'s string field `name`, or empty.
+pub(crate) fn text(value: &Value, name: &str) -> String {
+    value
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
