@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
@@ -20,6 +20,14 @@ impl Clock {
         let now = Instant::now();
         now.checked_add(advanced)
             .unwrap_or_else(|| furthest(now, advanced))
+    }
+
+    /// The wall-clock time moved on by the same advance: for timestamps that must
+    /// agree with what a test made `now` say.
+    pub fn system_now(&self) -> SystemTime {
+        let advanced = Duration::from_millis(self.advanced_ms.load(Ordering::SeqCst));
+        let now = SystemTime::now();
+        now.checked_add(advanced).unwrap_or(now)
     }
 
     /// Moves this clock and its clones on by `by` (in whole milliseconds); returns

@@ -4,22 +4,27 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use super::{Error, Output, exit};
-use crate::emulator::{Emulator, EmulatorOptions};
+use crate::emulator::{Emulator, EmulatorOptions, read_clients};
 
-/// Serve a local Genesys Cloud Agent Assist API (OAuth, prompts, rate limits, faults).
+/// Serve a local Genesys Cloud API (OAuth, prompts, Response Management, permissions,
+/// rate limits, faults).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   assistform emulator --listen 127.0.0.1:8080 --client-id demo --client-secret demo
   ASSISTFORM_EMULATOR_CLIENT_SECRET=demo assistform emulator --client-id demo --data org.json --latency-ms 20 \\
       --fail-rate 0.05 --seed 42 --context-variables orderId,planName
+  assistform emulator --client-id demo --client-secret-file demo.secret --clients clients.json
 
 Point a configuration at it with `genesys { api_url = \"http://127.0.0.1:8080\" }`.
-Test controls live under /__emulator/ (stats, reset, prompts, org, faults): see docs/emulator.md.")]
+A clients file gives further OAuth clients, each with only its permissions:
+  {\"clients\": [{\"id\": \"reader\", \"secret\": \"s3cret\", \"permissions\": [\"responses:response:view\"]}]}
+Test controls live under /__emulator/ (stats, reset, prompts, responsemanagement, index, clients, org,
+faults): see docs/emulator.md.")]
 pub struct Args {
     /// The loopback address to listen on (port 0 picks a free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// The OAuth client id the emulator accepts.
+    /// The OAuth client id the emulator accepts; this client holds every permission.
     #[arg(long, value_name = "ID")]
     client_id: String,
     /// The OAuth client secret the emulator accepts. On the command line it shows in
@@ -29,6 +34,9 @@ pub struct Args {
     /// Read the client secret from FILE (its first line).
     #[arg(long, value_name = "FILE")]
     client_secret_file: Option<PathBuf>,
+    /// Further OAuth clients and their permissions, from a JSON FILE (see below).
+    #[arg(long, value_name = "FILE")]
+    clients: Option<PathBuf>,
     /// Load the org from FILE at start and save it there after every change.
     #[arg(long, value_name = "FILE")]
     data: Option<PathBuf>,
@@ -103,10 +111,15 @@ fn fail_rate(s: &str) -> Result<f64, String> {
 
 pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
     let client_secret = client_secret(&args)?;
+    let clients = match &args.clients {
+        Some(path) => read_clients(path)?,
+        None => Vec::new(),
+    };
     let options = EmulatorOptions {
         listen: args.listen,
         client_id: args.client_id,
         client_secret,
+        clients,
         data: args.data,
         latency_ms: args.latency_ms,
         rate_limit: args.rate_limit,

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::body;
+use super::clients::ClientGrant;
 use super::error::ApiError;
 use super::faults::FaultsPatch;
 use super::holds::{Arm, Until, Verdict};
@@ -98,6 +99,23 @@ pub(crate) async fn seed_prompts(
     };
     match result.await {
         Ok(stored) => body::respond(StatusCode::OK, &body::Prompts(&stored)),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /__emulator/clients`: adds an OAuth client with the permissions given, or
+/// gives one added before new ones. The answer never holds the secret.
+pub(crate) async fn add_client(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    request_body: Body,
+) -> Response {
+    let added = async {
+        let grant: ClientGrant = body::json(&headers, request_body).await?;
+        shared.clients.add(grant)
+    };
+    match added.await {
+        Ok(client) => body::respond(StatusCode::OK, &client),
         Err(e) => e.into_response(),
     }
 }

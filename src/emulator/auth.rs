@@ -49,16 +49,14 @@ pub(crate) async fn token(
         Ok(bytes) => bytes,
         Err(e) => return oauth_error(e.status, "invalid_request", &e.message),
     };
-    let options = &shared.options;
-    let authenticated = basic(&headers)
-        .is_some_and(|(id, secret)| id == options.client_id && secret == options.client_secret);
-    if !authenticated {
+    let client = basic(&headers).filter(|(id, secret)| shared.clients.authenticate(id, secret));
+    let Some((client_id, _)) = client else {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "client authentication failed: send the client id and secret as HTTP Basic credentials",
         );
-    }
+    };
     let grant_type = url::form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == "grant_type")
         .map(|(_, v)| v.into_owned());
@@ -71,11 +69,10 @@ pub(crate) async fn token(
         );
     }
     let ttl = shared.faults.current().token_ttl;
-    let access_token = shared.tokens.issue(
-        &options.client_id,
-        Duration::from_secs(ttl),
-        shared.clock.now(),
-    );
+    let access_token =
+        shared
+            .tokens
+            .issue(&client_id, Duration::from_secs(ttl), shared.clock.now());
     body::respond(
         StatusCode::OK,
         &json!({"access_token": access_token, "token_type": "bearer", "expires_in": ttl}),

@@ -37,6 +37,18 @@ pub enum EmulatorError {
         column: usize,
         message: String,
     },
+    #[error("cannot read the emulator clients file `{}`: {source}", path.display())]
+    ReadClients {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the emulator clients file `{}` is not a list of clients (line {line}, column {column}): {message}", path.display())]
+    ParseClients {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("the emulator data file `{}` has format version {found}; this build reads version {expected}", path.display())]
     DataFormat {
         path: PathBuf,

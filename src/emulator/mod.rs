@@ -1,5 +1,6 @@
-//! The built-in Genesys Cloud emulator: the whole of API.md served on loopback, in
-//! memory, optionally persisted to a JSON file.
+//! The built-in Genesys Cloud emulator: the whole of API.md and GENESYS.md's
+//! Response Management served on loopback, in memory, optionally persisted to a
+//! JSON file, with each OAuth client held to the permissions it was given.
 //!
 //! Tests and benchmarks start one in-process with [`Emulator::start`] on port 0; the
 //! `assistform emulator` command runs one until interrupted. Nothing here prints.
@@ -7,13 +8,21 @@
 mod admin;
 mod auth;
 mod body;
+mod clients;
 mod error;
 mod faults;
 mod holds;
+mod libraries;
 mod limits;
+mod listing;
 mod options;
 mod organization;
+mod permissions;
 mod prompts;
+mod response_admin;
+mod response_checks;
+mod response_store;
+mod responses;
 mod routes;
 mod serve;
 mod state;
@@ -29,6 +38,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use clients::{ClientGrant, read_clients};
 pub use error::EmulatorError;
 pub use options::{DEFAULT_ORG_ID, DEFAULT_ORG_NAME, EmulatorOptions};
 use state::Shared;
@@ -131,6 +141,12 @@ fn check_options(options: &EmulatorOptions) -> Result<(), EmulatorError> {
         return Err(EmulatorError::InvalidOption {
             name: "client_id",
             reason: "must not be empty".into(),
+        });
+    }
+    if let Some(reason) = clients::options_problem(options) {
+        return Err(EmulatorError::InvalidOption {
+            name: "clients",
+            reason,
         });
     }
     Ok(())

@@ -3,14 +3,19 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
+use super::clients::ClientGrant;
+
 /// What an emulator serves and how it misbehaves; the flags of `assistform emulator`.
 #[derive(Clone, Debug)]
 pub struct EmulatorOptions {
     /// Where to listen; a loopback address only (port 0 picks a free port).
     pub listen: SocketAddr,
-    /// The one OAuth client the emulator knows.
+    /// The OAuth client the emulator always knows; it holds every permission.
     pub client_id: String,
     pub client_secret: String,
+    /// Further OAuth clients, each with only the permissions it is given (the
+    /// client above holds every permission).
+    pub clients: Vec<ClientGrant>,
     /// The file the org is loaded from and saved to; in memory only when `None`.
     pub data: Option<PathBuf>,
     /// Delay before each `/api/v2` request is processed.
@@ -43,6 +48,7 @@ impl Default for EmulatorOptions {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             client_id: "demo".into(),
             client_secret: "demo".into(),
+            clients: Vec::new(),
             data: None,
             latency_ms: 0,
             rate_limit: 300,

@@ -1,10 +1,10 @@
 //! The routes, and the gateway every request passes: latency, authentication, the
-//! rate limit, injected failures and the counters, in that order.
+//! rate limit, permissions, injected failures and the counters, in that order.
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -16,7 +16,9 @@ use super::prompts::Caller;
 use super::serve::DropConnection;
 use super::state::Shared;
 use super::store::PROMPTS_PATH;
-use super::{admin, auth, body, organization, prompts};
+use super::{
+    admin, auth, body, libraries, organization, permissions, prompts, response_admin, responses,
+};
 
 const TOKEN_PATH: &str = "/oauth/token";
 const API_PREFIX: &str = "/api/v2";
@@ -37,11 +39,38 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
                 .put(prompts::put)
                 .delete(prompts::delete),
         )
+        .route(
+            "/api/v2/responsemanagement/libraries",
+            get(libraries::list).post(libraries::create),
+        )
+        .route(
+            "/api/v2/responsemanagement/libraries/{libraryId}",
+            get(libraries::get_one)
+                .put(libraries::put)
+                .delete(libraries::delete),
+        )
+        .route(
+            "/api/v2/responsemanagement/responses",
+            get(responses::list).post(responses::create),
+        )
+        .route(
+            "/api/v2/responsemanagement/responses/query",
+            post(responses::query),
+        )
+        .route(
+            "/api/v2/responsemanagement/responses/{responseId}",
+            get(responses::get_one)
+                .put(responses::put)
+                .delete(responses::delete),
+        )
         .route("/__emulator/stats", get(admin::stats))
         .route("/__emulator/reset", post(admin::reset))
         .route("/__emulator/clock", post(admin::clock))
         .route("/__emulator/prompts", post(admin::seed_prompts))
         .route("/__emulator/org", post(admin::org))
+        .route("/__emulator/clients", post(admin::add_client))
+        .route("/__emulator/responsemanagement", post(response_admin::seed))
+        .route("/__emulator/index", post(response_admin::index))
         .route("/__emulator/faults", post(admin::faults))
         .route("/__emulator/holds", get(admin::holds).post(admin::arm_hold))
         .route("/__emulator/holds/{id}/wait", post(admin::wait_hold))
@@ -53,20 +82,28 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 }
 
 async fn gateway(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    // The route's template (`…/libraries/{libraryId}`): what permissions and the
+    // counters by endpoint are keyed on. `None` for a path no route serves.
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned());
     let path = request.uri().path();
     if path == API_PREFIX || path.starts_with("/api/v2/") {
-        return api(&shared, request, next).await;
+        return api(&shared, request, next, route.as_deref()).await;
     }
     let counted = path == TOKEN_PATH;
     let method = request.method().clone();
     let response = explained(next.run(request).await);
     if counted {
-        shared.stats.count(&method, response.status());
+        shared
+            .stats
+            .count(&method, route.as_deref(), response.status());
     }
     response
 }
 
-async fn api(shared: &Shared, mut request: Request, next: Next) -> Response {
+async fn api(shared: &Shared, mut request: Request, next: Next, route: Option<&str>) -> Response {
     // Before anything is looked at, so that a client that gives up while waiting
     // has changed nothing, and has not even been counted.
     let latency = shared.faults.current().latency();
@@ -86,6 +123,10 @@ async fn api(shared: &Shared, mut request: Request, next: Next) -> Response {
     } else {
         Err(verdict.refusal())
     };
+    let admitted = admitted.and_then(|client| {
+        permissions::check(&method, route, &shared.clients.grants(&client))?;
+        Ok(client)
+    });
     let admitted = admitted.and_then(|client| match shared.faults.roll(faults.fail_rate) {
         Some(failure) => Err(failure),
         None => Ok(client),
@@ -102,7 +143,7 @@ async fn api(shared: &Shared, mut request: Request, next: Next) -> Response {
         }
     };
     verdict.headers(response.headers_mut());
-    shared.stats.count(&method, response.status());
+    shared.stats.count(&method, route, response.status());
     response
 }
 

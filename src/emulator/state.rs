@@ -2,11 +2,13 @@
 
 use std::sync::{Arc, RwLock};
 
+use super::clients::Clients;
 use super::error::{ApiError, EmulatorError};
 use super::faults::{Faults, Injector};
 use super::holds::Holds;
 use super::limits::RateLimiter;
 use super::options::EmulatorOptions;
+use super::response_store::{Catalog, Ids};
 use super::stats::Stats;
 use super::store::{self, Org, Persister};
 use super::tokens::Tokens;
@@ -24,6 +26,11 @@ pub(crate) struct Shared {
     pub faults: Injector,
     pub holds: Holds,
     pub tokens: Tokens,
+    /// Who may get a token, and what each may do.
+    pub clients: Clients,
+    /// The Response Management catalog as the query endpoint last saw it, while
+    /// `POST /__emulator/index` holds that search index frozen.
+    frozen_index: RwLock<Option<Arc<Catalog>>>,
     /// What token expiry and rate windows are measured by: a test can advance it.
     pub clock: Clock,
     pub limits: RateLimiter,
@@ -33,10 +40,11 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub fn new(options: EmulatorOptions) -> Result<Shared, EmulatorError> {
-        let org = match &options.data {
+        let mut org = match &options.data {
             Some(path) => store::load(path)?,
             None => Org::default(),
         };
+        org.ids = Ids::seeded(options.seed);
         Ok(Shared {
             org: RwLock::new(org),
             settings: RwLock::new(Arc::new(start_settings(&options))),
@@ -44,6 +52,8 @@ impl Shared {
             faults: Injector::new(Faults::from_options(&options), options.seed),
             holds: Holds::default(),
             tokens: Tokens::default(),
+            clients: Clients::from_options(&options),
+            frozen_index: RwLock::new(None),
             clock: Clock::default(),
             limits: RateLimiter::default(),
             stats: Stats::default(),
@@ -80,9 +90,9 @@ impl Shared {
                 .map(|p| (p.clone(), org.generation, org.snapshot()));
             (value, snapshot)
         };
-        if let Some((persister, generation, prompts)) = snapshot {
+        if let Some((persister, generation, snapshot)) = snapshot {
             let saved =
-                tokio::task::spawn_blocking(move || match persister.write(generation, &prompts) {
+                tokio::task::spawn_blocking(move || match persister.write(generation, &snapshot) {
                     Ok(()) => Ok(()),
                     Err(e) => Err(format!(
                         "The change was made but could not be saved to `{}`: {e}",
@@ -125,7 +135,35 @@ impl Shared {
         self.holds.clear();
         self.limits.clear();
         self.stats.reset();
+        self.freeze_index(false);
         Ok(())
+    }
+
+    /// Freezes the search index at the catalog as it is now, or lets it catch up.
+    pub fn freeze_index(&self, frozen: bool) {
+        let snapshot = frozen.then(|| Arc::new(self.read(|org| org.catalog.clone())));
+        *self.frozen_index.write().unwrap_or_else(|e| e.into_inner()) = snapshot;
+    }
+
+    pub fn index_frozen(&self) -> bool {
+        self.frozen_index
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+
+    /// Answers from the search index: the frozen catalog while there is one, the
+    /// live catalog otherwise.
+    pub fn search<T>(&self, f: impl FnOnce(&Catalog) -> T) -> T {
+        let frozen = self
+            .frozen_index
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        match frozen {
+            Some(catalog) => f(&catalog),
+            None => self.read(|org| f(&org.catalog)),
+        }
     }
 }
 

@@ -11,12 +11,18 @@ pub(crate) struct Stats {
     counts: Mutex<Counts>,
 }
 
-/// By method and by status code, over `/api/v2` and `/oauth/token`.
+/// By method, by status code, and by endpoint (`"POST /oauth/token"`, with the
+/// route's template for its path), over `/api/v2` and `/oauth/token`.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct Counts {
     requests: BTreeMap<String, u64>,
     status: BTreeMap<String, u64>,
+    endpoints: BTreeMap<String, u64>,
 }
+
+/// The endpoint key of a request to a path no route serves: the path itself would
+/// let a scan of made-up paths grow the counters without bound.
+const UNKNOWN_ROUTE: &str = "(unknown path)";
 
 impl Default for Counts {
     fn default() -> Counts {
@@ -28,15 +34,20 @@ impl Default for Counts {
         Counts {
             requests,
             status: BTreeMap::new(),
+            endpoints: BTreeMap::new(),
         }
     }
 }
 
 impl Stats {
-    pub fn count(&self, method: &Method, status: StatusCode) {
+    /// Counts one answered request; `route` is the template of the route that
+    /// served it, `None` when none did.
+    pub fn count(&self, method: &Method, route: Option<&str>, status: StatusCode) {
+        let endpoint = format!("{method} {}", route.unwrap_or(UNKNOWN_ROUTE));
         let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
         bump(&mut counts.requests, method.as_str());
         bump(&mut counts.status, status.as_str());
+        bump(&mut counts.endpoints, &endpoint);
     }
 
     pub fn snapshot(&self) -> Counts {

@@ -1,4 +1,5 @@
-//! The org's prompts, the version rules that guard them, and their file.
+//! The org — its prompts, the version rules that guard them, and its Response
+//! Management catalog — and its file.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -6,21 +7,25 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::body::Prompts;
 use super::error::EmulatorError;
+use super::response_store::{CannedResponse, Catalog, Ids, Library};
 use crate::kinds::prompt::model::{ModifiedBy, PromptSpec, RemotePrompt};
 
 pub(crate) const FORMAT_VERSION: u64 = 1;
 
 pub(crate) const PROMPTS_PATH: &str = "/api/v2/agent-assist/prompts";
 
-/// Every prompt, sorted by id (the list order). Values are shared so that a reader
-/// can serialise outside the lock.
+/// Every prompt, sorted by id (the list order), and the Response Management
+/// catalog. Values are shared so that a reader can serialise outside the lock.
 #[derive(Debug, Default)]
 pub(crate) struct Org {
     prompts: BTreeMap<String, Arc<RemotePrompt>>,
+    pub catalog: Catalog,
+    /// Not saved: a restart draws new ids, skipping those the catalog holds.
+    pub ids: Ids,
     /// Up by one per change, so that the file is never overwritten by an older org.
     pub generation: u64,
 }
@@ -115,11 +120,24 @@ impl Org {
 
     pub fn clear(&mut self) {
         self.prompts.clear();
+        self.catalog.clear();
     }
 
-    pub fn snapshot(&self) -> Vec<Arc<RemotePrompt>> {
-        self.prompts.values().cloned().collect()
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            prompts: self.prompts.values().cloned().collect(),
+            libraries: self.catalog.libraries().cloned().collect(),
+            responses: self.catalog.responses().cloned().collect(),
+        }
     }
+}
+
+/// What the file holds, shared with the org so that it is written outside the lock.
+#[derive(Debug)]
+pub(crate) struct Snapshot {
+    prompts: Vec<Arc<RemotePrompt>>,
+    libraries: Vec<Arc<Library>>,
+    responses: Vec<Arc<CannedResponse>>,
 }
 
 /// Adds the server-owned fields.
@@ -138,12 +156,19 @@ pub(crate) fn now_rfc3339() -> String {
     humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
 }
 
+/// Files written before Response Management was served have no `libraries` and
+/// no `responses`; files without any are still written without them, so that an
+/// older build reads them.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OrgFile {
     #[serde(default = "first_format")]
     format_version: u64,
     prompts: Vec<RemotePrompt>,
+    #[serde(default)]
+    libraries: Vec<Library>,
+    #[serde(default)]
+    responses: Vec<CannedResponse>,
 }
 
 fn first_format() -> u64 {
@@ -154,6 +179,25 @@ fn first_format() -> u64 {
 struct OrgFileOut<'a> {
     format_version: u64,
     prompts: Prompts<'a>,
+    #[serde(skip_serializing_if = "Each::is_empty")]
+    libraries: Each<'a, Library>,
+    #[serde(skip_serializing_if = "Each::is_empty")]
+    responses: Each<'a, CannedResponse>,
+}
+
+/// Shared objects, serialised as a JSON array without copying them.
+struct Each<'a, T>(&'a [Arc<T>]);
+
+impl<T> Each<'_, T> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T: Serialize> Serialize for Each<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|p| &**p))
+    }
 }
 
 /// Loads the org from `path`; a missing file is an empty org (created on the first
@@ -189,6 +233,8 @@ pub(crate) fn load(path: &Path) -> Result<Org, EmulatorError> {
         .collect();
     Ok(Org {
         prompts,
+        catalog: Catalog::from_parts(file.libraries, file.responses),
+        ids: Ids::default(),
         generation: 0,
     })
 }
@@ -216,14 +262,16 @@ impl Persister {
     }
 
     /// Blocking: call from a blocking thread.
-    pub fn write(&self, generation: u64, prompts: &[Arc<RemotePrompt>]) -> std::io::Result<()> {
+    pub fn write(&self, generation: u64, snapshot: &Snapshot) -> std::io::Result<()> {
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         if *written >= generation {
             return Ok(());
         }
         let out = OrgFileOut {
             format_version: FORMAT_VERSION,
-            prompts: Prompts(prompts),
+            prompts: Prompts(&snapshot.prompts),
+            libraries: Each(&snapshot.libraries),
+            responses: Each(&snapshot.responses),
         };
         let bytes = serde_json::to_vec_pretty(&out).map_err(std::io::Error::other)?;
         write_atomic(&self.path, &bytes)?;
