@@ -18,8 +18,7 @@ use crate::emulator::{Emulator, EmulatorOptions, read_clients};
 Point a configuration at it with `genesys { api_url = \"http://127.0.0.1:8080\" }`.
 A clients file gives further OAuth clients, each with only its permissions:
   {\"clients\": [{\"id\": \"reader\", \"secret\": \"s3cret\", \"permissions\": [\"responses:response:view\"]}]}
-Test controls live under /__emulator/ (stats, reset, prompts, responsemanagement, index, clients, org,
-faults): see docs/emulator.md.")]
+Test controls live under /__emulator/ (stats, reset, prompts, responsemanagement, index, clients, org, faults): see docs/emulator.md.")]
 pub struct Args {
     /// The loopback address to listen on (port 0 picks a free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]

@@ -95,10 +95,18 @@ fn covers(grant: &str, permission: &str) -> bool {
     }
 }
 
-#[derive(Debug)]
 struct Client {
     secret: String,
     grants: Grants,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("secret", &"<redacted>")
+            .field("grants", &self.grants)
+            .finish()
+    }
 }
 
 #[derive(Debug)]

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::clients::ClientGrant;
 
 /// What an emulator serves and how it misbehaves; the flags of `assistform emulator`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct EmulatorOptions {
     /// Where to listen; a loopback address only (port 0 picks a free port).
     pub listen: SocketAddr,
@@ -25,7 +25,7 @@ pub struct EmulatorOptions {
     pub rate_window_secs: u64,
     /// Share of `/api/v2` requests answered with a transient failure, 0.0..=1.0.
     pub fail_rate: f64,
-    /// Makes the injected failures repeatable.
+    /// Makes the injected failures, and the ids of created objects, repeatable.
     pub seed: Option<u64>,
     pub token_ttl_secs: u64,
     /// The org's context variables beyond the built-in ones.
@@ -61,5 +61,28 @@ impl Default for EmulatorOptions {
             org_id: DEFAULT_ORG_ID.into(),
             org_name: DEFAULT_ORG_NAME.into(),
         }
+    }
+}
+
+impl std::fmt::Debug for EmulatorOptions {
+    // Written out so that the secret stays out of every log line and panic message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorOptions")
+            .field("listen", &self.listen)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("clients", &self.clients)
+            .field("data", &self.data)
+            .field("latency_ms", &self.latency_ms)
+            .field("rate_limit", &self.rate_limit)
+            .field("rate_window_secs", &self.rate_window_secs)
+            .field("fail_rate", &self.fail_rate)
+            .field("seed", &self.seed)
+            .field("token_ttl_secs", &self.token_ttl_secs)
+            .field("context_variables", &self.context_variables)
+            .field("pii_allow", &self.pii_allow)
+            .field("org_id", &self.org_id)
+            .field("org_name", &self.org_name)
+            .finish()
     }
 }

@@ -2,7 +2,7 @@
 //! responses in one request, and freezing the search index behind the query
 //! endpoint.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -54,14 +54,14 @@ pub(crate) async fn seed(
 
 fn plant(org: &mut Org, seed: Seed, date_created: &str) -> Result<Value, ApiError> {
     let mut libraries = Vec::with_capacity(seed.libraries.len());
-    let mut new_ids = Vec::with_capacity(seed.libraries.len() + seed.responses.len());
+    let mut new_ids = HashSet::with_capacity(seed.libraries.len() + seed.responses.len());
     for (i, library) in seed.libraries.into_iter().enumerate() {
         let at = |e: ApiError| located(e, "libraries", i);
         let body = object(library, "library").map_err(at)?;
         let (version, created_by) = stamp(&body).map_err(at)?;
         let fields = response_checks::library(body).map_err(at)?;
-        let id = org.ids.next(&org.catalog, &new_ids);
-        new_ids.push(id.clone());
+        let id = org.ids.next(&org.catalog, |id| new_ids.contains(id));
+        new_ids.insert(id.clone());
         libraries.push(Library {
             id,
             version,
@@ -81,8 +81,8 @@ fn plant(org: &mut Org, seed: Seed, date_created: &str) -> Result<Value, ApiErro
             org.catalog.library(id).is_some() || libraries.iter().any(|l| l.id == id)
         })
         .map_err(at)?;
-        let id = org.ids.next(&org.catalog, &new_ids);
-        new_ids.push(id.clone());
+        let id = org.ids.next(&org.catalog, |id| new_ids.contains(id));
+        new_ids.insert(id.clone());
         responses.push(CannedResponse {
             id,
             version,

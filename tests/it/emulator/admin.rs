@@ -25,7 +25,13 @@ async fn stats_count_api_and_token_requests_by_method_and_status() {
         stats,
         json!({
             "requests": {"GET": 2, "PUT": 1, "DELETE": 1, "POST": 1},
-            "status": {"200": 2, "201": 1, "204": 1, "404": 1}
+            "status": {"200": 2, "201": 1, "204": 1, "404": 1},
+            "endpoints": {
+                "POST /oauth/token": 1,
+                "PUT /api/v2/agent-assist/prompts/{id}": 1,
+                "GET /api/v2/agent-assist/prompts/{id}": 2,
+                "DELETE /api/v2/agent-assist/prompts/{id}": 1
+            }
         })
     );
 }
@@ -51,7 +57,7 @@ async fn reset_empties_the_org_and_restores_the_start_flags() {
     assert_eq!(reset.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         emu.stats().await,
-        json!({"requests": {"GET": 0, "PUT": 0, "DELETE": 0, "POST": 0}, "status": {}})
+        json!({"requests": {"GET": 0, "PUT": 0, "DELETE": 0, "POST": 0}, "status": {}, "endpoints": {}})
     );
     // The token survives: it is not part of the org. Latency is back to 0.
     let started = std::time::Instant::now();

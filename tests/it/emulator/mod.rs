@@ -1,4 +1,4 @@
-//! Conformance of the built-in emulator to API.md, over raw HTTP: each test starts
+//! Conformance of the built-in emulator to API.md and GENESYS.md, over raw HTTP: each test starts
 //! its own emulator on 127.0.0.1 port 0 and speaks to it with a plain reqwest client.
 
 mod admin;
@@ -9,8 +9,10 @@ mod faults;
 mod holds;
 mod limits;
 mod paging;
+mod permissions;
 mod persistence;
 mod prompts;
+mod responses;
 mod validation;
 
 use assistform::emulator::{Emulator, EmulatorOptions};
