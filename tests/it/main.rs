@@ -3,6 +3,7 @@
 mod adopt_blocks;
 mod apply;
 mod audit;
+mod canned;
 mod cli;
 mod config_files;
 mod destroy;
