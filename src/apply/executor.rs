@@ -101,7 +101,7 @@ pub async fn apply<W: Writer>(
                 Ok(change) => change,
                 Err(report) => {
                     on_event(Event::Finished(&report));
-                    reports[i] = Some(report);
+                    reports[i] = Some(*report);
                     skip_downstream(i, &nodes, &dependents, &mut reports, on_event);
                     continue;
                 }
@@ -163,7 +163,10 @@ pub async fn apply<W: Writer>(
 
 /// `change` with the ids of the objects it refers to filled in, from what this
 /// run made; a change whose reference this run did not make is refused.
-fn with_ids(change: &Change, made: &BTreeMap<Address, String>) -> Result<Change, ChangeReport> {
+fn with_ids(
+    change: &Change,
+    made: &BTreeMap<Address, String>,
+) -> Result<Change, Box<ChangeReport>> {
     let mut change = change.clone();
     if change.unknown.is_empty() {
         return Ok(change);
@@ -175,12 +178,12 @@ fn with_ids(change: &Change, made: &BTreeMap<Address, String>) -> Result<Change,
     change.unknown.clear();
     match left.first() {
         None => Ok(change),
-        Some((_, target)) => Err(skipped(
+        Some((_, target)) => Err(Box::new(skipped(
             &change,
             Reason::Upstream {
                 address: target.clone(),
             },
-        )),
+        ))),
     }
 }
 
@@ -372,7 +375,8 @@ async fn create<W: Writer>(
                     return Err(Failure::Unsettled(Reason::Unsettled {
                         id: "(not known yet)".into(),
                         lost: e.message.clone(),
-                        read: "no object holding what was sent shows yet (a search index may lag)".into(),
+                        read: "no object holding what was sent shows yet (a search index may lag)"
+                            .into(),
                     }));
                 }
                 several => {
@@ -398,7 +402,12 @@ async fn create<W: Writer>(
     report.id.clone_from(&made.id);
     report.version = Some(made.version);
     journal
-        .append(&journal_entries::put_done(change, &made.id, after, made.version))
+        .append(&journal_entries::put_done(
+            change,
+            &made.id,
+            after,
+            made.version,
+        ))
         .await
         .map_err(journal_failed)
 }

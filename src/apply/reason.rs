@@ -61,7 +61,10 @@ impl fmt::Display for Reason {
                 f,
                 "the create got no answer, and {} objects holding what it sent were made since ({}); none was adopted, since which one it made cannot be told. Import the right one (`assistform import`) and delete the others",
                 ids.len(),
-                ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+                ids.iter()
+                    .map(|i| format!("`{i}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Reason::Upstream { address } => write!(f, "`{address}` did not apply"),
             Reason::Stopped => f.write_str("the run stopped after a failure"),

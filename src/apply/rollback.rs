@@ -98,13 +98,23 @@ async fn restore<W: Writer>(
     journal.append(&intent).await.map_err(|e| e.to_string())?;
     let target = (!recreate).then_some(id);
     let reply = writer
-        .put(&change.address, target.filter(|_| version.is_some()), before, version)
+        .put(
+            &change.address,
+            target.filter(|_| version.is_some()),
+            before,
+            version,
+        )
         .await
         .map_err(|e| e.message)?;
     let object = reply.object.ok_or("the server returned no object")?;
     let id = if recreate { object.id.as_str() } else { id };
     journal
-        .append(&journal_entries::put_done(change, id, before, object.version))
+        .append(&journal_entries::put_done(
+            change,
+            id,
+            before,
+            object.version,
+        ))
         .await
         .map_err(|e| e.to_string())
 }

@@ -155,7 +155,11 @@ impl Writer for FakeOrg {
 
     async fn find(&self, _: &Address, values: &Value) -> Result<Vec<Live>, WriteError> {
         let prompts = self.prompts.lock().unwrap();
-        Ok(prompts.values().filter(|p| &p.values == values).cloned().collect())
+        Ok(prompts
+            .values()
+            .filter(|p| &p.values == values)
+            .cloned()
+            .collect())
     }
 }
 

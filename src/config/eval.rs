@@ -14,9 +14,9 @@ use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
 use hcl_edit::visit::{self, Visit};
 
 use super::Located;
-use crate::kind::{Address, reference};
 use super::size::{self, Lookup, Size};
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::kind::{Address, reference};
 use crate::suggest::did_you_mean;
 
 /// A `root.name` reference written in an expression.
@@ -48,10 +48,9 @@ pub(super) fn references(expr: &Expression) -> Vec<Reference> {
                 let start = root.span().or(node.span()).map_or(0, |s| s.start);
                 let end = first.span().or(node.span()).map_or(start, |s| s.end);
                 let attribute = node.operators.get(1).and_then(|op| match op.value() {
-                    TraversalOperator::GetAttr(attr) => Some((
-                        attr.as_str().to_owned(),
-                        op.span().map_or(end, |s| s.end),
-                    )),
+                    TraversalOperator::GetAttr(attr) => {
+                        Some((attr.as_str().to_owned(), op.span().map_or(end, |s| s.end)))
+                    }
                     _ => None,
                 });
                 self.0.push(Reference {
@@ -244,8 +243,13 @@ impl Scope {
         };
         let written = format!("{}.{}", r.root, r.name);
         let problem = match (&r.attribute, written.parse::<Address>()) {
-            (_, Err(_)) => Some(format!("`{written}` is not an address: a label is a letter or `_`, then letters, digits, `_` and `-`.")),
-            (None, Ok(_)) => Some(format!("Refer to the object's id: `{written}.{}`.", reference::ATTRIBUTE)),
+            (_, Err(_)) => Some(format!(
+                "`{written}` is not an address: a label is a letter or `_`, then letters, digits, `_` and `-`."
+            )),
+            (None, Ok(_)) => Some(format!(
+                "Refer to the object's id: `{written}.{}`.",
+                reference::ATTRIBUTE
+            )),
             (Some((attr, _)), Ok(_)) if attr != reference::ATTRIBUTE => Some(format!(
                 "`{}` objects have no attribute `{attr}` to refer to; only their `{}` can be: `{written}.{}`.",
                 r.root,
@@ -253,15 +257,27 @@ impl Scope {
                 reference::ATTRIBUTE
             )),
             (Some(_), Ok(target)) => {
-                self.referred.borrow_mut().push(ObjectReference { target, location: location.clone() });
+                self.referred.borrow_mut().push(ObjectReference {
+                    target,
+                    location: location.clone(),
+                });
                 None
             }
         };
         let Some(detail) = problem else { return true };
         diagnostics.push(
-            Diagnostic::error(Code::ReferenceInvalid, format!("invalid reference `{written}{}`", r.attribute.as_ref().map(|(a, _)| format!(".{a}")).unwrap_or_default()))
-                .detail(detail)
-                .range(Some(location.range(sources))),
+            Diagnostic::error(
+                Code::ReferenceInvalid,
+                format!(
+                    "invalid reference `{written}{}`",
+                    r.attribute
+                        .as_ref()
+                        .map(|(a, _)| format!(".{a}"))
+                        .unwrap_or_default()
+                ),
+            )
+            .detail(detail)
+            .range(Some(location.range(sources))),
         );
         false
     }
@@ -275,8 +291,14 @@ impl Scope {
             if self.kinds.contains(&r.root.as_str()) {
                 if let Ok(target) = format!("{}.{}", r.root, r.name).parse::<Address>() {
                     let mut id = hcl::Map::new();
-                    id.insert(reference::ATTRIBUTE.to_owned(), Value::String(reference::to(&target)));
-                    objects.entry(r.root.as_str()).or_default().insert(r.name.clone(), Value::Object(id));
+                    id.insert(
+                        reference::ATTRIBUTE.to_owned(),
+                        Value::String(reference::to(&target)),
+                    );
+                    objects
+                        .entry(r.root.as_str())
+                        .or_default()
+                        .insert(r.name.clone(), Value::Object(id));
                 }
                 continue;
             }

@@ -96,8 +96,11 @@ pub struct Extras<'a> {
     pub sensitive: &'a [String],
     /// The address of the object of a kind that holds an id, when it has one:
     /// an attribute that refers to that kind writes a reference to it.
-    pub refer: Option<&'a dyn Fn(&str, &str) -> Option<Address>>,
+    pub refer: Option<&'a Refer<'a>>,
 }
+
+/// The address of the object of kind `.0` with id `.1`, when the file has one.
+pub type Refer<'a> = dyn Fn(&str, &str) -> Option<Address> + 'a;
 
 /// A `<kind> "<label>" { … }` block holding every attribute of `values`, in the
 /// kind's schema order, laid out as `assistform fmt` lays it out.
@@ -183,7 +186,9 @@ fn attributes(
                                 .zip(extras.refer)
                                 .and_then(|(kind, refer)| refer(kind, s));
                             match target {
-                                Some(address) => format!("{address}.{}", crate::kind::reference::ATTRIBUTE),
+                                Some(address) => {
+                                    format!("{address}.{}", crate::kind::reference::ATTRIBUTE)
+                                }
                                 None => quote(s),
                             }
                         })

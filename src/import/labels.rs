@@ -124,7 +124,12 @@ mod tests {
 
     #[test]
     fn server_ids_get_labels_from_names() {
-        let got = labels_by_name(&[("b", "Refund policy"), ("a", "Refund  policy!"), ("c", "42"), ("d", "")]);
+        let got = labels_by_name(&[
+            ("b", "Refund policy"),
+            ("a", "Refund  policy!"),
+            ("c", "42"),
+            ("d", ""),
+        ]);
         assert_eq!(got["a"], "refund_policy");
         assert_eq!(got["b"], "refund_policy_2");
         assert_eq!(got["c"], "n_42");

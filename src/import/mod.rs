@@ -50,7 +50,10 @@ pub fn generate(kind: &dyn Kind, objects: &[Live]) -> Generated {
 
 /// A label for each of `objects` of `kind`, by id: made from the id when the
 /// configuration sets ids, else from the name.
-pub fn block_labels(kind: &dyn Kind, objects: &[Live]) -> std::collections::BTreeMap<String, String> {
+pub fn block_labels(
+    kind: &dyn Kind,
+    objects: &[Live],
+) -> std::collections::BTreeMap<String, String> {
     if kind.id_attribute().is_some() {
         let ids: Vec<&str> = objects.iter().map(|o| o.id.as_str()).collect();
         return labels(&ids);
@@ -78,7 +81,12 @@ pub fn generate_with(
     if kind.id_attribute().is_some() {
         objects.sort_by(|a, b| a.id.cmp(&b.id));
     } else {
-        objects.sort_by(|a, b| labels.get(&a.id).cmp(&labels.get(&b.id)).then(a.id.cmp(&b.id)));
+        objects.sort_by(|a, b| {
+            labels
+                .get(&a.id)
+                .cmp(&labels.get(&b.id))
+                .then(a.id.cmp(&b.id))
+        });
     }
     let name = kind.name();
     let mut failing = 0;

@@ -49,12 +49,12 @@ pub struct Held {
     pub name: Option<String>,
 }
 
-/// How an address is written, for messages about the kinds `names`:
-/// `prompt.<label>` for one kind, `<kind>.<label>` naming them for more.
+/// How an address is written, for messages about the kinds `names`, to go
+/// between backticks: `prompt.<label>` for one kind, `<kind>.<label>` for more.
 pub fn address_form(names: &[&str]) -> String {
     match names {
         [only] => format!("{only}.<label>"),
-        names => format!("<kind>.<label> (a kind is one of {})", names.join(", ")),
+        _ => "<kind>.<label>".to_owned(),
     }
 }
 

@@ -102,10 +102,10 @@ mod tests {
 
     #[test]
     fn a_reference_round_trips_and_resolves_where_it_is_known() {
-        let lib: Address = "response_library.billing".parse().unwrap();
-        let other: Address = "response_library.sales".parse().unwrap();
+        let lib: Address = "library.billing".parse().unwrap();
+        let other: Address = "library.sales".parse().unwrap();
         assert_eq!(target(&to(&lib)), Some(lib.clone()));
-        assert_eq!(target("response_library.billing.id"), None);
+        assert_eq!(target("library.billing.id"), None);
         let mut values = json!({
             "name": "x",
             "library_ids": [to(&lib), to(&other)],

@@ -49,6 +49,16 @@ pub fn address_form() -> String {
     crate::kind::address_form(&names)
 }
 
+/// `, the kind one of a, b, c` when more than one kind is registered, for a
+/// message that shows [`address_form`].
+pub fn kind_list() -> String {
+    let names: Vec<&str> = all().map(|k| k.name()).collect();
+    match names.as_slice() {
+        [_] => String::new(),
+        names => format!(" (the kind one of {})", names.join(", ")),
+    }
+}
+
 /// The singular noun for objects of `kinds`: the kind's name when they are all of
 /// one (or when there are none, and one kind is registered), `resource` otherwise.
 pub fn noun<'a>(mut kinds: impl Iterator<Item = &'a str>) -> &'a str {
@@ -75,8 +85,9 @@ pub fn parse_address(address: &str) -> Result<crate::kind::Address, String> {
         .ok_or_else(|| {
             let noun = noun(all().map(|k| k.name()));
             format!(
-                "`{address}` is not a {noun} address: an address is `{}`, the label a letter or `_` then letters, digits, `_` and `-`",
-                address_form()
+                "`{address}` is not a {noun} address: an address is `{}`{}, the label a letter or `_` then letters, digits, `_` and `-`",
+                address_form(),
+                kind_list()
             )
         })
 }

@@ -86,9 +86,10 @@ pub enum OpsError {
     #[error("the audit record could not be written: {0}")]
     AuditLine(AuditError),
     #[error(
-        "`{address}` is not a {} address: an address is `{}`, the label a letter or `_` then letters, digits, `_` and `-`",
+        "`{address}` is not a {} address: an address is `{}`{}, the label a letter or `_` then letters, digits, `_` and `-`",
         crate::kinds::noun(crate::kinds::all().map(|k| k.name())),
-        crate::kinds::address_form()
+        crate::kinds::address_form(),
+        crate::kinds::kind_list()
     )]
     NotAnAddress { address: String },
     #[error("`{address}` is not in the state{}", match suggestion {

@@ -123,10 +123,7 @@ impl Writer for Client {
         address: &Address,
         values: &serde_json::Value,
     ) -> Result<Vec<Live>, WriteError> {
-        kind(address)?
-            .find(self, values)
-            .await
-            .map_err(write_error)
+        kind(address)?.find(self, values).await.map_err(write_error)
     }
 }
 

@@ -95,7 +95,12 @@ pub fn import(options: &ImportOptions, observer: &dyn Observer) -> Result<Import
         let client = &remote.client;
         if !edit.in_flight.is_empty() {
             let mut kinds = genesys::kinds_in_use(None, None, &edit.state);
-            kinds.extend(edit.in_flight.iter().filter_map(|f| crate::kinds::find(f.address.kind())).map(|k| k.name()));
+            kinds.extend(
+                edit.in_flight
+                    .iter()
+                    .filter_map(|f| crate::kinds::find(f.address.kind()))
+                    .map(|k| k.name()),
+            );
             let live = genesys::read_all(client, &kinds, &edit.state, &|_, _| {}).await?;
             edit.settle(&live, client.connection().client_id())?;
         }
@@ -199,8 +204,10 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
             &options.env,
         )
         .await?;
-        let every: std::collections::BTreeSet<&str> = crate::kinds::all().map(|k| k.name()).collect();
-        let live = super::genesys::read_all(&remote.client, &every, &edit.state, &|_, _| {}).await?;
+        let every: std::collections::BTreeSet<&str> =
+            crate::kinds::all().map(|k| k.name()).collect();
+        let live =
+            super::genesys::read_all(&remote.client, &every, &edit.state, &|_, _| {}).await?;
         edit.settle(&live, remote.client.connection().client_id())?;
         Ok::<_, OpsError>(live)
     })?;

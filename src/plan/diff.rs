@@ -352,11 +352,7 @@ impl Planning<'_> {
 /// when they differ (outside `ignore_changes`), a no-op otherwise, carrying the live
 /// version that apply will write with.
 fn against_live(change: &mut Change, resource: &ResourceConfig, desired: &Value, now: &Live) {
-    let after = values::with_ignored(
-        desired,
-        &now.values,
-        &resource.lifecycle.ignore_changes,
-    );
+    let after = values::with_ignored(desired, &now.values, &resource.lifecycle.ignore_changes);
     change.action = if after == now.values {
         Action::NoOp
     } else {
@@ -370,7 +366,12 @@ fn against_live(change: &mut Change, resource: &ResourceConfig, desired: &Value,
 
 /// The error for deleting `now` while it holds objects nobody manages (a library
 /// with responses made in the console): they would go with it, or keep it.
-fn holds_unmanaged(address: &Address, now: &Live, state: &State, live: &LiveSet) -> Option<Diagnostic> {
+fn holds_unmanaged(
+    address: &Address,
+    now: &Live,
+    state: &State,
+    live: &LiveSet,
+) -> Option<Diagnostic> {
     let kind = crate::kinds::find(address.kind())?;
     let held: Vec<String> = kind
         .holds(&now.id, live)
@@ -387,7 +388,10 @@ fn holds_unmanaged(address: &Address, now: &Live, state: &State, live: &LiveSet)
     Some(
         Diagnostic::error(
             Code::PlanHoldsUnmanaged,
-            format!("`{address}` is not deleted: it holds {} that assistform does not manage", crate::paint::plural(held.len(), "object")),
+            format!(
+                "`{address}` is not deleted: it holds {} that assistform does not manage",
+                crate::paint::plural(held.len(), "object")
+            ),
         )
         .detail(format!(
             "It holds {}. Move or delete them in Genesys, or import them, then plan again.",

@@ -120,11 +120,7 @@ impl Client {
     /// after any answer that leaves its outcome open (502, 503, 504, a lost
     /// answer) it is not sent again, and the error says it may have landed. A
     /// 429 or a 401 still repeats it: those say the server did nothing.
-    pub(crate) async fn call_once(
-        &self,
-        url: Url,
-        body: String,
-    ) -> Result<Answer, RemoteError> {
+    pub(crate) async fn call_once(&self, url: Url, body: String) -> Result<Answer, RemoteError> {
         self.send(Method::POST, url, Some(body), true).await
     }
 

@@ -310,7 +310,12 @@ pub struct Settled {
     pub ambiguous: Vec<(Address, Vec<String>)>,
 }
 
-fn settle_server_create(state: &mut State, f: &mut InFlight, live: &LiveSet, settled: &mut Settled) {
+fn settle_server_create(
+    state: &mut State,
+    f: &mut InFlight,
+    live: &LiveSet,
+    settled: &mut Settled,
+) {
     if state.resources.contains_key(&f.address) {
         // Imported or re-created since: the intent has nothing left to tell.
         settled.addresses.push(f.address.clone());

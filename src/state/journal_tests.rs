@@ -85,7 +85,13 @@ fn a_create_in_flight_is_adopted_when_the_prompt_exists() {
     );
     assert!(state.resources.is_empty());
     assert_eq!(
-        settle(&mut state, &mut in_flight, &org(vec![live(a.clone(), 1)]), US).addresses,
+        settle(
+            &mut state,
+            &mut in_flight,
+            &org(vec![live(a.clone(), 1)]),
+            US
+        )
+        .addresses,
         vec![addr("prompt.a")]
     );
     assert_eq!(state.resources[&addr("prompt.a")].attributes, a);
@@ -171,13 +177,23 @@ fn an_update_in_flight_is_adopted_only_if_it_landed() {
         &mut state,
         &[intent("prompt.a", "a", WriteKind::Put, Some(&new))],
     );
-    settle(&mut state, &mut in_flight, &org(vec![live(old.clone(), 1)]), US);
+    settle(
+        &mut state,
+        &mut in_flight,
+        &org(vec![live(old.clone(), 1)]),
+        US,
+    );
     assert_eq!(
         state.resources[&addr("prompt.a")].attributes,
         old,
         "not landed: the state keeps what was there"
     );
-    settle(&mut state, &mut in_flight, &org(vec![live(new.clone(), 2)]), US);
+    settle(
+        &mut state,
+        &mut in_flight,
+        &org(vec![live(new.clone(), 2)]),
+        US,
+    );
     assert_eq!(state.resources[&addr("prompt.a")].version, 2);
 }
 

@@ -68,20 +68,26 @@ pub fn check_config(config: &Config) -> Vec<Diagnostic> {
         for dep in &resource.depends_on {
             if config.resource(&dep.address).is_none() {
                 let (code, what) = if dep.reference {
-                    (Code::ReferenceUndeclared, format!("reference to undeclared `{}`", dep.address))
+                    (
+                        Code::ReferenceUndeclared,
+                        format!("reference to undeclared `{}`", dep.address),
+                    )
                 } else {
-                    (Code::SchemaDependsOn, format!("`depends_on` refers to undeclared `{}`", dep.address))
+                    (
+                        Code::SchemaDependsOn,
+                        format!("`depends_on` refers to undeclared `{}`", dep.address),
+                    )
                 };
                 out.push(
                     Diagnostic::error(code, what)
-                    .detail(format!(
-                        "No {} block has the label `{}`.{}",
-                        dep.address.kind(),
-                        dep.address.label(),
-                        did_you_mean(config, &dep.address)
-                    ))
-                    .address(resource.address.to_string())
-                    .range(Some(config.range(&dep.location))),
+                        .detail(format!(
+                            "No {} block has the label `{}`.{}",
+                            dep.address.kind(),
+                            dep.address.label(),
+                            did_you_mean(config, &dep.address)
+                        ))
+                        .address(resource.address.to_string())
+                        .range(Some(config.range(&dep.location))),
                 );
             }
         }

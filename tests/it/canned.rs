@@ -63,7 +63,11 @@ impl Console {
     /// Every response in the org, by name.
     async fn responses(&self) -> Vec<Value> {
         let (_, libraries) = self
-            .call(reqwest::Method::GET, &format!("{LIBRARIES}?pageSize=100"), None)
+            .call(
+                reqwest::Method::GET,
+                &format!("{LIBRARIES}?pageSize=100"),
+                None,
+            )
             .await;
         let ids: Vec<Value> = libraries["entities"]
             .as_array()
@@ -82,7 +86,10 @@ impl Console {
             )
             .await;
         assert_eq!(status, 200, "{found}");
-        found["results"]["entities"].as_array().expect("entities").clone()
+        found["results"]["entities"]
+            .as_array()
+            .expect("entities")
+            .clone()
     }
 
     async fn response_named(&self, name: &str) -> Value {
@@ -102,7 +109,11 @@ impl Console {
         response["texts"][0]["content"] = json!(content);
         let id = response["id"].as_str().expect("id").to_owned();
         let (status, body) = self
-            .call(reqwest::Method::PUT, &format!("{RESPONSES}/{id}"), Some(response))
+            .call(
+                reqwest::Method::PUT,
+                &format!("{RESPONSES}/{id}"),
+                Some(response),
+            )
             .await;
         assert_eq!(status, 200, "{body}");
         body
@@ -147,11 +158,20 @@ async fn the_example_plans_with_ids_known_after_apply_applies_and_then_has_no_ch
         .clone();
     assert_eq!(both["type"], "assistform_canned_response");
     assert_eq!(both["change"]["after"]["library_ids"], json!([null, null]));
-    assert_eq!(both["change"]["after_unknown"], json!({"library_ids": [true, true]}));
+    assert_eq!(
+        both["change"]["after_unknown"],
+        json!({"library_ids": [true, true]})
+    );
 
     let apply = case.apply(&[]).await;
     assert_eq!(apply.code, 0, "{}", apply.transcript());
-    assert!(apply.stdout.contains("Apply complete! Resources: 5 added, 0 changed, 0 destroyed."), "{}", apply.stdout);
+    assert!(
+        apply
+            .stdout
+            .contains("Apply complete! Resources: 5 added, 0 changed, 0 destroyed."),
+        "{}",
+        apply.stdout
+    );
     let console = Console::of(&case).await;
     let both = console.response_named("Refund for a delayed order").await;
     let libraries: Vec<&str> = both["libraries"]
@@ -162,7 +182,12 @@ async fn the_example_plans_with_ids_known_after_apply_applies_and_then_has_no_ch
         .collect();
     assert_eq!(libraries, ["Billing", "Shipping"]);
     let again = case.plan(&["--detailed-exitcode"]).await;
-    assert_eq!((again.code, again.stdout.as_str()), (0, "No changes.\n"), "{}", again.transcript());
+    assert_eq!(
+        (again.code, again.stdout.as_str()),
+        (0, "No changes.\n"),
+        "{}",
+        again.transcript()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -176,16 +201,35 @@ async fn an_edited_text_is_one_put_naming_the_version_read() {
     let before = stats(&case).await;
     let apply = case.apply(&[]).await;
     assert_eq!(apply.code, 0, "{}", apply.transcript());
-    assert!(apply.stdout.contains("Resources: 0 added, 1 changed, 0 destroyed."), "{}", apply.stdout);
+    assert!(
+        apply
+            .stdout
+            .contains("Resources: 0 added, 1 changed, 0 destroyed."),
+        "{}",
+        apply.stdout
+    );
     let after = stats(&case).await;
-    let puts = endpoint(&after, "PUT /api/v2/responsemanagement/responses/{responseId}")
-        - endpoint(&before, "PUT /api/v2/responsemanagement/responses/{responseId}");
+    let puts = endpoint(
+        &after,
+        "PUT /api/v2/responsemanagement/responses/{responseId}",
+    ) - endpoint(
+        &before,
+        "PUT /api/v2/responsemanagement/responses/{responseId}",
+    );
     let posts = endpoint(&after, "POST /api/v2/responsemanagement/responses")
         - endpoint(&before, "POST /api/v2/responsemanagement/responses");
     assert_eq!((puts, posts), (1, 0));
-    let refund = Console::of(&case).await.response_named("Refund issued").await;
+    let refund = Console::of(&case)
+        .await
+        .response_named("Refund issued")
+        .await;
     assert_eq!(refund["version"], 2);
-    assert!(refund["texts"][0]["content"].as_str().expect("text").contains("is on the way"));
+    assert!(
+        refund["texts"][0]["content"]
+            .as_str()
+            .expect("text")
+            .contains("is on the way")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -203,7 +247,11 @@ async fn a_console_edit_after_plan_out_makes_the_saved_plan_stale() {
     let before = stats(&case).await;
     let apply = case.run(&["apply", "tfplan"]).await;
     assert_eq!(apply.code, 1, "{}", apply.transcript());
-    assert!(apply.stderr.contains("canned_response.refund_issued"), "{}", apply.stderr);
+    assert!(
+        apply.stderr.contains("canned_response.refund_issued"),
+        "{}",
+        apply.stderr
+    );
     assert_eq!(
         stats(&case).await["requests"]["PUT"],
         before["requests"]["PUT"],
@@ -226,7 +274,13 @@ async fn a_console_edit_landing_during_apply_gets_a_409_and_survives() {
         .as_str()
         .expect("id")
         .to_owned();
-    let hold = Hold::arm(&case.emulator.base_url(), "PUT", &format!("{RESPONSES}/{id}"), Stage::Before).await;
+    let hold = Hold::arm(
+        &case.emulator.base_url(),
+        "PUT",
+        &format!("{RESPONSES}/{id}"),
+        Stage::Before,
+    )
+    .await;
     let apply = {
         let case = &case;
         async move { case.apply(&[]).await }
@@ -240,7 +294,12 @@ async fn a_console_edit_landing_during_apply_gets_a_409_and_survives() {
     let (apply, ()) = tokio::join!(apply, edit);
     assert_eq!(apply.code, 1, "{}", apply.transcript());
     assert!(
-        apply.stderr.contains("changed in Genesys since the plan was made") || apply.stdout.contains("changed in Genesys since the plan was made"),
+        apply
+            .stderr
+            .contains("changed in Genesys since the plan was made")
+            || apply
+                .stdout
+                .contains("changed in Genesys since the plan was made"),
         "{}",
         apply.transcript()
     );
@@ -252,7 +311,10 @@ async fn a_console_edit_landing_during_apply_gets_a_409_and_survives() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_console_edit_just_before_a_delete_keeps_the_response() {
     let case = applied_example().await;
-    let without = EXAMPLE.split("# One response in both libraries.").next().expect("head");
+    let without = EXAMPLE
+        .split("# One response in both libraries.")
+        .next()
+        .expect("head");
     std::fs::write(case.project.path().join("main.hcl"), without).expect("edit");
     let console = Console::of(&case).await;
     let id = console.response_named("Refund for a delayed order").await["id"]
@@ -261,19 +323,31 @@ async fn a_console_edit_just_before_a_delete_keeps_the_response() {
         .to_owned();
     // The delete reads the response first (the API's DELETE takes no version):
     // the console's edit lands while that read is parked.
-    let hold = Hold::arm(&case.emulator.base_url(), "GET", &format!("{RESPONSES}/{id}"), Stage::Before).await;
+    let hold = Hold::arm(
+        &case.emulator.base_url(),
+        "GET",
+        &format!("{RESPONSES}/{id}"),
+        Stage::Before,
+    )
+    .await;
     let apply = {
         let case = &case;
         async move { case.apply(&[]).await }
     };
     let edit = async {
         hold.caught().await;
-        console.edit("Refund for a delayed order", "Still needed").await;
+        console
+            .edit("Refund for a delayed order", "Still needed")
+            .await;
         hold.release().await;
     };
     let (apply, ()) = tokio::join!(apply, edit);
     assert_eq!(apply.code, 1, "{}", apply.transcript());
-    assert!(apply.transcript().contains("the plan read version 1"), "{}", apply.transcript());
+    assert!(
+        apply.transcript().contains("the plan read version 1"),
+        "{}",
+        apply.transcript()
+    );
     let kept = console.response_named("Refund for a delayed order").await;
     assert_eq!(kept["texts"][0]["content"], "Still needed");
 }
@@ -298,7 +372,11 @@ async fn destroy_deletes_responses_before_their_libraries() {
         let started = at(&format!("response_library.{library}: destroying"));
         for response in responses {
             let gone = at(&format!("canned_response.{response}: destroyed"));
-            assert!(gone < started, "{response} before {library}:\n{}", destroy.stdout);
+            assert!(
+                gone < started,
+                "{response} before {library}:\n{}",
+                destroy.stdout
+            );
         }
     }
     assert!(Console::of(&case).await.responses().await.is_empty());
@@ -324,7 +402,11 @@ async fn a_library_holding_responses_made_in_the_console_is_not_deleted() {
         "{}",
         destroy.stderr
     );
-    assert!(destroy.stderr.contains("\"Made by hand\""), "{}", destroy.stderr);
+    assert!(
+        destroy.stderr.contains("\"Made by hand\""),
+        "{}",
+        destroy.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -332,23 +414,36 @@ async fn import_all_writes_libraries_and_references_and_round_trips() {
     let case = applied_example().await;
     std::fs::remove_dir_all(case.project.path().join("state")).expect("forget the state");
     std::fs::remove_file(case.project.path().join("main.hcl")).expect("forget the config");
-    let import = case.run(&["import", "--all", "--out", "imported.hcl"]).await;
+    let import = case
+        .run(&["import", "--all", "--out", "imported.hcl"])
+        .await;
     assert_eq!(import.code, 0, "{}", import.transcript());
     let written = case.project.read("imported.hcl");
-    assert!(written.contains("response_library \"billing\""), "{written}");
     assert!(
-        written.contains("library_ids      = [response_library.billing.id, response_library.shipping.id]"),
+        written.contains("response_library \"billing\""),
+        "{written}"
+    );
+    assert!(
+        written.contains(
+            "library_ids      = [response_library.billing.id, response_library.shipping.id]"
+        ),
         "{written}"
     );
     let plan = case.plan(&[]).await;
     assert_eq!(plan.code, 0, "{}", plan.transcript());
-    assert!(plan.stdout.contains("Plan: 5 to import, 0 to add, 0 to change, 0 to destroy."), "{}", plan.stdout);
+    assert!(
+        plan.stdout
+            .contains("Plan: 5 to import, 0 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
     let before = stats(&case).await;
     let apply = case.apply(&[]).await;
     assert_eq!(apply.code, 0, "{}", apply.transcript());
     let after = stats(&case).await;
     for method in ["PUT", "POST", "DELETE"] {
-        let writes = after["requests"][method].as_u64().unwrap_or(0) - before["requests"][method].as_u64().unwrap_or(0);
+        let writes = after["requests"][method].as_u64().unwrap_or(0)
+            - before["requests"][method].as_u64().unwrap_or(0);
         // POSTs: the token, and the query pages that read the org.
         if method != "POST" {
             assert_eq!(writes, 0, "{method}: {}", apply.transcript());
@@ -359,20 +454,37 @@ async fn import_all_writes_libraries_and_references_and_round_trips() {
         endpoint(&before, "POST /api/v2/responsemanagement/responses")
     );
     let plan = case.plan(&["--detailed-exitcode"]).await;
-    assert_eq!((plan.code, plan.stdout.as_str()), (0, "No changes.\n"), "{}", plan.transcript());
+    assert_eq!(
+        (plan.code, plan.stdout.as_str()),
+        (0, "No changes.\n"),
+        "{}",
+        plan.transcript()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn import_one_response_by_id() {
     let case = applied_example().await;
     let console = Console::of(&case).await;
-    let id = console.response_named("Where is my order").await["id"].as_str().expect("id").to_owned();
-    let run = case.project.run(&["state", "rm", "canned_response.where_is_my_order"]);
+    let id = console.response_named("Where is my order").await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let run = case
+        .project
+        .run(&["state", "rm", "canned_response.where_is_my_order"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    let import = case.run(&["import", "canned_response.where_is_my_order", &id]).await;
+    let import = case
+        .run(&["import", "canned_response.where_is_my_order", &id])
+        .await;
     assert_eq!(import.code, 0, "{}", import.transcript());
     let plan = case.plan(&["--detailed-exitcode"]).await;
-    assert_eq!((plan.code, plan.stdout.as_str()), (0, "No changes.\n"), "{}", plan.transcript());
+    assert_eq!(
+        (plan.code, plan.stdout.as_str()),
+        (0, "No changes.\n"),
+        "{}",
+        plan.transcript()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -400,12 +512,29 @@ async fn a_client_without_the_edit_permission_is_told_which_it_lacks() {
     .expect("edit");
     let run = crate::support::run_in(
         case.project.path(),
-        &["apply", ".", "--auto-approve", "--api-url", &case.emulator.base_url()],
-        &[("GENESYSCLOUD_OAUTHCLIENT_ID", "reader"), ("GENESYSCLOUD_OAUTHCLIENT_SECRET", "reader-secret")],
+        &[
+            "apply",
+            ".",
+            "--auto-approve",
+            "--api-url",
+            &case.emulator.base_url(),
+        ],
+        &[
+            ("GENESYSCLOUD_OAUTHCLIENT_ID", "reader"),
+            ("GENESYSCLOUD_OAUTHCLIENT_SECRET", "reader-secret"),
+        ],
     );
     assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(run.transcript().contains("responses:response:edit"), "{}", run.transcript());
-    assert!(run.transcript().contains("PUT "), "the operation is named: {}", run.transcript());
+    assert!(
+        run.transcript().contains("responses:response:edit"),
+        "{}",
+        run.transcript()
+    );
+    assert!(
+        run.transcript().contains("PUT "),
+        "the operation is named: {}",
+        run.transcript()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -419,7 +548,11 @@ async fn a_create_whose_answer_is_lost_in_a_killed_run_exists_once_after_the_nex
     child.wait().expect("reaped");
     hold.drop_connection().await;
     let console = Console::of(&case).await;
-    assert_eq!(console.responses().await.len(), 1, "the held create was processed");
+    assert_eq!(
+        console.responses().await.len(),
+        1,
+        "the held create was processed"
+    );
 
     let apply = case.apply(&[]).await;
     assert_eq!(apply.code, 0, "{}", apply.transcript());
@@ -430,13 +563,25 @@ async fn a_create_whose_answer_is_lost_in_a_killed_run_exists_once_after_the_nex
         .map(|r| r["name"].as_str().expect("name").to_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["Refund for a delayed order", "Refund issued", "Where is my order"]);
+    assert_eq!(
+        names,
+        [
+            "Refund for a delayed order",
+            "Refund issued",
+            "Where is my order"
+        ]
+    );
     let state = assistform::state::read(&case.project.path().join("state"))
         .expect("state")
         .expect("a state");
     assert_eq!(state.resources.len(), 5, "every object is in the state");
     let plan = case.plan(&["--detailed-exitcode"]).await;
-    assert_eq!((plan.code, plan.stdout.as_str()), (0, "No changes.\n"), "{}", plan.transcript());
+    assert_eq!(
+        (plan.code, plan.stdout.as_str()),
+        (0, "No changes.\n"),
+        "{}",
+        plan.transcript()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -456,11 +601,20 @@ async fn a_create_answered_503_after_it_landed_is_adopted_not_sent_again() {
     let (apply, ()) = tokio::join!(apply, fail);
     assert_eq!(apply.code, 0, "{}", apply.transcript());
     let after = stats(&case).await;
-    assert_eq!(endpoint(&after, "POST /api/v2/responsemanagement/responses"), 3, "no create sent twice");
+    assert_eq!(
+        endpoint(&after, "POST /api/v2/responsemanagement/responses"),
+        3,
+        "no create sent twice"
+    );
     let responses = Console::of(&case).await.responses().await;
     assert_eq!(responses.len(), 3, "{responses:?}");
     let plan = case.plan(&["--detailed-exitcode"]).await;
-    assert_eq!((plan.code, plan.stdout.as_str()), (0, "No changes.\n"), "{}", plan.transcript());
+    assert_eq!(
+        (plan.code, plan.stdout.as_str()),
+        (0, "No changes.\n"),
+        "{}",
+        plan.transcript()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -481,9 +635,22 @@ async fn a_response_the_search_index_has_not_caught_up_with_is_read_by_itself() 
     assert_eq!(apply.code, 0, "{}", apply.transcript());
     let before = stats(&case).await;
     let plan = case.plan(&["--detailed-exitcode"]).await;
-    assert_eq!((plan.code, plan.stdout.as_str()), (0, "No changes.\n"), "{}", plan.transcript());
+    assert_eq!(
+        (plan.code, plan.stdout.as_str()),
+        (0, "No changes.\n"),
+        "{}",
+        plan.transcript()
+    );
     let after = stats(&case).await;
-    let one_by_one = endpoint(&after, "GET /api/v2/responsemanagement/responses/{responseId}")
-        - endpoint(&before, "GET /api/v2/responsemanagement/responses/{responseId}");
-    assert_eq!(one_by_one, 3, "each response the state knows and the index lacks is read by id");
+    let one_by_one = endpoint(
+        &after,
+        "GET /api/v2/responsemanagement/responses/{responseId}",
+    ) - endpoint(
+        &before,
+        "GET /api/v2/responsemanagement/responses/{responseId}",
+    );
+    assert_eq!(
+        one_by_one, 3,
+        "each response the state knows and the index lacks is read by id"
+    );
 }

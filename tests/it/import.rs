@@ -124,7 +124,7 @@ async fn errors_name_the_problem_and_change_nothing() {
     );
     let stderr = error(case.run(&["import", "nonsense", "greeting"]).await);
     assert!(
-        stderr.contains("`nonsense` is not a prompt address"),
+        stderr.contains("`nonsense` is not a resource address"),
         "{stderr}"
     );
     assert!(state_file(&case).is_none(), "no state was written");
@@ -240,8 +240,8 @@ async fn all_writes_formatted_valid_configuration_for_awkward_ids() {
 
     assert_eq!(
         case.requests("GET").await,
-        1,
-        "one page of the list, nothing per prompt"
+        2,
+        "one page of each kind's list (prompts, response libraries), nothing per prompt"
     );
     assert_nothing_written(&case).await;
     assert_eq!(state_file(&case), state_before, "the state is untouched");
@@ -362,7 +362,7 @@ async fn filter_keeps_only_matching_ids() {
     assert_eq!(none.code, 0);
     assert_eq!(
         none.stdout,
-        "No prompts to import; skipped 3 not matching `--filter`; `none.hcl` was not written.\n"
+        "No resources to import; skipped 3 not matching `--filter`; `none.hcl` was not written.\n"
     );
     assert!(!case.project.path().join("none.hcl").exists());
 }

@@ -107,10 +107,7 @@ impl Reading<'_> {
                                 for i in 0..items.len() {
                                     self.fields.push((
                                         format!("{path}[{i}]").into(),
-                                        Decoder::located(
-                                            self.file,
-                                            element_span(&attr.value, i),
-                                        ),
+                                        Decoder::located(self.file, element_span(&attr.value, i)),
                                     ));
                                 }
                                 (
@@ -143,13 +140,7 @@ impl Reading<'_> {
             let found: Vec<&Block> = match nested.nesting {
                 Nesting::List => found,
                 Nesting::Single => d
-                    .single(
-                        self.file,
-                        &fields,
-                        nested.name,
-                        what,
-                        Some(self.address),
-                    )
+                    .single(self.file, &fields, nested.name, what, Some(self.address))
                     .into_iter()
                     .collect(),
             };
@@ -164,8 +155,14 @@ impl Reading<'_> {
                     Decoder::located(self.file, block.ident.span()),
                 ));
                 let what = format!("a `{}` block", nested.name);
-                let (value, _) =
-                    self.body(d, &block.body, &nested.schema, &what, &format!("{inner}."), false);
+                let (value, _) = self.body(
+                    d,
+                    &block.body,
+                    &nested.schema,
+                    &what,
+                    &format!("{inner}."),
+                    false,
+                );
                 items.push(value);
             }
             out.insert(nested.name.to_owned(), Value::Array(items));

@@ -71,7 +71,10 @@ pub fn check(values: &Value, cx: CheckContext) -> Vec<Finding> {
         let id = s.get("id").and_then(Value::as_str).unwrap_or_default();
         let path = format!("substitutions[{i}]");
         if id.trim().is_empty() {
-            out.push(required(&format!("{path}.id"), "Every substitution needs an `id`, which a text uses as `{{id}}`."));
+            out.push(required(
+                &format!("{path}.id"),
+                "Every substitution needs an `id`, which a text uses as `{{id}}`.",
+            ));
         } else if declared.contains(&id) {
             out.push(error(
                 Code::SchemaDuplicate,
@@ -82,7 +85,10 @@ pub fn check(values: &Value, cx: CheckContext) -> Vec<Finding> {
         } else {
             declared.push(id);
         }
-        for (attr, what) in [("description", "The description"), ("default_value", "The default value")] {
+        for (attr, what) in [
+            ("description", "The description"),
+            ("default_value", "The default value"),
+        ] {
             let value = text(s, attr);
             out.extend(pii(&value, &format!("{path}.{attr}"), what, true, cx));
         }
@@ -90,7 +96,10 @@ pub fn check(values: &Value, cx: CheckContext) -> Vec<Finding> {
 
     let texts = list(values, "texts");
     if texts.is_empty() {
-        out.push(required("texts", "Add at least one `texts { content = \"…\" }` block."));
+        out.push(required(
+            "texts",
+            "Add at least one `texts { content = \"…\" }` block.",
+        ));
     }
     for (i, t) in texts.iter().enumerate() {
         let path = format!("texts[{i}]");
@@ -103,8 +112,16 @@ pub fn check(values: &Value, cx: CheckContext) -> Vec<Finding> {
         if content.chars().count() > MAX_CONTENT {
             out.push(too_long(&at, &content, MAX_CONTENT));
         }
-        out.extend(one_of(&format!("{path}.content_type"), &text(t, "content_type"), CONTENT_TYPES));
-        out.extend(one_of(&format!("{path}.type"), &text(t, "type"), TEXT_TYPES));
+        out.extend(one_of(
+            &format!("{path}.content_type"),
+            &text(t, "content_type"),
+            CONTENT_TYPES,
+        ));
+        out.extend(one_of(
+            &format!("{path}.type"),
+            &text(t, "type"),
+            TEXT_TYPES,
+        ));
         for p in placeholders::undeclared(&content, &declared) {
             let mut known: Vec<&str> = declared.clone();
             known.extend(placeholders::BUILT_INS);
@@ -134,7 +151,13 @@ pub fn check(values: &Value, cx: CheckContext) -> Vec<Finding> {
 /// numbers are warnings when `contact_ok` (a company's support address and number
 /// are normal in a canned response), errors otherwise. The org's `pii_allow`
 /// silences a known string.
-pub fn pii(value: &str, path: &str, what: &str, contact_ok: bool, cx: CheckContext) -> Vec<Finding> {
+pub fn pii(
+    value: &str,
+    path: &str,
+    what: &str,
+    contact_ok: bool,
+    cx: CheckContext,
+) -> Vec<Finding> {
     if reference::is_unknown(value) {
         return Vec::new();
     }
@@ -194,7 +217,11 @@ fn one_of(path: &str, value: &str, allowed: &[&str]) -> Option<Finding> {
 }
 
 fn quoted(items: &[&str]) -> String {
-    items.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("\"{i}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn required(path: &str, detail: &str) -> Finding {
@@ -238,7 +265,10 @@ mod tests {
     fn findings(values: &Value) -> Vec<(Severity, Code, String)> {
         let org = OrgSettings::default();
         let regions = PhoneRegions::north_america();
-        let cx = CheckContext { org: &org, regions: &regions };
+        let cx = CheckContext {
+            org: &org,
+            regions: &regions,
+        };
         check(values, cx)
             .into_iter()
             .map(|f| (f.severity, f.code, f.path))
@@ -257,7 +287,10 @@ mod tests {
 
     #[test]
     fn a_good_response_has_no_findings() {
-        assert_eq!(findings(&response("Hi {{CUSTOMER_NAME}}, order {{order}} ships.")), []);
+        assert_eq!(
+            findings(&response("Hi {{CUSTOMER_NAME}}, order {{order}} ships.")),
+            []
+        );
     }
 
     #[test]
@@ -265,14 +298,36 @@ mod tests {
         let mut r = response("Order {{ordr}}");
         r["texts"][0]["content_type"] = json!("text/htm");
         let found = findings(&r);
-        assert!(found.contains(&(Severity::Error, Code::PlaceholderUndeclared, "texts[0].content".into())), "{found:?}");
-        assert!(found.contains(&(Severity::Error, Code::SchemaEnum, "texts[0].content_type".into())), "{found:?}");
+        assert!(
+            found.contains(&(
+                Severity::Error,
+                Code::PlaceholderUndeclared,
+                "texts[0].content".into()
+            )),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&(
+                Severity::Error,
+                Code::SchemaEnum,
+                "texts[0].content_type".into()
+            )),
+            "{found:?}"
+        );
     }
 
     #[test]
     fn contact_details_warn_and_cards_fail() {
-        let found = findings(&response("Mail help@example.com or pay with 4111 1111 1111 1111"));
-        assert!(found.contains(&(Severity::Warning, Code::PiiEmail, "texts[0].content".into())), "{found:?}");
-        assert!(found.contains(&(Severity::Error, Code::PiiCard, "texts[0].content".into())), "{found:?}");
+        let found = findings(&response(
+            "Mail help@example.com or pay with 4111 1111 1111 1111",
+        ));
+        assert!(
+            found.contains(&(Severity::Warning, Code::PiiEmail, "texts[0].content".into())),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&(Severity::Error, Code::PiiCard, "texts[0].content".into())),
+            "{found:?}"
+        );
     }
 }

@@ -119,7 +119,13 @@ impl Kind for CannedResponse {
     }
 
     fn ignorable(&self) -> &'static [&'static str] {
-        &["name", "library_ids", "interaction_type", "texts", "substitutions"]
+        &[
+            "name",
+            "library_ids",
+            "interaction_type",
+            "texts",
+            "substitutions",
+        ]
     }
 
     fn id_attribute(&self) -> Option<&'static str> {
@@ -185,8 +191,10 @@ impl Kind for CannedResponse {
                     .await?;
                 listed.iter().collect()
             };
-            let libraries: Vec<Value> =
-                libraries.iter().map(|l| Value::String(l.id.clone())).collect();
+            let libraries: Vec<Value> = libraries
+                .iter()
+                .map(|l| Value::String(l.id.clone()))
+                .collect();
             if libraries.is_empty() {
                 return Ok(Vec::new());
             }
@@ -212,7 +220,10 @@ impl Kind for CannedResponse {
 
     fn get<'a>(&'a self, client: &'a Client, id: &'a str) -> Verb<'a, Option<Live>> {
         Box::pin(async move {
-            Ok(api::get(client, COLLECTION, id).await?.as_ref().and_then(live))
+            Ok(api::get(client, COLLECTION, id)
+                .await?
+                .as_ref()
+                .and_then(live))
         })
     }
 

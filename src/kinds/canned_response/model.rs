@@ -99,7 +99,10 @@ pub fn to_body(values: &Value) -> Value {
             .map(|s| {
                 let mut out = Map::new();
                 out.insert("id".into(), text(s, "id").into());
-                for (hcl, api) in [("description", "description"), ("default_value", "defaultValue")] {
+                for (hcl, api) in [
+                    ("description", "description"),
+                    ("default_value", "defaultValue"),
+                ] {
                     let v = text(s, hcl);
                     if !v.is_empty() {
                         out.insert(api.into(), v.into());
@@ -136,7 +139,10 @@ mod tests {
         assert_eq!(to_values(&to_body(&values)), values);
         let body = to_body(&values);
         assert_eq!(body["libraries"], json!([{"id": "l1"}, {"id": "l2"}]));
-        assert_eq!(body["substitutions"][0], json!({"id": "order", "defaultValue": "your order"}));
+        assert_eq!(
+            body["substitutions"][0],
+            json!({"id": "order", "defaultValue": "your order"})
+        );
     }
 
     #[test]

@@ -93,7 +93,10 @@ pub(crate) async fn delete(
     let target = url(client, collection, Some(id));
     if let Some(expected) = version {
         let now: Option<Value> = client.get_object(target.clone()).await?;
-        let found = now.as_ref().and_then(|o| o.get("version")).and_then(Value::as_u64);
+        let found = now
+            .as_ref()
+            .and_then(|o| o.get("version"))
+            .and_then(Value::as_u64);
         if let Some(found) = found.filter(|f| *f != expected) {
             return Err(RemoteError::Api {
                 request: format!("DELETE {target}"),

@@ -95,7 +95,11 @@ impl Kind for ResponseLibrary {
             ));
         }
         out.extend(crate::kinds::canned_response::checks::pii(
-            &name, "name", "The library name", false, cx,
+            &name,
+            "name",
+            "The library name",
+            false,
+            cx,
         ));
         out
     }
@@ -135,7 +139,11 @@ impl Kind for ResponseLibrary {
             .map(|r| Held {
                 kind: crate::kinds::canned_response::NAME,
                 id: r.id.clone(),
-                name: r.values.get("name").and_then(Value::as_str).map(str::to_owned),
+                name: r
+                    .values
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             })
             .collect()
     }
@@ -159,7 +167,10 @@ impl Kind for ResponseLibrary {
 
     fn get<'a>(&'a self, client: &'a Client, id: &'a str) -> Verb<'a, Option<Live>> {
         Box::pin(async move {
-            Ok(api::get(client, COLLECTION, id).await?.as_ref().and_then(live))
+            Ok(api::get(client, COLLECTION, id)
+                .await?
+                .as_ref()
+                .and_then(live))
         })
     }
 

@@ -154,13 +154,8 @@ fn decode(d: &mut Decoder, file: usize, block: &Block, scope: &Scope) -> Option<
     let (address, location) = d.resource_label(file, block, this)?;
     let at = address.to_string();
     let fields = d.fields(file, &block.body, &WIDGET, Some(&at));
-    let mut config = ResourceConfig::new(
-        this,
-        address.clone(),
-        None,
-        Arc::new(Value::Null),
-        location,
-    );
+    let mut config =
+        ResourceConfig::new(this, address.clone(), None, Arc::new(Value::Null), location);
     let mut text =
         |d: &mut Decoder, attrs: &crate::config::decode::Fields, key: &str, path: &str| {
             let attr = attrs.attrs.get(key)?;
