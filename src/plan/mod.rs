@@ -155,8 +155,31 @@ pub struct Summary {
 
 impl Plan {
     pub fn summary(&self) -> Summary {
+        Summary::of(&self.changes)
+    }
+
+    /// [`Plan::summary`] of each kind the plan changes, in the registry's order,
+    /// with the kind's plural title.
+    pub fn summary_by_kind(&self) -> Vec<(&'static str, Summary)> {
+        crate::kinds::all()
+            .filter_map(|kind| {
+                let of_kind: Vec<Change> = self
+                    .changes
+                    .iter()
+                    .filter(|c| c.address.kind() == kind.name())
+                    .cloned()
+                    .collect();
+                let summary = Summary::of(&of_kind);
+                (summary != Summary::default()).then_some((kind.plural_title(), summary))
+            })
+            .collect()
+    }
+}
+
+impl Summary {
+    fn of(changes: &[Change]) -> Summary {
         let mut s = Summary::default();
-        for c in &self.changes {
+        for c in changes {
             s.import += usize::from(c.importing);
             s.moved += usize::from(c.moved_from.is_some());
             match c.action {
@@ -172,7 +195,9 @@ impl Plan {
         }
         s
     }
+}
 
+impl Plan {
     /// Whether apply would do anything: a write, an import or a move; for a
     /// refresh-only plan, record drift in the state.
     pub fn has_changes(&self) -> bool {

@@ -575,6 +575,15 @@ async fn a_create_whose_answer_is_lost_in_a_killed_run_exists_once_after_the_nex
         .expect("state")
         .expect("a state");
     assert_eq!(state.resources.len(), 5, "every object is in the state");
+    let audit = case.project.run(&["audit", "show"]);
+    let adopted = audit
+        .stdout
+        .lines()
+        .find(|l| l.contains("canned_response.refund_issued"))
+        .unwrap_or_else(|| panic!("{}", audit.transcript()));
+    assert!(adopted.contains("recovered from run"), "{}", audit.stdout);
+    let verify = case.project.run(&["audit", "verify"]);
+    assert_eq!(verify.code, 0, "{}", verify.transcript());
     let plan = case.plan(&["--detailed-exitcode"]).await;
     assert_eq!(
         (plan.code, plan.stdout.as_str()),
@@ -653,4 +662,47 @@ async fn a_response_the_search_index_has_not_caught_up_with_is_read_by_itself() 
         one_by_one, 3,
         "each response the state knows and the index lacks is read by id"
     );
+}
+
+#[test]
+fn validation_names_each_problem_where_it_is_written() {
+    let project = crate::support::Project::new().file(
+        "main.hcl",
+        r#"response_library "billing" {
+  name = "Billing"
+}
+
+canned_response "refund" {
+  name             = "Refund"
+  library_ids      = [response_library.biling.id, response_library.billing.name]
+  interaction_type = "chta"
+
+  texts {
+    content      = "Refund {{amount}} to card 4111 1111 1111 1111, or call +1 415 555 2671."
+    content_type = "text/htm"
+  }
+}
+
+canned_response "refund_again" {
+  name        = "Refund"
+  library_ids = [response_library.billing.id]
+
+  texts {
+    content = "Mail us at help@example.com"
+  }
+}
+
+canned_response "also_refund" {
+  name        = "Refund"
+  library_ids = [response_library.billing.id]
+
+  texts {
+    content = "Same name, same library"
+  }
+}
+"#,
+    );
+    let run = project.run(&["validate", "--no-color"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    insta::assert_snapshot!(run.transcript());
 }

@@ -20,7 +20,18 @@ pub fn render(plan: &Plan) -> String {
         .as_ref()
         .map(|o| format!("Genesys Cloud org **{}** (`{}`)\n\n", o.name, o.id))
         .unwrap_or_default();
-    let head = format!("#### assistform plan\n\n{org}**{summary}**\n\n");
+    let by_kind = plan.summary_by_kind();
+    let table = if by_kind.len() > 1 {
+        let mut t = String::from("| | to add | to change | to destroy | to import |\n|---|---|---|---|---|\n");
+        for (title, s) in &by_kind {
+            t.push_str(&format!("| {title} | {} | {} | {} | {} |\n", s.add, s.change, s.destroy, s.import));
+        }
+        t.push('\n');
+        t
+    } else {
+        String::new()
+    };
+    let head = format!("#### assistform plan\n\n{org}**{summary}**\n\n{table}");
     let open = "<details><summary>Show plan</summary>\n\n```diff\n";
     let close = "```\n\n</details>\n";
     let budget = MAX_COMMENT - head.len() - open.len() - close.len() - 200;
