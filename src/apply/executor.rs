@@ -244,15 +244,9 @@ async fn run<W: Writer>(change: &Change, writer: &W, journal: &Journal) -> Chang
             detail: String::new(),
         },
     );
-    let result = match change.action {
-        Action::Create => put(change, None, writer, journal, &mut report).await,
-        Action::Update => put(change, change.live_version, writer, journal, &mut report).await,
-        Action::Delete => delete(change, writer, journal, &mut report).await,
-        Action::Replace => match delete(change, writer, journal, &mut report).await {
-            Ok(()) => put(change, None, writer, journal, &mut report).await,
-            Err(e) => Err(e),
-        },
-        Action::NoOp => Ok(()),
+    let result = match unchanged_since_plan(change, writer, &mut report).await {
+        Err(e) => Err(e),
+        Ok(()) => write(change, writer, journal, &mut report).await,
     };
     report.latency = started.elapsed();
     report.status = match result {
@@ -261,6 +255,57 @@ async fn run<W: Writer>(change: &Change, writer: &W, journal: &Journal) -> Chang
         Err(Failure::Unsettled(reason)) => Status::Unknown(reason),
     };
     report
+}
+
+/// For a kind with no version, the object read again right before it is
+/// written or deleted: a change whose object no longer holds what the plan read
+/// is refused, as the server refuses a stale version with a 409.
+async fn unchanged_since_plan<W: Writer>(
+    change: &Change,
+    writer: &W,
+    report: &mut ChangeReport,
+) -> Result<(), Failure> {
+    if !change.guarded_by_digest() || !matches!(change.action, Action::Update | Action::Delete | Action::Replace) {
+        return Ok(());
+    }
+    let Some(id) = change.before_id() else {
+        return Ok(());
+    };
+    let now = writer.get(&change.address, id).await.map_err(|e| {
+        note_error(report, &e);
+        Failure::Refused(Reason::Refused {
+            detail: format!("reading it before the write failed, so nothing was sent: {}", e.message),
+        })
+    })?;
+    let read = now.as_ref().map(|l| crate::kind::digest(&l.values));
+    if read.is_some() && read == change.live_digest {
+        return Ok(());
+    }
+    Err(Failure::Refused(Reason::Conflict {
+        address: change.address.clone(),
+        detail: match now {
+            Some(_) => "Read again before the write, it no longer holds what the plan read; nothing was sent.".into(),
+            None => "Read again before the write, it is gone; nothing was sent.".into(),
+        },
+    }))
+}
+
+async fn write<W: Writer>(
+    change: &Change,
+    writer: &W,
+    journal: &Journal,
+    report: &mut ChangeReport,
+) -> Result<(), Failure> {
+    match change.action {
+        Action::Create => put(change, None, writer, journal, report).await,
+        Action::Update => put(change, change.live_version, writer, journal, report).await,
+        Action::Delete => delete(change, writer, journal, report).await,
+        Action::Replace => match delete(change, writer, journal, report).await {
+            Ok(()) => put(change, None, writer, journal, report).await,
+            Err(e) => Err(e),
+        },
+        Action::NoOp => Ok(()),
+    }
 }
 
 /// Why a change did not end as done.

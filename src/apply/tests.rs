@@ -186,6 +186,7 @@ fn change(
         after: after.cloned(),
         live_version: before.map(|b| b.1),
         live_id: None,
+        live_digest: None,
         unknown: Vec::new(),
         depends_on: depends_on
             .iter()

@@ -101,6 +101,26 @@ pub struct CheckContext<'a> {
     pub regions: &'a PhoneRegions,
 }
 
+/// How a write is kept from overwriting an edit made since the plan read the
+/// object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guard {
+    /// The server versions the object: a write names the version the plan read,
+    /// and the server refuses a stale one (409).
+    Version,
+    /// The object has no version: apply reads it again before each write or
+    /// delete and refuses the change when it no longer holds what the plan read
+    /// ([`digest`]). What is left open is one round trip.
+    Digest,
+}
+
+/// What a plan read of an object, as a digest: SHA-256 of its values, whose
+/// object keys serialise sorted, so equal values give equal digests.
+pub fn digest(values: &Value) -> String {
+    use sha2::{Digest as _, Sha256};
+    format!("{:x}", Sha256::digest(values.to_string().as_bytes()))
+}
+
 pub trait Kind: Send + Sync + std::fmt::Debug {
     /// The HCL block type and the first part of an address: `prompt`.
     fn name(&self) -> &'static str;
@@ -109,6 +129,11 @@ pub trait Kind: Send + Sync + std::fmt::Debug {
     fn plural_title(&self) -> &'static str;
 
     fn schema(&self) -> &'static Schema;
+
+    /// How a write is kept from overwriting a newer edit.
+    fn guard(&self) -> Guard {
+        Guard::Version
+    }
 
     /// The attribute paths `lifecycle { ignore_changes }` may name.
     fn ignorable(&self) -> &'static [&'static str];

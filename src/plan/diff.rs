@@ -146,6 +146,7 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             after: None,
             live_version: now.map(|l| l.version),
             live_id: now.map(|l| l.id.clone()),
+            live_digest: now.map(|l| crate::kind::digest(&l.values)),
             unknown: Vec::new(),
             depends_on,
             sensitive: resource.sensitive.clone(),
@@ -212,6 +213,7 @@ impl Planning<'_> {
             after: None,
             live_version: None,
             live_id: None,
+            live_digest: None,
             unknown: Vec::new(),
             depends_on: resource
                 .depends_on
@@ -264,6 +266,7 @@ impl Planning<'_> {
             change.before = Some(now.values.clone());
             change.live_version = Some(now.version);
             change.live_id = Some(now.id.clone());
+            change.live_digest = Some(crate::kind::digest(&now.values));
             change.reason = Some(format!("its id changes from `{}` to `{id}`", managed.id));
             return Ok(change);
         }
@@ -362,6 +365,7 @@ fn against_live(change: &mut Change, resource: &ResourceConfig, desired: &Value,
     change.after = Some(after);
     change.live_version = Some(now.version);
     change.live_id = Some(now.id.clone());
+    change.live_digest = Some(crate::kind::digest(&now.values));
 }
 
 /// The error for deleting `now` while it holds objects nobody manages (a library

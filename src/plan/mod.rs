@@ -45,6 +45,10 @@ pub struct Change {
     /// hold none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_id: Option<String>,
+    /// [`crate::kind::digest`] of the live object the plan read: for a kind with
+    /// no version, what apply and the stale check compare against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_digest: Option<String>,
     /// Attribute paths of `after` whose values are ids of objects this apply
     /// creates first: `(known after apply)` in the plan, filled in by apply.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -85,6 +89,15 @@ impl Change {
             None if matches!(self.action, Action::Create | Action::Replace) => None,
             None => self.live_id.as_deref(),
         }
+    }
+}
+
+impl Change {
+    /// Whether the object's kind has no version, so that a write is guarded by
+    /// reading it again ([`crate::kind::Guard::Digest`]).
+    pub fn guarded_by_digest(&self) -> bool {
+        crate::kinds::find(self.address.kind())
+            .is_some_and(|k| k.guard() == crate::kind::Guard::Digest)
     }
 }
 

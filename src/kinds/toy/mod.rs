@@ -69,6 +69,11 @@ impl Kind for Widget {
         &SCHEMA
     }
 
+    /// As an object with no version would be: apply reads it again before writing.
+    fn guard(&self) -> crate::kind::Guard {
+        crate::kind::Guard::Digest
+    }
+
     fn ignorable(&self) -> &'static [&'static str] {
         &["title", "tags", "body.text"]
     }

@@ -162,9 +162,20 @@ async fn a_kind_the_core_does_not_name_is_planned_applied_and_recorded() {
     .expect("a plan");
     let mut edited = store::get("w-front").expect("kept").values;
     edited["title"] = json!("Edited elsewhere");
-    store::put(&edited, Some(2)).expect("someone else's edit");
+    // Unversioned: the version stays 2, so only the digest the plan took tells.
+    store::overwrite(&edited);
     let mut stale = stale;
     stale.changes[0].action = Action::Update;
+    let now = {
+        let mut l = LiveSet::default();
+        l.extend("widget", store::all());
+        l
+    };
+    let reasons = plan::staleness(&stale, &state, &now);
+    assert!(
+        reasons.iter().any(|r| r.contains("`widget.front`: widget `w-front` changed in Genesys since the plan")),
+        "{reasons:?}"
+    );
     let journal = Arc::new(journal::Journal::open(dir.path(), "run-2").expect("journal"));
     let report = apply::apply(&stale, client(), journal, options, &|_| {}).await;
     assert!(

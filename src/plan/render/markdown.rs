@@ -106,6 +106,7 @@ mod tests {
                 after: Some(values(format!("p{i}"))),
                 live_version: None,
                 live_id: None,
+                live_digest: None,
                 unknown: Vec::new(),
                 depends_on: Vec::new(),
                 sensitive: Vec::new(),
