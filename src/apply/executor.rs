@@ -265,7 +265,12 @@ async fn unchanged_since_plan<W: Writer>(
     writer: &W,
     report: &mut ChangeReport,
 ) -> Result<(), Failure> {
-    if !change.guarded_by_digest() || !matches!(change.action, Action::Update | Action::Delete | Action::Replace) {
+    if !change.guarded_by_digest()
+        || !matches!(
+            change.action,
+            Action::Update | Action::Delete | Action::Replace
+        )
+    {
         return Ok(());
     }
     let Some(id) = change.before_id() else {
@@ -274,7 +279,10 @@ async fn unchanged_since_plan<W: Writer>(
     let now = writer.get(&change.address, id).await.map_err(|e| {
         note_error(report, &e);
         Failure::Refused(Reason::Refused {
-            detail: format!("reading it before the write failed, so nothing was sent: {}", e.message),
+            detail: format!(
+                "reading it before the write failed, so nothing was sent: {}",
+                e.message
+            ),
         })
     })?;
     let read = now.as_ref().map(|l| crate::kind::digest(&l.values));

@@ -41,7 +41,11 @@ pub fn staleness(plan: &Plan, state: &State, live: &LiveSet) -> Vec<String> {
                 let id = change.before_id().unwrap_or_default();
                 let now = live.get(kind, id).map(|l| crate::kind::digest(&l.values));
                 if now != change.live_digest {
-                    let what = if now.is_some() { "changed" } else { "was deleted" };
+                    let what = if now.is_some() {
+                        "changed"
+                    } else {
+                        "was deleted"
+                    };
                     reasons.push(format!(
                         "`{}`: {kind} `{id}` {what} in Genesys since the plan",
                         change.address

@@ -173,7 +173,10 @@ async fn a_kind_the_core_does_not_name_is_planned_applied_and_recorded() {
     };
     let reasons = plan::staleness(&stale, &state, &now);
     assert!(
-        reasons.iter().any(|r| r.contains("`widget.front`: widget `w-front` changed in Genesys since the plan")),
+        reasons
+            .iter()
+            .any(|r| r
+                .contains("`widget.front`: widget `w-front` changed in Genesys since the plan")),
         "{reasons:?}"
     );
     let journal = Arc::new(journal::Journal::open(dir.path(), "run-2").expect("journal"));

@@ -22,9 +22,14 @@ pub fn render(plan: &Plan) -> String {
         .unwrap_or_default();
     let by_kind = plan.summary_by_kind();
     let table = if by_kind.len() > 1 {
-        let mut t = String::from("| | to add | to change | to destroy | to import |\n|---|---|---|---|---|\n");
+        let mut t = String::from(
+            "| | to add | to change | to destroy | to import |\n|---|---|---|---|---|\n",
+        );
         for (title, s) in &by_kind {
-            t.push_str(&format!("| {title} | {} | {} | {} | {} |\n", s.add, s.change, s.destroy, s.import));
+            t.push_str(&format!(
+                "| {title} | {} | {} | {} | {} |\n",
+                s.add, s.change, s.destroy, s.import
+            ));
         }
         t.push('\n');
         t

@@ -77,15 +77,23 @@ pub fn render(plan: &Plan, style: Style) -> String {
         // By kind, in the registry's order; within a kind, in the order apply
         // visits them. One kind reads as it always has, without a heading.
         let kinds: Vec<&str> = crate::kinds::all().map(|k| k.name()).collect();
-        let rank = |c: &Change| kinds.iter().position(|k| *k == c.address.kind()).unwrap_or(usize::MAX);
+        let rank = |c: &Change| {
+            kinds
+                .iter()
+                .position(|k| *k == c.address.kind())
+                .unwrap_or(usize::MAX)
+        };
         let mut shown = shown;
         shown.sort_by_key(|c| rank(c));
-        let several = shown.windows(2).any(|w| w[0].address.kind() != w[1].address.kind());
+        let several = shown
+            .windows(2)
+            .any(|w| w[0].address.kind() != w[1].address.kind());
         let mut heading = None;
         for c in shown {
             if several && heading != Some(c.address.kind()) {
                 heading = Some(c.address.kind());
-                let title = crate::kinds::find(c.address.kind()).map_or(c.address.kind(), |k| k.plural_title());
+                let title = crate::kinds::find(c.address.kind())
+                    .map_or(c.address.kind(), |k| k.plural_title());
                 let _ = writeln!(out, "{}\n", style.paint("1", &format!("{title}:")));
             }
             change(&mut out, c, plan, style);
