@@ -88,7 +88,7 @@ async fn restore<W: Writer>(
     let before = before.ok_or("nothing to restore")?;
     let id = change.before_id().ok_or("nothing to restore")?;
     // Recreating an object whose server assigns ids gives it a new one.
-    let recreate = version.is_none() && change.live_id.is_some();
+    let recreate = version.is_none() && change.server_assigns_id();
     let intent = if recreate {
         let since = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
         journal_entries::create_intent(change, before, &since)

@@ -93,6 +93,11 @@ impl Change {
 }
 
 impl Change {
+    /// Whether the server assigns the object's id on create.
+    pub fn server_assigns_id(&self) -> bool {
+        crate::kinds::find(self.address.kind()).is_some_and(|k| k.id_attribute().is_none())
+    }
+
     /// Whether the object's kind has no version, so that a write is guarded by
     /// reading it again ([`crate::kind::Guard::Digest`]).
     pub fn guarded_by_digest(&self) -> bool {

@@ -706,3 +706,34 @@ canned_response "also_refund" {
     assert_eq!(run.code, 1, "{}", run.transcript());
     insta::assert_snapshot!(run.transcript());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_atomic_apply_that_fails_removes_what_it_created() {
+    let case = Case::new(EXAMPLE).await;
+    let hold = Hold::arm(&case.emulator.base_url(), "POST", RESPONSES, Stage::Before).await;
+    let apply = {
+        let case = &case;
+        async move { case.apply(&["--atomic", "--parallelism", "1"]).await }
+    };
+    let refuse = async {
+        hold.caught().await;
+        // Refused before it is processed: nothing of this create lands.
+        hold.fail(400).await;
+    };
+    let (apply, ()) = tokio::join!(apply, refuse);
+    assert_eq!(apply.code, 1, "{}", apply.transcript());
+    let console = Console::of(&case).await;
+    let (_, libraries) = console
+        .call(
+            reqwest::Method::GET,
+            &format!("{LIBRARIES}?pageSize=100"),
+            None,
+        )
+        .await;
+    assert_eq!(libraries["entities"], json!([]), "{}", apply.transcript());
+    let state = assistform::state::read(&case.project.path().join("state"))
+        .expect("state")
+        .map(|s| s.resources.len())
+        .unwrap_or(0);
+    assert_eq!(state, 0, "{}", apply.transcript());
+}
