@@ -123,14 +123,19 @@ fn report(found: &ImportedAll, file: &Path) -> String {
         format!("; skipped {}", skipped.join(" and "))
     };
     let file = file.display();
+    let unreadable: String = found
+        .unreadable
+        .iter()
+        .map(|why| format!("Not read (the OAuth client may not): {why}\n"))
+        .collect();
     if found.written == 0 {
         return format!(
-            "No {}s to import{skipped}; `{file}` was not written.\n",
+            "{unreadable}No {}s to import{skipped}; `{file}` was not written.\n",
             found.noun
         );
     }
     let mut report = format!(
-        "Wrote {} to {file} (mode 0600: it holds the org's content verbatim){skipped}.\n",
+        "{unreadable}Wrote {} to {file} (mode 0600: it holds the org's content verbatim){skipped}.\n",
         plural(found.written, found.noun),
     );
     if found.failing > 0 {

@@ -174,6 +174,7 @@ fn attributes(
                 }
                 Type::String => quote(text()),
                 Type::Number => v.and_then(Value::as_u64).unwrap_or(0).to_string(),
+                Type::Bool => v.and_then(Value::as_bool).unwrap_or(false).to_string(),
                 Type::Strings => {
                     let items: Vec<String> = v
                         .and_then(Value::as_array)

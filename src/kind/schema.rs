@@ -27,6 +27,7 @@ pub enum Type {
     String,
     Number,
     Strings,
+    Bool,
 }
 
 #[derive(Debug)]
@@ -59,6 +60,17 @@ impl Attribute {
         Attribute {
             name,
             ty: Type::Number,
+            lines: false,
+            default: None,
+            refers_to: None,
+        }
+    }
+
+    /// `true` or `false`; `false` when left out, unless [`Attribute::or`] says.
+    pub const fn bool(name: &'static str) -> Attribute {
+        Attribute {
+            name,
+            ty: Type::Bool,
             lines: false,
             default: None,
             refers_to: None,

@@ -21,6 +21,7 @@ pub enum LeafValue {
     Text(String),
     Number(u64),
     List(Vec<String>),
+    Bool(bool),
 }
 
 /// Every attribute of `values`, in `schema`'s order. A missing attribute reads as
@@ -37,6 +38,7 @@ fn walk(schema: &Schema, values: &Value, prefix: &str, out: &mut Vec<Leaf>) {
         let value = match attr.ty {
             Type::String => LeafValue::Text(v.and_then(Value::as_str).unwrap_or("").to_owned()),
             Type::Number => LeafValue::Number(v.and_then(Value::as_u64).unwrap_or(0)),
+            Type::Bool => LeafValue::Bool(v.and_then(Value::as_bool).unwrap_or(false)),
             Type::Strings => LeafValue::List(
                 v.and_then(Value::as_array)
                     .into_iter()

@@ -2,6 +2,7 @@
 //! below is the one list of them: adding a kind is a folder and a line here (see
 //! `docs/adding-a-kind.md`).
 
+pub mod agent_checklist;
 pub mod canned_response;
 pub mod prompt;
 pub mod response_library;
@@ -18,12 +19,14 @@ static KINDS: &[KindDecoder] = &[
     prompt::DECODER,
     response_library::DECODER,
     canned_response::DECODER,
+    agent_checklist::DECODER,
 ];
 #[cfg(test)]
 static KINDS: &[KindDecoder] = &[
     prompt::DECODER,
     response_library::DECODER,
     canned_response::DECODER,
+    agent_checklist::DECODER,
     toy::DECODER,
 ];
 

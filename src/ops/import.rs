@@ -16,7 +16,7 @@ use super::private_file::write_private;
 use super::{Observer, OpsError, runtime};
 use crate::config::{GenesysSettings, VarInputs};
 use crate::import;
-use crate::kind::{Address, Kind, Live};
+use crate::kind::{Address, Kind, Live, LiveSet};
 use crate::org::OrgSettings;
 use crate::state::{Resource, StateLock};
 use crate::suggest::did_you_mean;
@@ -166,8 +166,10 @@ pub struct ImportAllOptions {
 }
 
 /// What `import_all` adopted and passed over.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportedAll {
+    /// The kinds the OAuth client may not read, each with the error that said so.
+    pub unreadable: Vec<String>,
     /// What the objects are called: `prompt`, or `resource` for several kinds.
     pub noun: &'static str,
     /// Prompts written to the file; none written when 0.
@@ -195,7 +197,7 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
     }
     // An apply that died may have created prompts its journal records: they are ours.
     let mut edit = Edit::read(&options.state_dir)?;
-    let mut live = runtime().map_err(OpsError::Runtime)?.block_on(async {
+    let live = runtime().map_err(OpsError::Runtime)?.block_on(async {
         let remote = connect(
             &options.connect,
             &GenesysSettings::default(),
@@ -204,14 +206,29 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
             &options.env,
         )
         .await?;
-        let every: std::collections::BTreeSet<&str> =
-            crate::kinds::all().map(|k| k.name()).collect();
-        let live =
-            super::genesys::read_all(&remote.client, &every, &edit.state, &|_, _| {}).await?;
+        // Every kind this build manages, each read by itself: a kind the OAuth
+        // client may not read is passed over, and said so, rather than failing
+        // the import of the others.
+        let mut live = LiveSet::default();
+        let mut unreadable = Vec::new();
+        for kind in crate::kinds::all() {
+            let one = std::collections::BTreeSet::from([kind.name()]);
+            match super::genesys::read_all(&remote.client, &one, &edit.state, &|_, _| {}).await {
+                Ok(mut read) => live.extend(kind.name(), read.take(kind.name())),
+                Err(e) if e.status() == Some(403) => {
+                    unreadable.push(format!("{}: {e}", kind.plural_title()));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         edit.settle(&live, remote.client.connection().client_id())?;
-        Ok::<_, OpsError>(live)
+        Ok::<_, OpsError>((live, unreadable))
     })?;
-    let mut found = ImportedAll::default();
+    let (mut live, unreadable) = live;
+    let mut found = ImportedAll {
+        unreadable,
+        ..ImportedAll::default()
+    };
     let mut adopt: Vec<(&'static dyn Kind, Vec<Live>)> = Vec::new();
     for kind in crate::kinds::all() {
         let objects: Vec<Live> = live

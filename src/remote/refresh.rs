@@ -137,6 +137,61 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Every entity of a collection with **cursor paging** (`{entities, nextUri}`,
+    /// no total): one page after another, each through the `nextUri` the one
+    /// before gave. `progress(done, 0)` counts the pages; the total is unknown.
+    ///
+    /// # Errors
+    ///
+    /// A page that fails for good; a `nextUri` that leaves the API's host, or that
+    /// repeats a page (a server that would page forever).
+    pub async fn cursor_pages<T: DeserializeOwned>(
+        &self,
+        path: &[&str],
+        size: usize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Vec<T>, RemoteError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        #[serde(bound = "T: DeserializeOwned")]
+        struct CursorPage<T> {
+            entities: Vec<T>,
+            #[serde(default)]
+            next_uri: Option<String>,
+        }
+        let first = self.connection().api_url(path);
+        let mut url = first.clone();
+        url.query_pairs_mut().append_pair("pageSize", &size.to_string());
+        let mut seen = std::collections::BTreeSet::new();
+        let mut entities = Vec::new();
+        loop {
+            let answer = self.call(Method::GET, url.clone(), None).await?;
+            let page: CursorPage<T> = decode(&answer)?;
+            entities.extend(page.entities);
+            progress(seen.len() + 1, 0);
+            let Some(next) = page.next_uri.filter(|n| !n.is_empty()) else {
+                return Ok(entities);
+            };
+            let request = wire::label(&Method::GET, &url);
+            let joined = first.join(&next).ok().filter(|n| n.origin() == first.origin());
+            let Some(joined) = joined else {
+                return Err(RemoteError::Decode {
+                    request,
+                    message: format!("the next page's address `{next}` is not on the API's host"),
+                });
+            };
+            if !seen.insert(joined.to_string()) {
+                return Err(RemoteError::Decode {
+                    request,
+                    message: format!("the next page's address `{next}` repeats one already read"),
+                });
+            }
+            url = joined;
+        }
+    }
+}
+
 /// Where pages come from.
 #[derive(Clone, Debug)]
 pub enum Pages {

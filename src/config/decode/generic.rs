@@ -118,6 +118,9 @@ impl Reading<'_> {
                         Type::Number => d
                             .whole_number(self.scope, self.file, attr, Some(self.address))
                             .map(|(n, sensitive)| (Value::from(n), sensitive)),
+                        Type::Bool => d
+                            .bool(self.scope, self.file, attr, Some(self.address))
+                            .map(|b| (Value::Bool(b), false)),
                     };
                     match read {
                         Some((value, sensitive)) => {
@@ -178,5 +181,6 @@ fn default(ty: Type, default: Option<&'static str>) -> Value {
         Type::Number => default
             .and_then(|d| d.parse::<u64>().ok())
             .map_or(Value::from(0), Value::from),
+        Type::Bool => Value::Bool(default == Some("true")),
     }
 }

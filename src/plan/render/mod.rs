@@ -46,6 +46,7 @@ impl Values<'_> {
         match value {
             LeafValue::Text(s) => self.quote(s),
             LeafValue::Number(n) => n.to_string(),
+            LeafValue::Bool(b) => b.to_string(),
             LeafValue::List(items) => format!(
                 "[{}]",
                 items
