@@ -81,6 +81,15 @@ pub async fn apply<W: Writer>(
     // object is never gone while what replaces it is still to come.
     let mut deferred: Vec<usize> = Vec::new();
     let parallelism = options.parallelism.max(1);
+    let known: Arc<Known> = Arc::new(
+        plan.changes
+            .iter()
+            .filter_map(|c| {
+                c.before_id()
+                    .map(|id| (c.address.kind().to_owned(), id.to_owned()))
+            })
+            .collect(),
+    );
     // The ids of what this run created, for the changes that refer to them.
     let mut made: BTreeMap<Address, String> = BTreeMap::new();
     loop {
@@ -110,8 +119,8 @@ pub async fn apply<W: Writer>(
                 address: &change.address,
                 action: change.action,
             });
-            let (writer, journal) = (writer.clone(), journal.clone());
-            running.spawn(async move { (i, run(&change, &writer, &journal).await) });
+            let (writer, journal, known) = (writer.clone(), journal.clone(), known.clone());
+            running.spawn(async move { (i, run(&change, &known, &writer, &journal).await) });
         }
         let Some(joined) = running.join_next().await else {
             break;
@@ -235,8 +244,16 @@ fn id_of(change: &Change) -> String {
         .to_owned()
 }
 
+/// The objects the plan read, by kind and id: never what a create made.
+type Known = std::collections::BTreeSet<(String, String)>;
+
 /// One change: its writes, journaled, with an unknown outcome settled by reading back.
-async fn run<W: Writer>(change: &Change, writer: &W, journal: &Journal) -> ChangeReport {
+async fn run<W: Writer>(
+    change: &Change,
+    known: &Known,
+    writer: &W,
+    journal: &Journal,
+) -> ChangeReport {
     let started = Instant::now();
     let mut report = skipped(
         change,
@@ -246,7 +263,7 @@ async fn run<W: Writer>(change: &Change, writer: &W, journal: &Journal) -> Chang
     );
     let result = match unchanged_since_plan(change, writer, &mut report).await {
         Err(e) => Err(e),
-        Ok(()) => write(change, writer, journal, &mut report).await,
+        Ok(()) => write(change, known, writer, journal, &mut report).await,
     };
     report.latency = started.elapsed();
     report.status = match result {
@@ -300,16 +317,17 @@ async fn unchanged_since_plan<W: Writer>(
 
 async fn write<W: Writer>(
     change: &Change,
+    known: &Known,
     writer: &W,
     journal: &Journal,
     report: &mut ChangeReport,
 ) -> Result<(), Failure> {
     match change.action {
-        Action::Create => put(change, None, writer, journal, report).await,
-        Action::Update => put(change, change.live_version, writer, journal, report).await,
+        Action::Create => put(change, None, known, writer, journal, report).await,
+        Action::Update => put(change, change.live_version, known, writer, journal, report).await,
         Action::Delete => delete(change, writer, journal, report).await,
         Action::Replace => match delete(change, writer, journal, report).await {
-            Ok(()) => put(change, None, writer, journal, report).await,
+            Ok(()) => put(change, None, known, writer, journal, report).await,
             Err(e) => Err(e),
         },
         Action::NoOp => Ok(()),
@@ -348,6 +366,7 @@ fn unsettled(id: &str, lost: &WriteError, read: &WriteError) -> Failure {
 async fn put<W: Writer>(
     change: &Change,
     version: Option<u64>,
+    known: &Known,
     writer: &W,
     journal: &Journal,
     report: &mut ChangeReport,
@@ -356,7 +375,7 @@ async fn put<W: Writer>(
         missing: "the attributes to write",
     })?;
     let Some(id) = change.after_id() else {
-        return create(change, after, writer, journal, report).await;
+        return create(change, after, known, writer, journal, report).await;
     };
     let address = &change.address;
     let intent = journal_entries::put_intent(change, id, after);
@@ -403,6 +422,7 @@ async fn put<W: Writer>(
 async fn create<W: Writer>(
     change: &Change,
     after: &serde_json::Value,
+    known: &Known,
     writer: &W,
     journal: &Journal,
     report: &mut ChangeReport,
@@ -419,7 +439,14 @@ async fn create<W: Writer>(
         Err(e) if e.kind == WriteErrorKind::Ambiguous => {
             note_error(report, &e);
             let found = match writer.find(address, after).await {
-                Ok(found) => crate::state::journal::made_since(found, &since),
+                Ok(found) => {
+                    // Never one the plan read: those are someone's already.
+                    let found = found
+                        .into_iter()
+                        .filter(|l| !known.contains(&(address.kind().to_owned(), l.id.clone())))
+                        .collect();
+                    crate::state::journal::made_since(found, &since)
+                }
                 Err(read) => return Err(unsettled("(not known yet)", &e, &read)),
             };
             match found.as_slice() {
@@ -432,9 +459,10 @@ async fn create<W: Writer>(
                             .into(),
                     }));
                 }
+                // Its intent stays in flight: until a person says which is ours,
+                // nothing may create it again.
                 several => {
-                    let _ = journal.append(&journal_entries::failed(change, "")).await;
-                    return Err(Failure::Refused(Reason::Several {
+                    return Err(Failure::Unsettled(Reason::Several {
                         ids: several.iter().map(|l| l.id.clone()).collect(),
                     }));
                 }

@@ -37,6 +37,13 @@ pub enum RecoveryError {
         address: crate::kind::Address,
         ids: Vec<String>,
     },
+    /// A create whose answer was lost, too recent for a search index to show
+    /// what it made.
+    #[error(
+        "an earlier apply's create of `{address}` got no answer and what it made does not show in Genesys yet (its search index may lag by a minute); nothing was changed: run again in a minute or two. If it never landed, the create is planned again once {} minutes have passed",
+        crate::state::journal::INDEX_LAG.as_secs() / 60
+    )]
+    Pending { address: crate::kind::Address },
     #[error(transparent)]
     State(#[from] StateError),
     #[error(transparent)]
@@ -66,6 +73,9 @@ pub fn recover(
     let settlement = journal::settle(state, &mut in_flight, live, client_id);
     if let Some((address, ids)) = settlement.ambiguous.into_iter().next() {
         return Err(RecoveryError::Ambiguous { address, ids });
+    }
+    if let Some(address) = settlement.pending.into_iter().next() {
+        return Err(RecoveryError::Pending { address });
     }
     let settled: Vec<&journal::InFlight> = in_flight
         .iter()

@@ -85,6 +85,9 @@ pub struct Scope {
     exhausted: Cell<bool>,
     /// The block types of the kinds: a traversal rooted at one refers to an object.
     kinds: Vec<&'static str>,
+    /// Whether an expression may refer to an object: only a resource's own
+    /// attributes may, since only a resource can depend on one.
+    in_resource: Cell<bool>,
     /// The objects referred to since [`Scope::take_references`] was last called.
     referred: std::cell::RefCell<Vec<ObjectReference>>,
 }
@@ -99,6 +102,11 @@ impl Scope {
     /// Makes `<kind>.<label>.id` a reference to an object, for each of `kinds`.
     pub fn set_kinds(&mut self, kinds: impl IntoIterator<Item = &'static str>) {
         self.kinds = kinds.into_iter().collect();
+    }
+
+    /// Lets expressions refer to objects while a resource block is decoded.
+    pub fn in_resource(&self, inside: bool) {
+        self.in_resource.set(inside);
     }
 
     /// The objects the expressions evaluated since the last call referred to: what
@@ -151,7 +159,7 @@ impl Scope {
         let mut sensitive = false;
         let references = references(expr);
         for r in &references {
-            if self.kinds.contains(&r.root.as_str()) {
+            if self.in_resource.get() && self.kinds.contains(&r.root.as_str()) {
                 ok &= self.refer(r, file, sources, diagnostics);
                 continue;
             }
@@ -199,6 +207,20 @@ impl Scope {
             return None;
         }
         match hcl::Expression::from(expr.clone()).evaluate(&self.context(&references)) {
+            Ok(value) if embeds_reference(&value) => {
+                diagnostics.push(
+                    Diagnostic::error(Code::ReferenceInvalid, "a reference inside a larger value")
+                        .detail(format!(
+                            "An object's id is known only when apply creates it, so a reference must be a whole value, such as a list element: `[{}]`, not part of a string or an argument to a function.",
+                            references
+                                .iter()
+                                .find(|r| self.kinds.contains(&r.root.as_str()))
+                                .map_or_else(|| "<kind>.<label>.id".to_owned(), |r| format!("{}.{}.id", r.root, r.name))
+                        ))
+                        .range(at()),
+                );
+                None
+            }
             Ok(value) => {
                 let total = self.evaluated.get().plus(Size::of(&value));
                 self.evaluated.set(total);
@@ -288,7 +310,7 @@ impl Scope {
         let (mut vars, mut locals) = (hcl::Map::new(), hcl::Map::new());
         let mut objects: BTreeMap<&str, hcl::Map<String, Value>> = BTreeMap::new();
         for r in references {
-            if self.kinds.contains(&r.root.as_str()) {
+            if self.in_resource.get() && self.kinds.contains(&r.root.as_str()) {
                 if let Ok(target) = format!("{}.{}", r.root, r.name).parse::<Address>() {
                     let mut id = hcl::Map::new();
                     id.insert(
@@ -372,6 +394,17 @@ impl Lookup for Scope {
             "local" => self.locals.get(name),
             _ => None,
         }
+    }
+}
+
+/// Whether `value` holds a string that carries a reference without being one
+/// (`"id: ${response_library.billing.id}"`): what could not be filled in later.
+fn embeds_reference(value: &Value) -> bool {
+    match value {
+        Value::String(s) => reference::is_within(s) && reference::target(s).is_none(),
+        Value::Array(items) => items.iter().any(embeds_reference),
+        Value::Object(map) => map.values().any(embeds_reference),
+        _ => false,
     }
 }
 

@@ -158,6 +158,12 @@ pub trait Kind: Send + Sync + std::fmt::Debug {
         Vec::new()
     }
 
+    /// The kinds [`Kind::holds`] looks at: a run that manages this kind reads
+    /// them too, so that a delete always sees what it would take along.
+    fn holds_kinds(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Every object of this kind in the org, sorted by id. `read` holds the kinds
     /// listed before this one (the registry's order), for a kind whose objects are
     /// found through others'. `progress(done, total)` counts the pages read.

@@ -94,6 +94,11 @@ pub fn is_unknown(text: &str) -> bool {
     text.starts_with(MARK)
 }
 
+/// Whether `text` holds a reference anywhere (a whole one or a part of it).
+pub fn is_within(text: &str) -> bool {
+    text.contains(MARK)
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

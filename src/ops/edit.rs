@@ -80,14 +80,35 @@ impl Edit {
     ///
     /// A create whose answer was lost that could have made any of several objects.
     pub fn settle(&mut self, live: &LiveSet, client_id: &str) -> Result<(), OpsError> {
+        self.settle_except(live, client_id, None)
+    }
+
+    /// [`Edit::settle`], except that a create of `importing` that cannot be
+    /// settled is no error: importing that address is what settles it.
+    pub fn settle_except(
+        &mut self,
+        live: &LiveSet,
+        client_id: &str,
+        importing: Option<&Address>,
+    ) -> Result<(), OpsError> {
+        use crate::apply::recovery::RecoveryError;
         let settlement = journal::settle(&mut self.state, &mut self.in_flight, live, client_id);
         self.settled = settlement.addresses;
-        match settlement.ambiguous.into_iter().next() {
-            Some((address, ids)) => Err(OpsError::Recovery(
-                crate::apply::recovery::RecoveryError::Ambiguous { address, ids },
-            )),
-            None => Ok(()),
+        let open = |a: &Address| Some(a) != importing;
+        if let Some((address, ids)) = settlement.ambiguous.into_iter().find(|(a, _)| open(a)) {
+            return Err(OpsError::Recovery(RecoveryError::Ambiguous {
+                address,
+                ids,
+            }));
         }
+        if let Some(address) = settlement.pending.into_iter().find(|a| open(a)) {
+            return Err(OpsError::Recovery(RecoveryError::Pending { address }));
+        }
+        if let Some(address) = importing {
+            self.in_flight
+                .retain(|f| !(f.is_server_create() && f.address == *address));
+        }
+        Ok(())
     }
 
     /// Records the edit of `addresses` by `command` in the audit log — and any change

@@ -24,6 +24,11 @@ pub fn kinds_in_use(
     if let Some(plan) = plan {
         names.extend(plan.changes.iter().map(|c| c.address.kind()));
     }
+    let held: Vec<&str> = crate::kinds::all()
+        .filter(|k| names.contains(&k.name()))
+        .flat_map(|k| k.holds_kinds().iter().copied())
+        .collect();
+    names.extend(held);
     crate::kinds::all()
         .map(|k| k.name())
         .filter(|k| names.contains(k))

@@ -102,7 +102,7 @@ pub fn import(options: &ImportOptions, observer: &dyn Observer) -> Result<Import
                     .map(|k| k.name()),
             );
             let live = genesys::read_all(client, &kinds, &edit.state, &|_, _| {}).await?;
-            edit.settle(&live, client.connection().client_id())?;
+            edit.settle_except(&live, client.connection().client_id(), Some(&address))?;
         }
         if let Some(there) = edit.state.resources.get(&address) {
             return Err(OpsError::AlreadyImported {

@@ -67,7 +67,14 @@ pub fn plan(options: &PlanOptions, observer: &dyn Observer) -> Result<Plan, OpsE
         )
         .await?;
         let progress = |done, total| observer.notice(Notice::Refreshing { done, total });
-        let kinds = super::genesys::kinds_in_use(Some(&config), None, &edit.state);
+        let mut kinds = super::genesys::kinds_in_use(Some(&config), None, &edit.state);
+        // A write in flight is settled by reading its kind, block or no block.
+        kinds.extend(
+            edit.in_flight
+                .iter()
+                .filter_map(|f| crate::kinds::find(f.address.kind()))
+                .map(|k| k.name()),
+        );
         let (live, org) = tokio::join!(
             super::genesys::read_all(&remote.client, &kinds, &edit.state, &progress),
             remote.client.organization()

@@ -141,7 +141,9 @@ impl Client {
                 .attempt(&method, &url, body.as_deref(), &request, &mut tries)
                 .await;
             let step = match step {
-                Step::Retry { error, .. } if once && matches!(error.status(), Some(502..=504)) => {
+                // Only a 429 says the server did nothing; any other answer worth
+                // repeating (502–504, a 500 "indexing") leaves a create open.
+                Step::Retry { error, .. } if once && error.status() != Some(429) => {
                     Step::Fail(RemoteError::Transport {
                         request: request.clone(),
                         message: format!(

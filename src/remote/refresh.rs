@@ -162,7 +162,8 @@ impl Client {
         }
         let first = self.connection().api_url(path);
         let mut url = first.clone();
-        url.query_pairs_mut().append_pair("pageSize", &size.to_string());
+        url.query_pairs_mut()
+            .append_pair("pageSize", &size.to_string());
         let mut seen = std::collections::BTreeSet::new();
         let mut entities = Vec::new();
         loop {
@@ -174,7 +175,10 @@ impl Client {
                 return Ok(entities);
             };
             let request = wire::label(&Method::GET, &url);
-            let joined = first.join(&next).ok().filter(|n| n.origin() == first.origin());
+            let joined = first
+                .join(&next)
+                .ok()
+                .filter(|n| n.origin() == first.origin());
             let Some(joined) = joined else {
                 return Err(RemoteError::Decode {
                     request,

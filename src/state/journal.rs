@@ -137,23 +137,25 @@ impl InFlight {
 }
 
 /// How far the server's clock may be behind ours, for [`made_since`].
-const CLOCK_SKEW: std::time::Duration = std::time::Duration::from_secs(300);
+const CLOCK_SKEW: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// The objects of `found` made at or after `since` (RFC 3339), allowing for the
-/// server's clock being a little behind; an object whose server gives no
-/// creation time is kept.
+/// The objects of `found` a create sent at `since` (RFC 3339) can have made:
+/// never written since (version 1, for a kind with versions), and made at or
+/// after `since`, allowing for the server's clock being a little behind. An
+/// object whose creation time cannot be read is not one; one whose server
+/// gives none at all is judged by its version alone.
 pub fn made_since(found: Vec<Live>, since: &str) -> Vec<Live> {
-    let Ok(since) = humantime::parse_rfc3339_weak(since) else {
-        return found;
-    };
-    let from = since.checked_sub(CLOCK_SKEW).unwrap_or(since);
+    let since = humantime::parse_rfc3339_weak(since).ok();
+    let from = since.map(|s| s.checked_sub(CLOCK_SKEW).unwrap_or(s));
     found
         .into_iter()
-        .filter(|l| {
-            l.created
-                .as_deref()
-                .and_then(|c| humantime::parse_rfc3339_weak(c).ok())
-                .is_none_or(|created| created >= from)
+        .filter(|l| l.version <= 1)
+        .filter(|l| match (&l.created, from) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(created), Some(from)) => {
+                humantime::parse_rfc3339_weak(created).is_ok_and(|created| created >= from)
+            }
         })
         .collect()
 }
@@ -308,6 +310,19 @@ pub struct Settled {
     /// the result of, with those objects' ids: nothing may create them again
     /// until a person says which is which.
     pub ambiguous: Vec<(Address, Vec<String>)>,
+    /// Creates sent so recently, and not found, that a lagging search index may
+    /// be hiding them: nothing may create them again yet.
+    pub pending: Vec<Address>,
+}
+
+/// How long a create not found may still be hidden by a lagging search index.
+pub const INDEX_LAG: std::time::Duration = std::time::Duration::from_secs(120);
+
+fn is_recent(since: &str) -> bool {
+    humantime::parse_rfc3339_weak(since)
+        .ok()
+        .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
+        .is_none_or(|age| age < INDEX_LAG)
 }
 
 fn settle_server_create(
@@ -316,13 +331,17 @@ fn settle_server_create(
     live: &LiveSet,
     settled: &mut Settled,
 ) {
-    if state.resources.contains_key(&f.address) {
-        // Imported or re-created since: the intent has nothing left to tell.
+    let kind = f.address.kind();
+    let held = state.resources.get(&f.address).map(|r| r.id.clone());
+    if held
+        .as_deref()
+        .is_some_and(|id| live.get(kind, id).is_some())
+    {
+        // Imported since, or created by a later run: nothing is left to tell.
         settled.addresses.push(f.address.clone());
         return;
     }
     let Some(sent) = &f.attributes else { return };
-    let kind = f.address.kind();
     let candidates: Vec<Live> = live
         .of_kind(kind)
         .filter(|l| &l.values == sent && state.address_of(kind, &l.id).is_none())
@@ -333,6 +352,11 @@ fn settle_server_create(
         None => candidates,
     };
     match candidates.as_slice() {
+        // Not found: it did not land, unless it is so recent that a search index
+        // may not show it yet. Then nothing may create it again until it shows.
+        [] if f.since.as_deref().is_some_and(is_recent) => {
+            settled.pending.push(f.address.clone());
+        }
         [] => {}
         [made] => {
             f.id.clone_from(&made.id);

@@ -737,3 +737,172 @@ async fn an_atomic_apply_that_fails_removes_what_it_created() {
         .unwrap_or(0);
     assert_eq!(state, 0, "{}", apply.transcript());
 }
+
+const ONE: &str = r#"response_library "billing" {
+  name = "Billing"
+}
+
+canned_response "a" {
+  name        = "A"
+  library_ids = [response_library.billing.id]
+
+  texts {
+    content = "Hello"
+  }
+}
+"#;
+
+async fn freeze(case: &Case, frozen: bool) {
+    assistform::remote::install_crypto_provider();
+    let answer = reqwest::Client::new()
+        .post(format!("{}/__emulator/index", case.emulator.base_url()))
+        .json(&json!({"frozen": frozen}))
+        .send()
+        .await
+        .expect("index switch");
+    assert!(answer.status().is_success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_create_the_index_does_not_show_yet_is_never_sent_again() {
+    let case = Case::new(ONE).await;
+    freeze(&case, true).await;
+    let hold = Hold::arm(&case.emulator.base_url(), "POST", RESPONSES, Stage::After).await;
+    let apply = {
+        let case = &case;
+        async move { case.apply(&[]).await }
+    };
+    let fail = async {
+        hold.caught().await;
+        // Processed, its answer lost; the search index does not show it yet.
+        hold.fail(503).await;
+    };
+    let (first, ()) = tokio::join!(apply, fail);
+    assert_eq!(first.code, 1, "{}", first.transcript());
+    assert!(
+        first.transcript().contains("may have landed"),
+        "{}",
+        first.transcript()
+    );
+    let second = case.apply(&[]).await;
+    assert_eq!(second.code, 1, "{}", second.transcript());
+    assert!(
+        second.stderr.contains("does not show in Genesys yet"),
+        "{}",
+        second.stderr
+    );
+    freeze(&case, false).await;
+    let third = case.apply(&[]).await;
+    assert_eq!(third.code, 0, "{}", third.transcript());
+    let named_a = Console::of(&case)
+        .await
+        .responses()
+        .await
+        .iter()
+        .filter(|r| r["name"] == "A")
+        .count();
+    assert_eq!(named_a, 1, "created once");
+    let plan = case.plan(&["--detailed-exitcode"]).await;
+    assert_eq!(
+        (plan.code, plan.stdout.as_str()),
+        (0, "No changes.\n"),
+        "{}",
+        plan.transcript()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recreating_a_response_deleted_in_the_console_is_settled_once_after_a_kill() {
+    let case = Case::new(ONE).await;
+    assert_eq!(case.apply(&[]).await.code, 0);
+    let console = Console::of(&case).await;
+    let id = console.response_named("A").await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let (status, _) = console
+        .call(reqwest::Method::DELETE, &format!("{RESPONSES}/{id}"), None)
+        .await;
+    assert!(status < 300);
+    let hold = Hold::arm(&case.emulator.base_url(), "POST", RESPONSES, Stage::After).await;
+    let mut child = case.spawn_apply(&[]);
+    hold.caught().await;
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    hold.drop_connection().await;
+    assert_eq!(console.responses().await.len(), 1, "the held create landed");
+    let again = case.apply(&[]).await;
+    assert_eq!(again.code, 0, "{}", again.transcript());
+    assert_eq!(
+        console.responses().await.len(),
+        1,
+        "made once: {}",
+        again.transcript()
+    );
+    let plan = case.plan(&["--detailed-exitcode"]).await;
+    assert_eq!(
+        (plan.code, plan.stdout.as_str()),
+        (0, "No changes.\n"),
+        "{}",
+        plan.transcript()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_library_only_configuration_still_sees_responses_made_in_the_console() {
+    let case = Case::new("response_library \"billing\" {\n  name = \"Billing\"\n}\n").await;
+    assert_eq!(case.apply(&[]).await.code, 0);
+    let console = Console::of(&case).await;
+    let (_, libraries) = console
+        .call(
+            reqwest::Method::GET,
+            &format!("{LIBRARIES}?pageSize=100"),
+            None,
+        )
+        .await;
+    let billing = libraries["entities"][0]["id"].clone();
+    let (status, made) = console
+        .call(
+            reqwest::Method::POST,
+            RESPONSES,
+            Some(json!({"name": "Made by hand", "libraries": [{"id": billing}], "texts": [{"content": "Hello"}]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{made}");
+    let destroy = case.apply(&["--destroy"]).await;
+    assert_eq!(destroy.code, 1, "{}", destroy.transcript());
+    assert!(
+        destroy.stderr.contains("plan.holds_unmanaged"),
+        "{}",
+        destroy.stderr
+    );
+}
+
+#[test]
+fn a_reference_inside_a_string_is_refused_where_it_is_written() {
+    let project = crate::support::Project::new().file(
+        "main.hcl",
+        r#"response_library "billing" {
+  name = "Billing"
+}
+
+canned_response "a" {
+  name        = "See ${response_library.billing.id}"
+  library_ids = [response_library.billing.id]
+
+  texts {
+    content = "Hello"
+  }
+}
+"#,
+    );
+    let run = project.run(&["validate", "--no-color"]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("error[reference.invalid]: a reference inside a larger value"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("main.hcl:6:17"), "{}", run.stderr);
+}

@@ -124,7 +124,9 @@ impl Decoder<'_> {
                 }
                 if let Some(decoder) = self.kinds.iter().find(|k| k.kind.name() == kind) {
                     let kind = decoder.kind;
+                    scope.in_resource(true);
                     let decoded = (decoder.decode)(self, p.file, block, scope);
+                    scope.in_resource(false);
                     let referred = scope.take_references();
                     let Some(mut resource) = decoded else {
                         continue;

@@ -20,7 +20,10 @@ pub fn check(values: &Value, cx: CheckContext) -> Vec<Finding> {
     out.extend(pii(&name, "name", "The name", false, cx));
     let language = text(values, "language");
     if language.trim().is_empty() {
-        out.push(required("language", "Every checklist needs a `language`, such as \"en-US\"."));
+        out.push(required(
+            "language",
+            "Every checklist needs a `language`, such as \"en-US\".",
+        ));
     } else if !is_language_tag(&language) {
         out.push(error(
             Code::SchemaEnum,
@@ -29,21 +32,42 @@ pub fn check(values: &Value, cx: CheckContext) -> Vec<Finding> {
             "Write a BCP 47 tag such as \"en-US\", \"es\" or \"pt-BR\".".into(),
         ));
     }
-    let items = values.get("item").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+    let items = values
+        .get("item")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
     if items.is_empty() {
-        out.push(required("item", "Add at least one `item { name = \"…\" }` block."));
+        out.push(required(
+            "item",
+            "Add at least one `item { name = \"…\" }` block.",
+        ));
     }
     for (i, item) in items.iter().enumerate() {
         let at = format!("item[{i}]");
         let name = text(item, "name");
         if name.trim().is_empty() {
-            out.push(required(&format!("{at}.name"), "Every item needs a `name`."));
+            out.push(required(
+                &format!("{at}.name"),
+                "Every item needs a `name`.",
+            ));
         }
         out.extend(long(&format!("{at}.name"), &name));
-        out.extend(pii(&name, &format!("{at}.name"), "The item name", false, cx));
+        out.extend(pii(
+            &name,
+            &format!("{at}.name"),
+            "The item name",
+            false,
+            cx,
+        ));
         let description = text(item, "description");
         out.extend(long(&format!("{at}.description"), &description));
-        out.extend(pii(&description, &format!("{at}.description"), "The description", false, cx));
+        out.extend(pii(
+            &description,
+            &format!("{at}.description"),
+            "The description",
+            false,
+            cx,
+        ));
     }
     out
 }
@@ -101,7 +125,10 @@ mod tests {
     fn names_languages_and_items_are_checked() {
         let org = OrgSettings::default();
         let regions = PhoneRegions::north_america();
-        let cx = CheckContext { org: &org, regions: &regions };
+        let cx = CheckContext {
+            org: &org,
+            regions: &regions,
+        };
         let found: Vec<(Code, String)> = check(
             &json!({"name": "", "language": "english", "item": [{"name": "Mail jane@example.org", "description": ""}]}),
             cx,

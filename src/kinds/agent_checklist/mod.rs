@@ -169,7 +169,10 @@ impl Kind for AgentChecklist {
 
     fn get<'a>(&'a self, client: &'a Client, id: &'a str) -> Verb<'a, Option<Live>> {
         Box::pin(async move {
-            Ok(api::get(client, COLLECTION, id).await?.as_ref().and_then(live))
+            Ok(api::get(client, COLLECTION, id)
+                .await?
+                .as_ref()
+                .and_then(live))
         })
     }
 
@@ -210,7 +213,11 @@ impl Kind for AgentChecklist {
         id: &'a str,
         _version: Option<u64>,
     ) -> Verb<'a, Outcome<()>> {
-        Box::pin(async move { client.delete_object(api::url(client, COLLECTION, Some(id))).await })
+        Box::pin(async move {
+            client
+                .delete_object(api::url(client, COLLECTION, Some(id)))
+                .await
+        })
     }
 }
 
@@ -228,6 +235,9 @@ mod tests {
             ],
         });
         assert_eq!(to_values(&to_body(&values)), values);
-        assert_eq!(to_body(&values)["checklistItems"][0]["automatedCheckEnabled"], true);
+        assert_eq!(
+            to_body(&values)["checklistItems"][0]["automatedCheckEnabled"],
+            true
+        );
     }
 }

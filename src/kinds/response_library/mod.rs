@@ -128,6 +128,10 @@ impl Kind for ResponseLibrary {
         out
     }
 
+    fn holds_kinds(&self) -> &'static [&'static str] {
+        &[crate::kinds::canned_response::NAME]
+    }
+
     fn holds(&self, id: &str, live: &LiveSet) -> Vec<Held> {
         live.of_kind(crate::kinds::canned_response::NAME)
             .filter(|r| {

@@ -125,12 +125,20 @@ pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOut
     let outcome = runtime().map_err(OpsError::Runtime)?.block_on(async {
         let remote = connect(&place, &genesys, &org, dir, env).await?;
         let client = remote.client.clone();
-        let kinds = match &loaded {
+        let mut kinds = match &loaded {
             Loaded::Saved(plan) => crate::ops::genesys::kinds_in_use(None, Some(plan), &state),
             Loaded::Config { config, .. } => {
                 crate::ops::genesys::kinds_in_use(Some(config), None, &state)
             }
         };
+        // A write in flight is settled by reading its kind, block or no block.
+        for entry in journal::read(dir)? {
+            if let journal::Entry::Intent { address, .. } = entry
+                && let Some(kind) = crate::kinds::find(address.kind())
+            {
+                kinds.insert(kind.name());
+            }
+        }
         let (live, reached) = tokio::join!(
             crate::ops::genesys::read_all(&client, &kinds, &state, &|_, _| {}),
             client.organization()
