@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use super::{Error, Output, exit};
 use crate::emulator::{Emulator, EmulatorOptions, read_clients};
 
-/// Serve a local Genesys Cloud API (OAuth, prompts, Response Management, permissions,
-/// rate limits, faults).
+/// Serve a local Genesys Cloud API (OAuth, prompts, Response Management, agent
+/// checklists, permissions, rate limits, faults).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   assistform emulator --listen 127.0.0.1:8080 --client-id demo --client-secret demo
@@ -18,7 +18,7 @@ use crate::emulator::{Emulator, EmulatorOptions, read_clients};
 Point a configuration at it with `genesys { api_url = \"http://127.0.0.1:8080\" }`.
 A clients file gives further OAuth clients, each with only its permissions:
   {\"clients\": [{\"id\": \"reader\", \"secret\": \"s3cret\", \"permissions\": [\"responses:response:view\"]}]}
-Test controls live under /__emulator/ (stats, reset, prompts, responsemanagement, index, clients, org, faults): see docs/emulator.md.")]
+Test controls live under /__emulator/ (stats, reset, prompts, responsemanagement, index, checklists, clients, org, faults): see docs/emulator.md.")]
 pub struct Args {
     /// The loopback address to listen on (port 0 picks a free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
@@ -70,6 +70,10 @@ pub struct Args {
     /// The org's name.
     #[arg(long, value_name = "NAME", default_value = crate::emulator::DEFAULT_ORG_NAME)]
     org_name: String,
+    /// What creating an agent checklist answers: 200 with the checklist, or 202 with
+    /// `{}` (the checklist is created either way). Unconfirmed on real Genesys.
+    #[arg(long, value_name = "STATUS", default_value_t = 200, value_parser = create_status)]
+    checklist_create_status: u16,
 }
 
 /// Where the emulator's client secret may come from, out of sight of `ps`.
@@ -108,6 +112,14 @@ fn fail_rate(s: &str) -> Result<f64, String> {
     }
 }
 
+fn create_status(s: &str) -> Result<u16, String> {
+    match s {
+        "200" => Ok(200),
+        "202" => Ok(202),
+        _ => Err(format!("`{s}` is neither 200 nor 202")),
+    }
+}
+
 pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
     let client_secret = client_secret(&args)?;
     let clients = match &args.clients {
@@ -130,6 +142,7 @@ pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
         pii_allow: args.pii_allow,
         org_id: args.org_id,
         org_name: args.org_name,
+        checklist_create_status: args.checklist_create_status,
     };
     let client_id = options.client_id.clone();
     crate::ops::runtime()?.block_on(async {

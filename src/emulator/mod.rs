@@ -1,5 +1,5 @@
-//! The built-in Genesys Cloud emulator: the whole of API.md and GENESYS.md's
-//! Response Management served on loopback, in memory, optionally persisted to a
+//! The built-in Genesys Cloud emulator: the whole of API.md, GENESYS.md's
+//! Response Management and Agent Copilot's agent checklists served on loopback, in memory, optionally persisted to a
 //! JSON file, with each OAuth client held to the permissions it was given.
 //!
 //! Tests and benchmarks start one in-process with [`Emulator::start`] on port 0; the
@@ -8,7 +8,12 @@
 mod admin;
 mod auth;
 mod body;
+mod checklist_admin;
+mod checklist_checks;
+mod checklist_store;
+mod checklists;
 mod clients;
+mod cursor;
 mod error;
 mod faults;
 mod holds;
@@ -141,6 +146,12 @@ fn check_options(options: &EmulatorOptions) -> Result<(), EmulatorError> {
         return Err(EmulatorError::InvalidOption {
             name: "client_id",
             reason: "must not be empty".into(),
+        });
+    }
+    if let Some(reason) = checklist_admin::create_status_problem(options.checklist_create_status) {
+        return Err(EmulatorError::InvalidOption {
+            name: "checklist_create_status",
+            reason,
         });
     }
     if let Some(reason) = clients::options_problem(options) {

@@ -35,6 +35,9 @@ pub struct EmulatorOptions {
     /// What `GET /api/v2/organizations/me` answers: the org's id and name.
     pub org_id: String,
     pub org_name: String,
+    /// What `POST /api/v2/assistants/agentchecklists` answers: 200 with the new
+    /// checklist, or 202 with `{}` (GENESYS.md leaves it open). Created either way.
+    pub checklist_create_status: u16,
 }
 
 /// The org id an emulator has unless told otherwise: the same in every process, so
@@ -60,6 +63,7 @@ impl Default for EmulatorOptions {
             pii_allow: Vec::new(),
             org_id: DEFAULT_ORG_ID.into(),
             org_name: DEFAULT_ORG_NAME.into(),
+            checklist_create_status: 200,
         }
     }
 }
@@ -83,6 +87,7 @@ impl std::fmt::Debug for EmulatorOptions {
             .field("pii_allow", &self.pii_allow)
             .field("org_id", &self.org_id)
             .field("org_name", &self.org_name)
+            .field("checklist_create_status", &self.checklist_create_status)
             .finish()
     }
 }

@@ -29,6 +29,8 @@ const LIBRARY: &str = "/api/v2/responsemanagement/libraries/{libraryId}";
 const RESPONSES: &str = "/api/v2/responsemanagement/responses";
 const RESPONSE: &str = "/api/v2/responsemanagement/responses/{responseId}";
 const QUERY: &str = "/api/v2/responsemanagement/responses/query";
+const CHECKLISTS: &str = "/api/v2/assistants/agentchecklists";
+const CHECKLIST: &str = "/api/v2/assistants/agentchecklists/{agentChecklistId}";
 
 const fn rule(
     method: &'static str,
@@ -61,6 +63,36 @@ pub(crate) static RULES: &[Rule] = &[
         RESPONSE,
         Mode::Any,
         &["responses:response:delete"],
+    ),
+    rule(
+        "GET",
+        CHECKLISTS,
+        Mode::All,
+        &["assistants:agentchecklist:view"],
+    ),
+    rule(
+        "POST",
+        CHECKLISTS,
+        Mode::All,
+        &["assistants:agentchecklist:add"],
+    ),
+    rule(
+        "GET",
+        CHECKLIST,
+        Mode::All,
+        &["assistants:agentchecklist:view"],
+    ),
+    rule(
+        "PUT",
+        CHECKLIST,
+        Mode::All,
+        &["assistants:agentchecklist:edit"],
+    ),
+    rule(
+        "DELETE",
+        CHECKLIST,
+        Mode::All,
+        &["assistants:agentchecklist:delete"],
     ),
 ];
 

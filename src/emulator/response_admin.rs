@@ -60,7 +60,9 @@ fn plant(org: &mut Org, seed: Seed, date_created: &str) -> Result<Value, ApiErro
         let body = object(library, "library").map_err(at)?;
         let (version, created_by) = stamp(&body).map_err(at)?;
         let fields = response_checks::library(body).map_err(at)?;
-        let id = org.ids.next(&org.catalog, |id| new_ids.contains(id));
+        let id = org.ids.next(&org.catalog, |id| {
+            new_ids.contains(id) || org.checklists.taken(id)
+        });
         new_ids.insert(id.clone());
         libraries.push(Library {
             id,
@@ -81,7 +83,9 @@ fn plant(org: &mut Org, seed: Seed, date_created: &str) -> Result<Value, ApiErro
             org.catalog.library(id).is_some() || libraries.iter().any(|l| l.id == id)
         })
         .map_err(at)?;
-        let id = org.ids.next(&org.catalog, |id| new_ids.contains(id));
+        let id = org.ids.next(&org.catalog, |id| {
+            new_ids.contains(id) || org.checklists.taken(id)
+        });
         new_ids.insert(id.clone());
         responses.push(CannedResponse {
             id,

@@ -111,11 +111,12 @@ fn list<'a>(problems: &mut Problems, body: &'a Map<String, Value>, key: &str) ->
     }
 }
 
+/// Problems found in a body, each naming its field; answered at once in one 400.
 #[derive(Default)]
-struct Problems(Vec<ApiError>);
+pub(crate) struct Problems(Vec<ApiError>);
 
 impl Problems {
-    fn push(&mut self, field: &str, code: &'static str, reason: &str) {
+    pub(crate) fn push(&mut self, field: &str, code: &'static str, reason: &str) {
         self.0.push(
             ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -127,7 +128,7 @@ impl Problems {
     }
 
     /// A field that must be a non-empty string.
-    fn required_text(&mut self, body: &Map<String, Value>, key: &str, field: &str) {
+    pub(crate) fn required_text(&mut self, body: &Map<String, Value>, key: &str, field: &str) {
         match body.get(key) {
             None | Some(Value::Null) => self.push(field, "required.field.missing", "is required"),
             Some(Value::String(s)) if s.trim().is_empty() => {
@@ -254,7 +255,7 @@ impl Problems {
     }
 
     /// One 400 naming every problem, its message naming every field.
-    fn into_result(self, noun: &str) -> Result<(), ApiError> {
+    pub(crate) fn into_result(self, noun: &str) -> Result<(), ApiError> {
         if self.0.is_empty() {
             return Ok(());
         }

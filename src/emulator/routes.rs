@@ -17,7 +17,8 @@ use super::serve::DropConnection;
 use super::state::Shared;
 use super::store::PROMPTS_PATH;
 use super::{
-    admin, auth, body, libraries, organization, permissions, prompts, response_admin, responses,
+    admin, auth, body, checklist_admin, checklists, libraries, organization, permissions, prompts,
+    response_admin, responses,
 };
 
 const TOKEN_PATH: &str = "/oauth/token";
@@ -63,6 +64,16 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
                 .put(responses::put)
                 .delete(responses::delete),
         )
+        .route(
+            "/api/v2/assistants/agentchecklists",
+            get(checklists::list).post(checklists::create),
+        )
+        .route(
+            "/api/v2/assistants/agentchecklists/{agentChecklistId}",
+            get(checklists::get_one)
+                .put(checklists::put)
+                .delete(checklists::delete),
+        )
         .route("/__emulator/stats", get(admin::stats))
         .route("/__emulator/reset", post(admin::reset))
         .route("/__emulator/clock", post(admin::clock))
@@ -71,6 +82,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/__emulator/clients", post(admin::add_client))
         .route("/__emulator/responsemanagement", post(response_admin::seed))
         .route("/__emulator/index", post(response_admin::index))
+        .route("/__emulator/checklists", post(checklist_admin::switch))
         .route("/__emulator/faults", post(admin::faults))
         .route("/__emulator/holds", get(admin::holds).post(admin::arm_hold))
         .route("/__emulator/holds/{id}/wait", post(admin::wait_hold))

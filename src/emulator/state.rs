@@ -2,6 +2,7 @@
 
 use std::sync::{Arc, RwLock};
 
+use super::checklist_admin::CreateStatus;
 use super::clients::Clients;
 use super::error::{ApiError, EmulatorError};
 use super::faults::{Faults, Injector};
@@ -28,6 +29,8 @@ pub(crate) struct Shared {
     pub tokens: Tokens,
     /// Who may get a token, and what each may do.
     pub clients: Clients,
+    /// How agent checklist creations answer: 200 or 202.
+    pub checklist_create: CreateStatus,
     /// The Response Management catalog as the query endpoint last saw it, while
     /// `POST /__emulator/index` holds that search index frozen.
     frozen_index: RwLock<Option<Arc<Catalog>>>,
@@ -53,6 +56,7 @@ impl Shared {
             holds: Holds::default(),
             tokens: Tokens::default(),
             clients: Clients::from_options(&options),
+            checklist_create: CreateStatus::new(options.checklist_create_status),
             frozen_index: RwLock::new(None),
             clock: Clock::default(),
             limits: RateLimiter::default(),
@@ -120,7 +124,8 @@ impl Shared {
         *self.settings.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(settings);
     }
 
-    /// `POST /__emulator/reset`: an empty org, zero counters, the start flags, no holds.
+    /// `POST /__emulator/reset`: an empty org, zero counters, the start flags (the
+    /// checklist creation status too), no holds.
     pub async fn reset(&self) -> Result<(), ApiError> {
         self.change(|org| {
             org.clear();
@@ -133,6 +138,8 @@ impl Shared {
         self.faults
             .reset(Faults::from_options(&self.options), self.options.seed);
         self.holds.clear();
+        self.checklist_create
+            .set(self.options.checklist_create_status);
         self.limits.clear();
         self.stats.reset();
         self.freeze_index(false);

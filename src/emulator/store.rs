@@ -1,5 +1,5 @@
-//! The org — its prompts, the version rules that guard them, and its Response
-//! Management catalog — and its file.
+//! The org — its prompts, the version rules that guard them, its Response
+//! Management catalog and its agent checklists — and its file.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::body::Prompts;
+use super::checklist_store::{Checklist, Checklists};
 use super::error::EmulatorError;
 use super::response_store::{CannedResponse, Catalog, Ids, Library};
 use crate::kinds::prompt::model::{ModifiedBy, PromptSpec, RemotePrompt};
@@ -24,6 +25,7 @@ pub(crate) const PROMPTS_PATH: &str = "/api/v2/agent-assist/prompts";
 pub(crate) struct Org {
     prompts: BTreeMap<String, Arc<RemotePrompt>>,
     pub catalog: Catalog,
+    pub checklists: Checklists,
     /// Not saved: a restart draws new ids, skipping those the catalog holds.
     pub ids: Ids,
     /// Up by one per change, so that the file is never overwritten by an older org.
@@ -121,6 +123,7 @@ impl Org {
     pub fn clear(&mut self) {
         self.prompts.clear();
         self.catalog.clear();
+        self.checklists.clear();
     }
 
     pub fn snapshot(&self) -> Snapshot {
@@ -128,6 +131,7 @@ impl Org {
             prompts: self.prompts.values().cloned().collect(),
             libraries: self.catalog.libraries().cloned().collect(),
             responses: self.catalog.responses().cloned().collect(),
+            checklists: self.checklists.iter().cloned().collect(),
         }
     }
 }
@@ -138,6 +142,7 @@ pub(crate) struct Snapshot {
     prompts: Vec<Arc<RemotePrompt>>,
     libraries: Vec<Arc<Library>>,
     responses: Vec<Arc<CannedResponse>>,
+    checklists: Vec<Arc<Checklist>>,
 }
 
 /// Adds the server-owned fields.
@@ -156,9 +161,9 @@ pub(crate) fn now_rfc3339() -> String {
     humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
 }
 
-/// Files written before Response Management was served have no `libraries` and
-/// no `responses`; files without any are still written without them, so that an
-/// older build reads them.
+/// Files written before Response Management or agent checklists were served have
+/// no `libraries`, `responses` or `checklists`; files without any are still
+/// written without them, so that an older build reads them.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OrgFile {
@@ -169,6 +174,8 @@ struct OrgFile {
     libraries: Vec<Library>,
     #[serde(default)]
     responses: Vec<CannedResponse>,
+    #[serde(default)]
+    checklists: Vec<Checklist>,
 }
 
 fn first_format() -> u64 {
@@ -183,6 +190,8 @@ struct OrgFileOut<'a> {
     libraries: Each<'a, Library>,
     #[serde(skip_serializing_if = "Each::is_empty")]
     responses: Each<'a, CannedResponse>,
+    #[serde(skip_serializing_if = "Each::is_empty")]
+    checklists: Each<'a, Checklist>,
 }
 
 /// Shared objects, serialised as a JSON array without copying them.
@@ -234,6 +243,7 @@ pub(crate) fn load(path: &Path) -> Result<Org, EmulatorError> {
     Ok(Org {
         prompts,
         catalog: Catalog::from_parts(file.libraries, file.responses),
+        checklists: Checklists::from_list(file.checklists),
         ids: Ids::default(),
         generation: 0,
     })
@@ -272,6 +282,7 @@ impl Persister {
             prompts: Prompts(&snapshot.prompts),
             libraries: Each(&snapshot.libraries),
             responses: Each(&snapshot.responses),
+            checklists: Each(&snapshot.checklists),
         };
         let bytes = serde_json::to_vec_pretty(&out).map_err(std::io::Error::other)?;
         write_atomic(&self.path, &bytes)?;

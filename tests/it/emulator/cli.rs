@@ -131,6 +131,7 @@ fn help_shows_every_flag_and_an_example() {
         "--token-ttl",
         "--context-variables",
         "--pii-allow",
+        "--checklist-create-status",
         "Examples:",
         "assistform emulator --listen 127.0.0.1:8080",
     ] {

@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod checklists;
 mod cli;
 mod errors;
 mod faults;
