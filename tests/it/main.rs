@@ -4,6 +4,7 @@ mod adopt_blocks;
 mod apply;
 mod audit;
 mod canned;
+mod checklists;
 mod cli;
 mod config_files;
 mod destroy;
