@@ -207,7 +207,10 @@ impl Scope {
             return None;
         }
         match hcl::Expression::from(expr.clone()).evaluate(&self.context(&references)) {
-            Ok(value) if embeds_reference(&value) => {
+            Ok(value)
+                if references.iter().any(|r| self.kinds.contains(&r.root.as_str()))
+                    && embeds_reference(&value) =>
+            {
                 diagnostics.push(
                     Diagnostic::error(Code::ReferenceInvalid, "a reference inside a larger value")
                         .detail(format!(

@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use super::Address;
 
-/// Starts every reference: a control character, which no HCL string literal and
-/// no Genesys value holds by accident.
-const MARK: char = '\u{1}';
+/// Starts every reference: control characters around a name, which no Genesys
+/// value holds by accident (an org's text may hold a lone control character).
+const MARK: &str = "\u{1}assistform:ref\u{1}";
 
 /// The attribute of another object a reference may name: its id, which the
 /// server or the configuration gives it.
