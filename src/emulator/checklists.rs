@@ -103,6 +103,8 @@ fn unsupported(name: &str, value: &str, allowed: &str) -> ApiError {
 /// Which checklists a listing keeps.
 struct Filter {
     name_prefix: Option<String>,
+    /// `name_prefix` in lowercase, as names are compared.
+    lowercase_prefix: Option<String>,
     language: Option<String>,
     /// `agentChecklistIds`, repeated or comma-separated.
     ids: Vec<String>,
@@ -123,8 +125,10 @@ impl Filter {
             .filter(|id| !id.is_empty())
             .map(str::to_owned)
             .collect();
+        let name_prefix = given("namePrefix");
         let filter = Filter {
-            name_prefix: given("namePrefix"),
+            lowercase_prefix: name_prefix.as_deref().map(str::to_lowercase),
+            name_prefix,
             language: given("language"),
             ids,
         };
@@ -138,8 +142,7 @@ impl Filter {
     }
 
     fn matches(&self, checklist: &Checklist) -> bool {
-        let prefix = self.name_prefix.as_deref().map(str::to_lowercase);
-        prefix
+        self.lowercase_prefix
             .as_deref()
             .is_none_or(|p| checklist.name.to_lowercase().starts_with(p))
             && self
