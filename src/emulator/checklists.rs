@@ -68,19 +68,26 @@ impl Sort {
         Ok(Sort { by, descending })
     }
 
-    /// The parts of a sort key: the field, then the id.
-    fn key_len(self) -> usize {
-        if self.by == SortBy::Id { 1 } else { 2 }
+    /// The sort key: the id alone, or the field's name, its value and the id (the
+    /// name, the same in every key, lets a cursor of another order be refused).
+    fn key(self, checklist: &Checklist) -> Vec<String> {
+        let (name, value) = match self.by {
+            SortBy::Id => return vec![checklist.id.clone()],
+            SortBy::Name => ("name", checklist.name.to_lowercase()),
+            SortBy::Language => ("language", checklist.language.clone()),
+            SortBy::DateModified => ("dateModified", checklist.date_modified.clone()),
+        };
+        vec![name.to_owned(), value, checklist.id.clone()]
     }
 
-    fn key(self, checklist: &Checklist) -> Vec<String> {
-        let field = match self.by {
-            SortBy::Id => return vec![checklist.id.clone()],
-            SortBy::Name => checklist.name.to_lowercase(),
-            SortBy::Language => checklist.language.clone(),
-            SortBy::DateModified => checklist.date_modified.clone(),
-        };
-        vec![field, checklist.id.clone()]
+    /// Whether a cursor's key was made for this order.
+    fn fits(self, key: &[String]) -> bool {
+        match self.by {
+            SortBy::Id => key.len() == 1,
+            SortBy::Name => key.len() == 3 && key[0] == "name",
+            SortBy::Language => key.len() == 3 && key[0] == "language",
+            SortBy::DateModified => key.len() == 3 && key[0] == "dateModified",
+        }
     }
 
     fn order(self, a: &[String], b: &[String]) -> Ordering {
@@ -96,6 +103,8 @@ fn unsupported(name: &str, value: &str, allowed: &str) -> ApiError {
 /// Which checklists a listing keeps.
 struct Filter {
     name_prefix: Option<String>,
+    /// `name_prefix` in lowercase, as names are compared.
+    lowercase_prefix: Option<String>,
     language: Option<String>,
     /// `agentChecklistIds`, repeated or comma-separated.
     ids: Vec<String>,
@@ -116,8 +125,10 @@ impl Filter {
             .filter(|id| !id.is_empty())
             .map(str::to_owned)
             .collect();
+        let name_prefix = given("namePrefix");
         let filter = Filter {
-            name_prefix: given("namePrefix"),
+            lowercase_prefix: name_prefix.as_deref().map(str::to_lowercase),
+            name_prefix,
             language: given("language"),
             ids,
         };
@@ -131,8 +142,7 @@ impl Filter {
     }
 
     fn matches(&self, checklist: &Checklist) -> bool {
-        let prefix = self.name_prefix.as_deref().map(str::to_lowercase);
-        prefix
+        self.lowercase_prefix
             .as_deref()
             .is_none_or(|p| checklist.name.to_lowercase().starts_with(p))
             && self
@@ -171,7 +181,7 @@ fn list_inner(shared: &Shared, query: Option<&str>) -> Result<Value, ApiError> {
     let parameters = listing::parameters(query);
     let sort = Sort::from_query(&parameters)?;
     let filter = Filter::from_query(&parameters)?;
-    let cursor: Cursor = cursor::from_query(&parameters, MAX_PAGE_SIZE, sort.key_len())?;
+    let cursor: Cursor = cursor::from_query(&parameters, MAX_PAGE_SIZE, |key| sort.fits(key))?;
     let mut rows: Vec<(Vec<String>, Arc<Checklist>)> = shared.read(|org| {
         org.checklists
             .iter()

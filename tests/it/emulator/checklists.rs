@@ -327,6 +327,13 @@ async fn name_prefix_language_ids_and_sorting_shape_the_listing() {
         "{next}"
     );
     assert_eq!(names(&ok(emu.get(next).await).await), ["GREETING c"]);
+    // A cursor made for one order is refused by another.
+    let after = next.split("after=").nth(1).unwrap();
+    let foreign = emu
+        .get(&format!("{CHECKLISTS}?sortBy=language&after={after}"))
+        .await;
+    let body = error_body(foreign, 400, "bad.request").await;
+    assert_eq!(body["messageParams"]["parameter"], "after");
 
     let french = ok(emu.get(&format!("{CHECKLISTS}?language=fr-FR")).await).await;
     assert_eq!(names(&french), ["greeting b"]);
