@@ -208,7 +208,9 @@ impl Scope {
         }
         match hcl::Expression::from(expr.clone()).evaluate(&self.context(&references)) {
             Ok(value)
-                if references.iter().any(|r| self.kinds.contains(&r.root.as_str()))
+                if references
+                    .iter()
+                    .any(|r| self.kinds.contains(&r.root.as_str()))
                     && embeds_reference(&value) =>
             {
                 diagnostics.push(

@@ -212,9 +212,8 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
         let mut live = LiveSet::default();
         let mut unreadable = Vec::new();
         for kind in crate::kinds::all() {
-            let one = std::collections::BTreeSet::from([kind.name()]);
-            match super::genesys::read_all(&remote.client, &one, &edit.state, &|_, _| {}).await {
-                Ok(mut read) => live.extend(kind.name(), read.take(kind.name())),
+            match kind.list(&remote.client, &live, &|_, _| {}).await {
+                Ok(listed) => live.extend(kind.name(), listed),
                 Err(e) if e.status() == Some(403) => {
                     unreadable.push(format!("{}: {e}", kind.plural_title()));
                 }

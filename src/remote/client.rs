@@ -189,7 +189,22 @@ impl Client {
         };
         let base = inner.connection.describe();
         let resend_safe = method == Method::GET;
-        let permit = inner.pacer.admit().await;
+        let permit = match inner.pacer.admit(inner.options.max_elapsed).await {
+            Ok(permit) => permit,
+            // Another request's 429 closed the window for longer than this one
+            // may take: it is not sent, and nothing is waited for.
+            Err(wait) => {
+                return Step::Fail(RemoteError::Transport {
+                    request: request.to_owned(),
+                    message: format!(
+                        "not sent: a 429 too.many.requests closed the rate limit window for {} s, longer than a request may wait ({} s)",
+                        wait.as_secs(),
+                        inner.options.max_elapsed.as_secs()
+                    ),
+                    sent: false,
+                });
+            }
+        };
         inner.counters.request();
         let mut builder = inner
             .http

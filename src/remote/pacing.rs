@@ -60,16 +60,19 @@ impl Drop for Permit<'_> {
 }
 
 impl Pacer {
-    /// Waits until a request may be sent without overrunning the window.
-    pub async fn admit(&self) -> Permit<'_> {
+    /// Waits until a request may be sent without overrunning the window; a wait
+    /// longer than `limit` (what the request may still spend) is not waited for:
+    /// its length is the error.
+    pub async fn admit(&self, limit: Duration) -> Result<Permit<'_>, Duration> {
         loop {
             let wait = {
                 let mut state = self.lock();
                 match state.wait(Instant::now()) {
                     None => {
                         state.in_flight += 1;
-                        return Permit { pacer: self };
+                        return Ok(Permit { pacer: self });
                     }
+                    Some(wait) if wait > limit => return Err(wait),
                     Some(wait) => wait,
                 }
             };

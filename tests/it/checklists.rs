@@ -226,3 +226,40 @@ async fn removing_a_block_deletes_the_checklist_unless_it_was_edited_since() {
     assert_eq!(again.code, 0, "{}", again.transcript());
     assert_eq!(checklists(&case).await.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn import_all_round_trips() {
+    let case = Case::new(EXAMPLE).await;
+    assert_eq!(case.apply(&[]).await.code, 0);
+    std::fs::remove_dir_all(case.project.path().join("state")).expect("forget the state");
+    std::fs::remove_file(case.project.path().join("main.hcl")).expect("forget the config");
+    let import = case
+        .run(&["import", "--all", "--out", "imported.hcl"])
+        .await;
+    assert_eq!(import.code, 0, "{}", import.transcript());
+    let written = case.project.read("imported.hcl");
+    assert!(
+        written.contains("agent_checklist \"verify_the_caller\""),
+        "{written}"
+    );
+    assert!(
+        written.contains("automated_check_enabled = true"),
+        "{written}"
+    );
+    let plan = case.plan(&[]).await;
+    assert!(
+        plan.stdout
+            .contains("Plan: 2 to import, 0 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.transcript()
+    );
+    let apply = case.apply(&[]).await;
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    let plan = case.plan(&["--detailed-exitcode"]).await;
+    assert_eq!(
+        (plan.code, plan.stdout.as_str()),
+        (0, "No changes.\n"),
+        "{}",
+        plan.transcript()
+    );
+}
