@@ -8,6 +8,7 @@ pub mod prompt;
 pub mod response_library;
 #[cfg(test)]
 mod toy;
+pub mod wire;
 
 use crate::config::KindDecoder;
 use crate::kind::Kind;

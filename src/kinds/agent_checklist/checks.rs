@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::diagnostic::{Code, Severity};
 use crate::kind::{CheckContext, Finding};
 use crate::kinds::canned_response::checks::pii;
-use crate::kinds::response_library::api::text;
+use crate::kinds::wire::text;
 
 /// The longest name or description accepted (the SDK states none; assistform's).
 pub const MAX_TEXT: usize = 1_000;

@@ -11,7 +11,7 @@ use crate::config::KindDecoder;
 use crate::config::decode::Decoder;
 use crate::kind::schema::{Attribute, NestedBlock, Nesting, Schema};
 use crate::kind::{CheckContext, Finding, Guard, Kind, Live, LiveSet, Native, Verb};
-use crate::kinds::response_library::api::{self, text};
+use crate::kinds::wire::{self, text};
 use crate::remote::{Client, Outcome, RemoteError};
 use reqwest::Method;
 
@@ -117,7 +117,7 @@ fn to_body(values: &Value) -> Value {
 }
 
 fn live(object: &Value) -> Option<Live> {
-    api::live(object, to_values(object))
+    wire::live(object, to_values(object))
 }
 
 impl Kind for AgentChecklist {
@@ -169,7 +169,7 @@ impl Kind for AgentChecklist {
 
     fn get<'a>(&'a self, client: &'a Client, id: &'a str) -> Verb<'a, Option<Live>> {
         Box::pin(async move {
-            Ok(api::get(client, COLLECTION, id)
+            Ok(wire::get(client, COLLECTION, id)
                 .await?
                 .as_ref()
                 .and_then(live))
@@ -188,7 +188,7 @@ impl Kind for AgentChecklist {
     ) -> Verb<'a, Outcome<Live>> {
         Box::pin(async move {
             let body = to_body(values);
-            let url = api::url(client, COLLECTION, id);
+            let url = wire::url(client, COLLECTION, id);
             let outcome: Outcome<Value> = match id {
                 None => client.create_object(url.clone(), &body).await?,
                 Some(_) => client.write_object(Method::PUT, url.clone(), &body).await?,
@@ -215,7 +215,7 @@ impl Kind for AgentChecklist {
     ) -> Verb<'a, Outcome<()>> {
         Box::pin(async move {
             client
-                .delete_object(api::url(client, COLLECTION, Some(id)))
+                .delete_object(wire::url(client, COLLECTION, Some(id)))
                 .await
         })
     }

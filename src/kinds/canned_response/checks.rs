@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::placeholders;
 use crate::diagnostic::{Code, Severity};
 use crate::kind::{CheckContext, Finding, reference};
-use crate::kinds::response_library::api::text;
+use crate::kinds::wire::text;
 use crate::pii::{self, PiiKind};
 use crate::suggest::did_you_mean;
 

@@ -16,6 +16,7 @@ use crate::diagnostic::{Code, Severity};
 use crate::kind::schema::{Attribute, NestedBlock, Nesting, Schema};
 use crate::kind::{CheckContext, Finding, Kind, Live, LiveSet, Native, Verb};
 use crate::kinds::response_library::{self, api};
+use crate::kinds::wire;
 use crate::remote::{Client, Outcome, Pages, RemoteError};
 
 /// The block type and address prefix.
@@ -79,7 +80,7 @@ static SCHEMA: Schema = Schema {
 };
 
 fn live(object: &Value) -> Option<Live> {
-    api::live(object, model::to_values(object))
+    wire::live(object, model::to_values(object))
 }
 
 /// Every response in `libraries`, through the query endpoint: the first page
@@ -146,7 +147,7 @@ impl Kind for CannedResponse {
         let mut out = Vec::new();
         for (i, object) in objects.iter().enumerate() {
             let values = object.values();
-            let name = api::text(&values, "name");
+            let name = wire::text(&values, "name");
             let libraries = values.get("library_ids").and_then(Value::as_array);
             for (j, library) in libraries.into_iter().flatten().enumerate() {
                 let library = library.as_str().unwrap_or_default().to_owned();
@@ -211,7 +212,7 @@ impl Kind for CannedResponse {
                 .unwrap_or_default();
             let filters = json!([
                 library_filter(libraries),
-                { "name": "name", "operator": "EQUALS", "values": [api::text(values, "name")] },
+                { "name": "name", "operator": "EQUALS", "values": [wire::text(values, "name")] },
             ]);
             let found = query(client, filters, &|_, _| {}).await?;
             Ok(found.into_iter().filter(|l| &l.values == values).collect())
@@ -220,7 +221,7 @@ impl Kind for CannedResponse {
 
     fn get<'a>(&'a self, client: &'a Client, id: &'a str) -> Verb<'a, Option<Live>> {
         Box::pin(async move {
-            Ok(api::get(client, COLLECTION, id)
+            Ok(wire::get(client, COLLECTION, id)
                 .await?
                 .as_ref()
                 .and_then(live))
@@ -238,7 +239,7 @@ impl Kind for CannedResponse {
             let outcome =
                 api::write(client, COLLECTION, id, model::to_body(values), version).await?;
             let object = live(&outcome.value).ok_or_else(|| RemoteError::Decode {
-                request: format!("write {}", api::url(client, COLLECTION, id)),
+                request: format!("write {}", wire::url(client, COLLECTION, id)),
                 message: "the answer holds no response id".into(),
             })?;
             Ok(outcome.map(|_| object))

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::kinds::response_library::api::text;
+use crate::kinds::wire::text;
 
 /// What a text is when the API leaves its type out.
 pub const DEFAULT_CONTENT_TYPE: &str = "text/plain";

@@ -4,48 +4,14 @@
 //! DELETE takes no version, so the object is read first and a delete of one that
 //! moved on is refused here, as the server would refuse a stale update.
 
-use reqwest::{Method, Url};
+use reqwest::Method;
 use serde_json::{Map, Value};
 
-use crate::kind::Live;
+use crate::kinds::wire::url;
 use crate::remote::{Client, Outcome, RemoteError};
 
 /// Fields the server sets, never sent back.
 const READ_ONLY: &[&str] = &["id", "selfUri", "createdBy", "dateCreated"];
-
-/// The URL of `collection` (segments under `/api/v2`), or of one object in it.
-pub(crate) fn url(client: &Client, collection: &[&str], id: Option<&str>) -> Url {
-    let mut segments: Vec<&str> = collection.to_vec();
-    segments.extend(id);
-    client.connection().api_url(&segments)
-}
-
-/// An object as the API answers it: its id, version and creation, and the rest
-/// as JSON for the kind to read its values from.
-pub(crate) fn live(object: &Value, values: Value) -> Option<Live> {
-    Some(Live {
-        id: object.get("id")?.as_str()?.to_owned(),
-        values,
-        version: object.get("version").and_then(Value::as_u64).unwrap_or(0),
-        modified_by: object
-            .pointer("/createdBy/id")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        created: object
-            .get("dateCreated")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-    })
-}
-
-/// One object, as JSON; `None` on a 404.
-pub(crate) async fn get(
-    client: &Client,
-    collection: &[&str],
-    id: &str,
-) -> Result<Option<Value>, RemoteError> {
-    client.get_object(url(client, collection, Some(id))).await
-}
 
 /// Creates (`id` `None`: a POST, sent once) or updates (a PUT naming `version`)
 /// the object whose managed fields are `body`. An update carries back, unchanged,
@@ -111,13 +77,4 @@ pub(crate) async fn delete(
         }
     }
     client.delete_object(target).await
-}
-
-/// `value`'s string field `name`, or empty.
-pub(crate) fn text(value: &Value, name: &str) -> String {
-    value
-        .get(name)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
 }

@@ -10,6 +10,7 @@ use crate::config::decode::Decoder;
 use crate::diagnostic::{Code, Severity};
 use crate::kind::schema::{Attribute, Schema};
 use crate::kind::{CheckContext, Finding, Held, Kind, Live, LiveSet, Native, Verb};
+use crate::kinds::wire;
 use crate::remote::{Client, Outcome, Pages};
 
 /// The block type and address prefix.
@@ -47,11 +48,11 @@ static SCHEMA: Schema = Schema {
 };
 
 fn values(object: &Value) -> Value {
-    json!({ "name": api::text(object, "name") })
+    json!({ "name": wire::text(object, "name") })
 }
 
 fn live(object: &Value) -> Option<Live> {
-    api::live(object, values(object))
+    wire::live(object, values(object))
 }
 
 impl Kind for ResponseLibrary {
@@ -77,7 +78,7 @@ impl Kind for ResponseLibrary {
 
     fn check(&self, object: &dyn Native, cx: CheckContext) -> Vec<Finding> {
         let values = object.values();
-        let name = api::text(&values, "name");
+        let name = wire::text(&values, "name");
         let mut out = Vec::new();
         if name.trim().is_empty() {
             out.push(finding(
@@ -108,7 +109,7 @@ impl Kind for ResponseLibrary {
         let mut seen = std::collections::BTreeMap::new();
         let mut out = Vec::new();
         for (i, object) in objects.iter().enumerate() {
-            let name = api::text(&object.values(), "name");
+            let name = wire::text(&object.values(), "name");
             if name.is_empty() {
                 continue;
             }
@@ -171,7 +172,7 @@ impl Kind for ResponseLibrary {
 
     fn get<'a>(&'a self, client: &'a Client, id: &'a str) -> Verb<'a, Option<Live>> {
         Box::pin(async move {
-            Ok(api::get(client, COLLECTION, id)
+            Ok(wire::get(client, COLLECTION, id)
                 .await?
                 .as_ref()
                 .and_then(live))
@@ -186,9 +187,9 @@ impl Kind for ResponseLibrary {
         version: Option<u64>,
     ) -> Verb<'a, Outcome<Live>> {
         Box::pin(async move {
-            let body = json!({ "name": api::text(values, "name") });
+            let body = json!({ "name": wire::text(values, "name") });
             let outcome = api::write(client, COLLECTION, id, body, version).await?;
-            let request = format!("write {}", api::url(client, COLLECTION, id));
+            let request = format!("write {}", wire::url(client, COLLECTION, id));
             let object = live(&outcome.value).ok_or(crate::remote::RemoteError::Decode {
                 request,
                 message: "the answer holds no library id".into(),
