@@ -50,6 +50,13 @@ impl PiiKind {
         }
     }
 
+    /// [`PiiKind::describe`] with its article: "an IBAN", "a phone number".
+    pub fn described(self) -> String {
+        let noun = self.describe();
+        let an = noun.starts_with(['a', 'e', 'i', 'o', 'I', 'A', 'E', 'O']);
+        format!("{} {noun}", if an { "an" } else { "a" })
+    }
+
     /// Overlap precedence, lowest wins. Phone is last because its shapes are
     /// the loosest: a card or SSN that also parses as a phone is a card or SSN.
     /// Email is first because anything inside an address is part of it.

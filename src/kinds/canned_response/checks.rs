@@ -174,7 +174,7 @@ pub fn pii(
             Finding {
                 severity,
                 code: Code::from(found.kind),
-                summary: format!("{what} holds {} (`{masked}`)", with_article(found.kind.describe())),
+                summary: format!("{what} holds {} (`{masked}`)", found.kind.described()),
                 detail: if severity == Severity::Warning {
                     "Agents send this text to customers: make sure it is the company's, not a customer's. If it is, add the exact string to `validation { pii_allow = [...] }` to silence this.".into()
                 } else {
@@ -185,12 +185,6 @@ pub fn pii(
             }
         })
         .collect()
-}
-
-fn with_article(noun: &str) -> String {
-    // "an IBAN", "an email address", but "a US social security number"
-    let an = noun.starts_with(['a', 'e', 'i', 'o', 'I', 'A', 'E', 'O']);
-    format!("{} {noun}", if an { "an" } else { "a" })
 }
 
 fn list<'v>(values: &'v Value, name: &str) -> &'v [Value] {

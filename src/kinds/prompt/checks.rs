@@ -438,7 +438,7 @@ fn pii_findings(
             Finding::error(
                 Code::from(found.kind),
                 field,
-                format!("{what} holds {} (`{masked}`)", with_article(found.kind.describe())),
+                format!("{what} holds {} (`{masked}`)", found.kind.described()),
                 "Prompts are shown to every agent: never put customer data in them. Use a context variable, or add the exact string to `validation { pii_allow = [...] }` if it is not personal data.".into(),
             )
             .within(found.range)
@@ -480,12 +480,6 @@ fn quoted_list(items: &[&str]) -> String {
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn with_article(noun: &str) -> String {
-    // "an IBAN", "an email address", but "a US social security number"
-    let an = noun.starts_with(['a', 'e', 'i', 'o', 'I', 'A', 'E', 'O']);
-    format!("{} {noun}", if an { "an" } else { "a" })
 }
 
 #[cfg(test)]
