@@ -32,6 +32,14 @@ pub(crate) fn live(object: &Value, values: Value) -> Option<Live> {
     })
 }
 
+/// `found` sorted by id, each object once: an object written while the pages
+/// were read may show on two of them, and the newer version is kept.
+pub(crate) fn newest_once(mut found: Vec<Live>) -> Vec<Live> {
+    found.sort_by(|a, b| a.id.cmp(&b.id).then(b.version.cmp(&a.version)));
+    found.dedup_by(|later, kept| later.id == kept.id);
+    found
+}
+
 /// One object, as JSON; `None` on a 404.
 pub(crate) async fn get(
     client: &Client,

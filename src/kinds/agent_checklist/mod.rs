@@ -160,10 +160,7 @@ impl Kind for AgentChecklist {
     ) -> Verb<'a, Vec<Live>> {
         Box::pin(async move {
             let objects: Vec<Value> = client.cursor_pages(COLLECTION, PAGE_SIZE, progress).await?;
-            let mut found: Vec<Live> = objects.iter().filter_map(live).collect();
-            found.sort_by(|a, b| a.id.cmp(&b.id));
-            found.dedup_by(|later, kept| later.id == kept.id);
-            Ok(found)
+            Ok(wire::newest_once(objects.iter().filter_map(live).collect()))
         })
     }
 

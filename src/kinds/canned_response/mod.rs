@@ -95,11 +95,7 @@ async fn query(
         body: json!({ "filters": filters }),
     };
     let objects: Vec<Value> = client.pages(source, QUERY_PAGE_SIZE, progress).await?;
-    let mut found: Vec<Live> = objects.iter().filter_map(live).collect();
-    // A response written while the pages were read may show on two of them.
-    found.sort_by(|a, b| a.id.cmp(&b.id).then(b.version.cmp(&a.version)));
-    found.dedup_by(|later, kept| later.id == kept.id);
-    Ok(found)
+    Ok(wire::newest_once(objects.iter().filter_map(live).collect()))
 }
 
 fn library_filter(ids: Vec<Value>) -> Value {
@@ -236,13 +232,15 @@ impl Kind for CannedResponse {
         version: Option<u64>,
     ) -> Verb<'a, Outcome<Live>> {
         Box::pin(async move {
-            let outcome =
-                api::write(client, COLLECTION, id, model::to_body(values), version).await?;
-            let object = live(&outcome.value).ok_or_else(|| RemoteError::Decode {
-                request: format!("write {}", wire::url(client, COLLECTION, id)),
-                message: "the answer holds no response id".into(),
-            })?;
-            Ok(outcome.map(|_| object))
+            api::write(
+                client,
+                COLLECTION,
+                id,
+                model::to_body(values),
+                version,
+                live,
+            )
+            .await
         })
     }
 

@@ -7,6 +7,7 @@
 use reqwest::Method;
 use serde_json::{Map, Value};
 
+use crate::kind::Live;
 use crate::kinds::wire::url;
 use crate::remote::{Client, Outcome, RemoteError};
 
@@ -17,7 +18,24 @@ const READ_ONLY: &[&str] = &["id", "selfUri", "createdBy", "dateCreated"];
 /// the object whose managed fields are `body`. An update carries back, unchanged,
 /// what the live object holds that assistform does not manage (a response's
 /// footer or messaging template), so that managing some fields never erases others.
+/// The answer becomes the kind's object through `live`.
 pub(crate) async fn write(
+    client: &Client,
+    collection: &[&str],
+    id: Option<&str>,
+    body: Value,
+    version: Option<u64>,
+    live: fn(&Value) -> Option<Live>,
+) -> Result<Outcome<Live>, RemoteError> {
+    let outcome = send(client, collection, id, body, version).await?;
+    let object = live(&outcome.value).ok_or_else(|| RemoteError::Decode {
+        request: format!("write {}", url(client, collection, id)),
+        message: "the answer holds no object id".into(),
+    })?;
+    Ok(outcome.map(|_| object))
+}
+
+async fn send(
     client: &Client,
     collection: &[&str],
     id: Option<&str>,

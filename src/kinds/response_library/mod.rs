@@ -163,10 +163,7 @@ impl Kind for ResponseLibrary {
             let objects: Vec<Value> = client
                 .pages(Pages::List { path: COLLECTION }, PAGE_SIZE, progress)
                 .await?;
-            let mut found: Vec<Live> = objects.iter().filter_map(live).collect();
-            found.sort_by(|a, b| a.id.cmp(&b.id).then(b.version.cmp(&a.version)));
-            found.dedup_by(|later, kept| later.id == kept.id);
-            Ok(found)
+            Ok(wire::newest_once(objects.iter().filter_map(live).collect()))
         })
     }
 
@@ -188,13 +185,7 @@ impl Kind for ResponseLibrary {
     ) -> Verb<'a, Outcome<Live>> {
         Box::pin(async move {
             let body = json!({ "name": wire::text(values, "name") });
-            let outcome = api::write(client, COLLECTION, id, body, version).await?;
-            let request = format!("write {}", wire::url(client, COLLECTION, id));
-            let object = live(&outcome.value).ok_or(crate::remote::RemoteError::Decode {
-                request,
-                message: "the answer holds no library id".into(),
-            })?;
-            Ok(outcome.map(|_| object))
+            api::write(client, COLLECTION, id, body, version, live).await
         })
     }
 
