@@ -303,7 +303,8 @@ async fn unchanged_since_plan<W: Writer>(
         })
     })?;
     let read = now.as_ref().map(|l| crate::kind::digest(&l.values));
-    if read.is_some() && read == change.live_digest {
+    let expected = change.write_digest.as_ref().or(change.live_digest.as_ref());
+    if read.is_some() && read.as_ref() == expected {
         return Ok(());
     }
     Err(Failure::Refused(Reason::Conflict {

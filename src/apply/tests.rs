@@ -187,6 +187,7 @@ fn change(
         live_version: before.map(|b| b.1),
         live_id: None,
         live_digest: None,
+        write_digest: None,
         unknown: Vec::new(),
         depends_on: depends_on
             .iter()
@@ -215,6 +216,7 @@ fn plan(changes: Vec<Change>) -> Plan {
         org: None,
         emulator: false,
         config: None,
+        warnings: Vec::new(),
     }
 }
 

@@ -134,18 +134,29 @@ fn blocks(
     indent: &str,
     extras: &Extras,
 ) {
-    let items = values
-        .get(nested.name)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    for (i, item) in items.iter().enumerate() {
-        let path = match nested.nesting {
-            Nesting::Single => format!("{prefix}{}.", nested.name),
-            Nesting::List => format!("{prefix}{}[{i}].", nested.name),
+    let found = values.get(nested.name);
+    let items: Vec<(String, &Value)> = match (nested.nesting, found) {
+        (Nesting::Labeled, Some(Value::Object(by_label))) => by_label
+            .iter()
+            .map(|(label, item)| (label.clone(), item))
+            .collect(),
+        (_, Some(Value::Array(items))) => items.iter().map(|i| (String::new(), i)).collect(),
+        _ => Vec::new(),
+    };
+    for (i, (label, item)) in items.into_iter().enumerate() {
+        let (path, header) = match nested.nesting {
+            Nesting::Single => (format!("{prefix}{}.", nested.name), nested.name.to_owned()),
+            Nesting::List => (
+                format!("{prefix}{}[{i}].", nested.name),
+                nested.name.to_owned(),
+            ),
+            Nesting::Labeled => (
+                format!("{prefix}{}.{label}.", nested.name),
+                format!("{} {}", nested.name, quote(&label)),
+            ),
         };
         let inner = format!("{indent}  ");
-        let _ = writeln!(out, "{indent}{} {{", nested.name);
+        let _ = writeln!(out, "{indent}{header} {{");
         let attrs = attributes(&nested.schema, item, &path, &inner, extras);
         aligned(out, &inner, &attrs);
         for deeper in nested.schema.blocks {
@@ -175,6 +186,8 @@ fn attributes(
                 Type::String => quote(text()),
                 Type::Number => v.and_then(Value::as_u64).unwrap_or(0).to_string(),
                 Type::Bool => v.and_then(Value::as_bool).unwrap_or(false).to_string(),
+                Type::Decimal => v.and_then(Value::as_f64).unwrap_or(0.0).to_string(),
+                Type::Map => map(attr, v, indent, extras),
                 Type::Strings => {
                     let items: Vec<String> = v
                         .and_then(Value::as_array)
@@ -207,6 +220,50 @@ fn attributes(
             (attr.name, shown)
         })
         .collect()
+}
+
+/// A map as an HCL object, one entry a line; an id of an object the file holds
+/// as a reference to it, and one it does not hold with a comment saying so.
+fn map(
+    attr: &crate::kind::schema::Attribute,
+    v: Option<&Value>,
+    indent: &str,
+    extras: &Extras,
+) -> String {
+    let entries: Vec<(&String, &str)> = v
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k, v.as_str().unwrap_or("")))
+        .collect();
+    if entries.is_empty() {
+        return "{}".to_owned();
+    }
+    let width = entries.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = "{\n".to_owned();
+    for (key, value) in entries {
+        let refers = attr
+            .keys_refer
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, kind)| *kind);
+        let target = refers
+            .zip(extras.refer)
+            .and_then(|(kind, refer)| refer(kind, value));
+        let shown = match (target, refers) {
+            (Some(address), _) => format!("{address}.{}", crate::kind::reference::ATTRIBUTE),
+            (None, Some(kind)) => format!("{} # a {kind} outside this import", quote(value)),
+            (None, None) => quote(value),
+        };
+        let key = if crate::kind::is_label(key) {
+            key.clone()
+        } else {
+            quote(key)
+        };
+        let _ = writeln!(out, "{indent}  {key:width$} = {shown}");
+    }
+    let _ = write!(out, "{indent}}}");
+    out
 }
 
 /// `name = value` lines with the `=` aligned, as the formatter aligns them.

@@ -27,6 +27,10 @@ pub use schema::Schema;
 /// A future a kind's verb returns: boxed, so that kinds are trait objects.
 pub type Verb<'a, T> = Pin<Box<dyn Future<Output = Result<T, RemoteError>> + Send + 'a>>;
 
+/// A kind's objects as its listing returned them, with those of other kinds that
+/// came along (an assistant's copilot), each by its kind.
+pub type Listing = (Vec<Live>, Vec<(&'static str, Live)>);
+
 /// One object as Genesys holds it, in the kind's values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Live {
@@ -173,6 +177,83 @@ pub trait Kind: Send + Sync + std::fmt::Debug {
         read: &'a LiveSet,
         progress: &'a (dyn Fn(usize, usize) + Sync),
     ) -> Verb<'a, Vec<Live>>;
+
+    /// [`Kind::list`], with the objects of other kinds its listing returned along
+    /// with this kind's, by kind: an assistant's copilot comes with the assistant.
+    fn list_along<'a>(
+        &'a self,
+        client: &'a Client,
+        read: &'a LiveSet,
+        progress: &'a (dyn Fn(usize, usize) + Sync),
+    ) -> Verb<'a, Listing> {
+        Box::pin(async move { Ok((self.list(client, read, progress).await?, Vec::new())) })
+    }
+
+    /// The kind whose [`Kind::list_along`] returns this kind's objects: when both
+    /// are read, this one is not listed on its own.
+    fn listed_with(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The kinds whose objects [`Kind::list`] finds through `read`: they are read
+    /// before it; the others at the same time.
+    fn lists_after(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// `values` in the one form the kind compares them in: a set whose order means
+    /// nothing, sorted.
+    fn normalize(&self, _values: &mut Value) {}
+
+    /// Problems with planning `values` that only the org as read shows: a queue
+    /// that an assistant outside the configuration serves, a setting the server
+    /// never changes once set. `id` is the live object this one manages, when
+    /// known; `managed(kind, id)` says whether the state manages an object.
+    fn check_live(
+        &self,
+        _values: &Value,
+        _id: Option<&str>,
+        _live: &LiveSet,
+        _managed: &dyn Fn(&str, &str) -> bool,
+    ) -> Vec<Finding> {
+        Vec::new()
+    }
+
+    /// `before` as it will be once another object of this kind is written as
+    /// `other_after`, when that write takes part of it away by itself (a queue
+    /// one assistant takes from another); `None` when it takes nothing. The
+    /// change of `before` then waits for that write and leaves that part alone.
+    fn taken_by(&self, _before: &Value, _other_after: &Value) -> Option<Value> {
+        None
+    }
+
+    /// The objects `object` points at, by kind and id: a copilot rule's canned
+    /// response. Deleting one that an object outside the state points at is a
+    /// plan warning.
+    fn points_at(&self, _object: &Live) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// `object` named for a message: `agent_checklist "Verify"`.
+    fn describe(&self, object: &Live, _all: &LiveSet) -> String {
+        match object.values.get("name").and_then(Value::as_str) {
+            Some(name) => format!("{} \"{name}\"", self.name()),
+            None => format!("{} `{}`", self.name(), object.id),
+        }
+    }
+
+    /// What removing a block does, when it is not a delete: the object lives as
+    /// long as another and is reset instead (`reset: no rules, not live`).
+    fn removal(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Whether a live object nobody manages may be taken over by a block without
+    /// an import, because it holds nothing to lose (a copilot as its assistant
+    /// was made with).
+    fn adoptable(&self, _object: &Live) -> bool {
+        false
+    }
 
     /// The objects that hold exactly `values`: where a create whose answer was lost
     /// looks for what it may have made. By default, every object, filtered.

@@ -20,6 +20,12 @@ pub struct Attribute {
     /// The kind whose ids it holds: `import` writes a reference to the object
     /// (`response_library.billing.id`) where it knows one.
     pub refers_to: Option<&'static str>,
+    /// For a map, the kind whose ids each key holds (`responseId` →
+    /// `canned_response`), for `import` as [`Attribute::refers_to`].
+    pub keys_refer: &'static [(&'static str, &'static str)],
+    /// Guides the plan and is never part of the object: not compared, not sent,
+    /// not kept in the state (`take_over`).
+    pub directive: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +34,10 @@ pub enum Type {
     Number,
     Strings,
     Bool,
+    /// A fraction or any number that need not be whole.
+    Decimal,
+    /// Strings by string: `attributes = { responseId = "…" }`.
+    Map,
 }
 
 #[derive(Debug)]
@@ -43,6 +53,9 @@ pub struct NestedBlock {
 pub enum Nesting {
     Single,
     List,
+    /// Blocks with one label each, matched by it rather than by position: in
+    /// values, an object by label (`rule "greet" {…}` is `{"greet": {…}}`).
+    Labeled,
 }
 
 impl Attribute {
@@ -53,6 +66,8 @@ impl Attribute {
             lines: false,
             default: None,
             refers_to: None,
+            keys_refer: &[],
+            directive: false,
         }
     }
 
@@ -63,6 +78,8 @@ impl Attribute {
             lines: false,
             default: None,
             refers_to: None,
+            keys_refer: &[],
+            directive: false,
         }
     }
 
@@ -74,6 +91,8 @@ impl Attribute {
             lines: false,
             default: None,
             refers_to: None,
+            keys_refer: &[],
+            directive: false,
         }
     }
 
@@ -84,6 +103,35 @@ impl Attribute {
             lines: false,
             default: None,
             refers_to: None,
+            keys_refer: &[],
+            directive: false,
+        }
+    }
+
+    pub const fn decimal(name: &'static str) -> Attribute {
+        Attribute {
+            ty: Type::Decimal,
+            ..Attribute::string(name)
+        }
+    }
+
+    /// A map of strings, whose keys `keys_refer` name the kinds some hold ids of.
+    pub const fn map(
+        name: &'static str,
+        keys_refer: &'static [(&'static str, &'static str)],
+    ) -> Attribute {
+        Attribute {
+            ty: Type::Map,
+            keys_refer,
+            ..Attribute::string(name)
+        }
+    }
+
+    /// The same attribute, as a directive to the plan ([`Attribute::directive`]).
+    pub const fn directing(self) -> Attribute {
+        Attribute {
+            directive: true,
+            ..self
         }
     }
 
@@ -111,6 +159,8 @@ impl Attribute {
             lines: true,
             default: None,
             refers_to: None,
+            keys_refer: &[],
+            directive: false,
         }
     }
 }

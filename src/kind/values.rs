@@ -22,6 +22,7 @@ pub enum LeafValue {
     Number(u64),
     List(Vec<String>),
     Bool(bool),
+    Decimal(f64),
 }
 
 /// Every attribute of `values`, in `schema`'s order. A missing attribute reads as
@@ -35,10 +36,23 @@ pub fn leaves(schema: &Schema, values: &Value) -> Vec<Leaf> {
 fn walk(schema: &Schema, values: &Value, prefix: &str, out: &mut Vec<Leaf>) {
     for attr in schema.attributes {
         let v = values.get(attr.name);
+        if attr.ty == Type::Map {
+            // Each entry is its own leaf, so that a changed key reads as one line.
+            for (key, item) in v.and_then(Value::as_object).into_iter().flatten() {
+                out.push(Leaf {
+                    path: format!("{prefix}{}.{key}", attr.name),
+                    value: LeafValue::Text(item.as_str().unwrap_or("").to_owned()),
+                    lines: false,
+                });
+            }
+            continue;
+        }
         let value = match attr.ty {
             Type::String => LeafValue::Text(v.and_then(Value::as_str).unwrap_or("").to_owned()),
             Type::Number => LeafValue::Number(v.and_then(Value::as_u64).unwrap_or(0)),
             Type::Bool => LeafValue::Bool(v.and_then(Value::as_bool).unwrap_or(false)),
+            Type::Decimal => LeafValue::Decimal(v.and_then(Value::as_f64).unwrap_or(0.0)),
+            Type::Map => continue,
             Type::Strings => LeafValue::List(
                 v.and_then(Value::as_array)
                     .into_iter()
@@ -54,6 +68,22 @@ fn walk(schema: &Schema, values: &Value, prefix: &str, out: &mut Vec<Leaf>) {
         });
     }
     for block in schema.blocks {
+        if block.nesting == Nesting::Labeled {
+            for (label, item) in values
+                .get(block.name)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                walk(
+                    &block.schema,
+                    item,
+                    &format!("{prefix}{}.{label}.", block.name),
+                    out,
+                );
+            }
+            continue;
+        }
         let items = values
             .get(block.name)
             .and_then(Value::as_array)
@@ -76,13 +106,15 @@ fn walk(schema: &Schema, values: &Value, prefix: &str, out: &mut Vec<Leaf>) {
                     walk(&block.schema, item, &inner, out);
                 }
             }
+            Nesting::Labeled => {}
         }
     }
 }
 
 /// The value at an HCL path such as `display.content`, `trigger.condition` or
 /// `trigger.condition[0].value`: a name without an index steps into the first
-/// (only) object of a single block.
+/// (only) object of a single block, and into an entry of a map or of labeled
+/// blocks (`rule.greet.action[0].attributes.responseId`).
 pub fn get<'v>(values: &'v Value, path: &str) -> Option<&'v Value> {
     let mut cur = values;
     let parts: Vec<&str> = path.split('.').collect();
@@ -91,7 +123,7 @@ pub fn get<'v>(values: &'v Value, path: &str) -> Option<&'v Value> {
         cur = cur.get(name)?;
         if let Some(ix) = index {
             cur = cur.get(ix)?;
-        } else if i + 1 < parts.len() {
+        } else if i + 1 < parts.len() && cur.is_array() {
             cur = cur.get(0)?;
         }
     }
@@ -107,7 +139,7 @@ pub fn get_mut<'v>(values: &'v mut Value, path: &str) -> Option<&'v mut Value> {
         cur = cur.get_mut(name)?;
         if let Some(ix) = index {
             cur = cur.get_mut(ix)?;
-        } else if i + 1 < parts.len() {
+        } else if i + 1 < parts.len() && cur.is_array() {
             cur = cur.get_mut(0)?;
         }
     }
@@ -131,6 +163,30 @@ pub fn with_ignored(desired: &Value, live: &Value, ignore: &[String]) -> Value {
         }
     }
     out
+}
+
+/// `values` without the attributes that only direct the plan
+/// ([`super::schema::Attribute::directive`]), at any depth.
+pub fn without_directives(schema: &Schema, values: &Value) -> Value {
+    let mut out = values.clone();
+    strip(schema, &mut out);
+    out
+}
+
+fn strip(schema: &Schema, values: &mut Value) {
+    let Value::Object(map) = values else { return };
+    for attr in schema.attributes.iter().filter(|a| a.directive) {
+        map.remove(attr.name);
+    }
+    for block in schema.blocks {
+        match map.get_mut(block.name) {
+            Some(Value::Array(items)) => items.iter_mut().for_each(|i| strip(&block.schema, i)),
+            Some(Value::Object(by_label)) => {
+                by_label.values_mut().for_each(|i| strip(&block.schema, i))
+            }
+            _ => {}
+        }
+    }
 }
 
 /// `{"display": [{"content": true}]}` for the paths given, as Terraform marks

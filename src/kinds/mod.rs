@@ -3,7 +3,10 @@
 //! `docs/adding-a-kind.md`).
 
 pub mod agent_checklist;
+pub mod assistant;
 pub mod canned_response;
+pub mod copilot;
+pub(crate) mod findings;
 pub mod prompt;
 pub mod response_library;
 #[cfg(test)]
@@ -21,6 +24,8 @@ static KINDS: &[KindDecoder] = &[
     response_library::DECODER,
     canned_response::DECODER,
     agent_checklist::DECODER,
+    assistant::DECODER,
+    copilot::DECODER,
 ];
 #[cfg(test)]
 static KINDS: &[KindDecoder] = &[
@@ -28,6 +33,8 @@ static KINDS: &[KindDecoder] = &[
     response_library::DECODER,
     canned_response::DECODER,
     agent_checklist::DECODER,
+    assistant::DECODER,
+    copilot::DECODER,
     toy::DECODER,
 ];
 

@@ -35,10 +35,12 @@ pub fn kinds_in_use(
         .collect()
 }
 
-/// Every object of every kind in the org, one kind after the other;
-/// `progress(done, total)` counts the pages of the kind being read. An object
-/// `known` names (the state's) that a list lacks is read by itself before it is
-/// taken for gone: some lists come from a search index, which lags behind writes.
+/// Every object of every kind in the org: the kinds at the same time, but for a
+/// kind whose listing needs another's ([`Kind::lists_after`]), which waits for
+/// it; a kind that comes along with another's listing is not listed again.
+/// `progress(done, total)` counts pages read. An object `known` names (the
+/// state's) that a list lacks is read by itself before it is taken for gone:
+/// some lists come from a search index, which lags behind writes.
 ///
 /// # Errors
 ///
@@ -50,9 +52,45 @@ pub async fn read_all(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<LiveSet, RemoteError> {
     let mut live = LiveSet::default();
-    for kind in crate::kinds::all().filter(|k| kinds.contains(k.name())) {
-        let listed = kind.list(client, &live, progress).await?;
-        live.extend(kind.name(), listed);
+    let wanted: Vec<&'static dyn Kind> = crate::kinds::all()
+        .filter(|k| kinds.contains(k.name()))
+        .collect();
+    let mut pending: Vec<&'static dyn Kind> = wanted
+        .iter()
+        .copied()
+        .filter(|k| !k.listed_with().is_some_and(|host| kinds.contains(host)))
+        .collect();
+    while !pending.is_empty() {
+        let waits = |k: &&'static dyn Kind| {
+            k.lists_after()
+                .iter()
+                .any(|before| pending.iter().any(|p| p.name() == *before))
+        };
+        let (mut ready, later): (Vec<_>, Vec<_>) = pending.iter().copied().partition(|k| !waits(k));
+        if ready.is_empty() {
+            // Kinds that wait for each other are read one after the other.
+            ready = pending.clone();
+        }
+        let read = &live;
+        let lists = ready.iter().map(|k| k.list_along(client, read, progress));
+        let results = futures_util::future::join_all(lists).await;
+        for (kind, result) in ready.iter().zip(results) {
+            let (own, along) = result?;
+            live.extend(kind.name(), own);
+            for guest in wanted
+                .iter()
+                .filter(|g| g.listed_with() == Some(kind.name()))
+            {
+                let theirs = along.iter().filter(|(k, _)| *k == guest.name());
+                live.extend(guest.name(), theirs.map(|(_, l)| l.clone()));
+            }
+        }
+        pending = later
+            .into_iter()
+            .filter(|k| !ready.iter().any(|r| r.name() == k.name()))
+            .collect();
+    }
+    for kind in &wanted {
         let missing: Vec<&str> = known
             .resources
             .iter()

@@ -84,10 +84,40 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
     // The ids the objects planned so far will have after apply, when the plan
     // knows them: dependencies come first, so a reference finds its target here.
     let mut ids: BTreeMap<Address, String> = BTreeMap::new();
+    let mut warnings = Vec::new();
     for &i in kept {
         let resource = &config.resources[i];
         let mut desired = resource.values().clone();
         let unknown = reference::resolve(&mut desired, &|a: &Address| ids.get(a).cloned());
+        let kind = resource.kind;
+        let managed_id = state
+            .resources
+            .get(&resource.address)
+            .map(|r| r.id.as_str());
+        let managed = |k: &str, id: &str| state.address_of(k, id).is_some();
+        let mut refused = false;
+        for finding in kind.check_live(&desired, managed_id, live, &managed) {
+            let at = config.range(resource.field_location(&finding.path));
+            if finding.severity == crate::diagnostic::Severity::Error {
+                refused = true;
+                errors.push(
+                    Diagnostic::error(finding.code, finding.summary)
+                        .detail(finding.detail)
+                        .address(resource.address.to_string())
+                        .range(Some(at)),
+                );
+            } else {
+                warnings.push(format!(
+                    "`{}`: {} {}",
+                    resource.address, finding.summary, finding.detail
+                ));
+            }
+        }
+        if refused {
+            continue;
+        }
+        let mut desired = values::without_directives(kind.schema(), &desired);
+        kind.normalize(&mut desired);
         let planned = Planning {
             resource,
             desired: &desired,
@@ -147,6 +177,7 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             live_version: now.map(|l| l.version),
             live_id: now.map(|l| l.id.clone()),
             live_digest: now.map(|l| crate::kind::digest(&l.values)),
+            write_digest: None,
             unknown: Vec::new(),
             depends_on,
             sensitive: resource.sensitive.clone(),
@@ -161,6 +192,8 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         });
     }
 
+    taken_along(&mut changes);
+    warnings.extend(pointed_at(&changes, state, live));
     if !inputs.targets.is_empty() {
         let keep = targeted(config, inputs.targets, &mut errors);
         changes.retain(|c| keep.contains(&c.address));
@@ -186,7 +219,88 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         org: None,
         emulator: false,
         config: None,
+        warnings,
     })
+}
+
+/// For each change of an object that another change of its kind takes part of
+/// by itself (an assistant giving up the queue another takes): it waits for that
+/// change, and expects its object as that write leaves it.
+fn taken_along(changes: &mut [Change]) {
+    for i in 0..changes.len() {
+        let Some(kind) = crate::kinds::find(changes[i].address.kind()) else {
+            continue;
+        };
+        let (Some(before), Action::Update | Action::Delete) =
+            (&changes[i].before, changes[i].action)
+        else {
+            continue;
+        };
+        let mut expected = before.clone();
+        let mut waits = Vec::new();
+        for (j, other) in changes.iter().enumerate() {
+            let takes = j != i
+                && other.address.kind() == changes[i].address.kind()
+                && !other.depends_on.contains(&changes[i].address)
+                && matches!(
+                    other.action,
+                    Action::Create | Action::Update | Action::Replace
+                );
+            if let (true, Some(after)) = (takes, &other.after)
+                && let Some(left) = kind.taken_by(&expected, after)
+            {
+                expected = left;
+                waits.push(other.address.clone());
+            }
+        }
+        if waits.is_empty() {
+            continue;
+        }
+        let change = &mut changes[i];
+        change.depends_on.extend(waits);
+        if change.guarded_by_digest() {
+            change.write_digest = Some(crate::kind::digest(&expected));
+        }
+        if change.action == Action::Update && change.after.as_ref() == Some(&expected) {
+            // What is left to do, the other change does.
+            change.action = Action::NoOp;
+        }
+    }
+}
+
+/// A warning for each object a change deletes that an object nobody manages
+/// points at (a rule of a copilot outside the configuration): it would point at
+/// nothing.
+fn pointed_at(changes: &[Change], state: &State, live: &LiveSet) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let deleted: Vec<(&str, &str, &Address)> = changes
+        .iter()
+        .filter(|c| c.action == Action::Delete)
+        .filter_map(|c| Some((c.address.kind(), c.before_id()?, &c.address)))
+        .collect();
+    if deleted.is_empty() {
+        return warnings;
+    }
+    for (kind_name, object) in live.iter() {
+        let Some(kind) = crate::kinds::find(kind_name) else {
+            continue;
+        };
+        if state.address_of(kind_name, &object.id).is_some() {
+            continue;
+        }
+        for (target_kind, target_id) in kind.points_at(object) {
+            if let Some((_, _, address)) = deleted
+                .iter()
+                .find(|(k, id, _)| *k == target_kind && *id == target_id)
+            {
+                warnings.push(format!(
+                    "`{address}` is deleted, but {} points at it and is not managed here: it will point at nothing.",
+                    kind.describe(object, live)
+                ));
+            }
+        }
+    }
+    warnings
 }
 
 /// One configured resource against the state and the org.
@@ -205,7 +319,13 @@ impl Planning<'_> {
             resource, state, ..
         } = *self;
         let address = &resource.address;
-        let id = resource.id();
+        // A kind decoded by its schema keeps its id in its values, where a
+        // reference is filled in once its target is known.
+        let id = resource.id().or_else(|| {
+            let attribute = resource.kind.id_attribute()?;
+            let id = self.desired.get(attribute)?.as_str()?;
+            (!id.is_empty() && !reference::is_unknown(id)).then_some(id)
+        });
         let mut change = Change {
             address: address.clone(),
             action: Action::NoOp,
@@ -214,6 +334,7 @@ impl Planning<'_> {
             live_version: None,
             live_id: None,
             live_digest: None,
+            write_digest: None,
             unknown: Vec::new(),
             depends_on: resource
                 .depends_on
@@ -229,6 +350,16 @@ impl Planning<'_> {
         let Some(managed) = state.resources.get(address) else {
             if let Some(id) = import {
                 return self.importing(change, id);
+            }
+            if let Some(now) = id
+                .and_then(|id| self.live.get(address.kind(), id))
+                .filter(|now| resource.kind.adoptable(now))
+            {
+                against_live(&mut change, resource, self.desired, now);
+                change.importing = true;
+                change.reason =
+                    Some("what Genesys holds for it is as new, so it is taken over".into());
+                return Ok(change);
             }
             if let Some(error) = id.and_then(|id| self.unmanaged(id)) {
                 return Err(error);

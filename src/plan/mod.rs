@@ -49,6 +49,11 @@ pub struct Change {
     /// no version, what apply and the stale check compare against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_digest: Option<String>,
+    /// What apply expects to read right before this change's write, when an
+    /// earlier change of the plan alters the object first (a queue another
+    /// assistant takes); `live_digest` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_digest: Option<String>,
     /// Attribute paths of `after` whose values are ids of objects this apply
     /// creates first: `(known after apply)` in the plan, filled in by apply.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -157,6 +162,10 @@ pub struct Plan {
     /// (`state::managed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
+    /// What the org as read makes worth saying before apply, but does not stop
+    /// it: a queue taken from an assistant outside the configuration.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Counts for the summary line.

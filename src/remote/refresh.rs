@@ -152,6 +152,22 @@ impl Client {
         size: usize,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Vec<T>, RemoteError> {
+        self.cursor_pages_with(path, &[], size, progress).await
+    }
+
+    /// [`Client::cursor_pages`], with `query` on the first page (`expand=copilot`);
+    /// the later pages' addresses carry it as the server wrote them.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::cursor_pages`].
+    pub async fn cursor_pages_with<T: DeserializeOwned>(
+        &self,
+        path: &[&str],
+        query: &[(&str, &str)],
+        size: usize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Vec<T>, RemoteError> {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         #[serde(bound = "T: DeserializeOwned")]
@@ -163,7 +179,8 @@ impl Client {
         let first = self.connection().api_url(path);
         let mut url = first.clone();
         url.query_pairs_mut()
-            .append_pair("pageSize", &size.to_string());
+            .append_pair("pageSize", &size.to_string())
+            .extend_pairs(query);
         let mut seen = std::collections::BTreeSet::new();
         let mut entities = Vec::new();
         loop {

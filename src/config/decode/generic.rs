@@ -14,7 +14,7 @@ use super::{Decoder, Fields, Schema as Names, element_span};
 use crate::config::eval::Scope;
 use crate::config::{Located, ResourceConfig};
 use crate::kind::Kind;
-use crate::kind::schema::{Nesting, Schema, Type};
+use crate::kind::schema::{NestedBlock, Nesting, Schema, Type};
 
 /// The meta-arguments every resource block takes beside its schema's.
 const META_ATTRIBUTES: &[&str] = &["depends_on"];
@@ -121,6 +121,8 @@ impl Reading<'_> {
                         Type::Bool => d
                             .bool(self.scope, self.file, attr, Some(self.address))
                             .map(|b| (Value::Bool(b), false)),
+                        Type::Decimal => d.decimal(self.scope, self.file, attr, Some(self.address)),
+                        Type::Map => d.string_map(self.scope, self.file, attr, Some(self.address)),
                     };
                     match read {
                         Some((value, sensitive)) => {
@@ -140,8 +142,13 @@ impl Reading<'_> {
         }
         for nested in schema.blocks {
             let found = fields.blocks.get(nested.name).cloned().unwrap_or_default();
+            if nested.nesting == Nesting::Labeled {
+                let by_label = self.labeled(d, &found, nested, prefix);
+                out.insert(nested.name.to_owned(), by_label);
+                continue;
+            }
             let found: Vec<&Block> = match nested.nesting {
-                Nesting::List => found,
+                Nesting::List | Nesting::Labeled => found,
                 Nesting::Single => d
                     .single(self.file, &fields, nested.name, what, Some(self.address))
                     .into_iter()
@@ -150,7 +157,7 @@ impl Reading<'_> {
             let mut items = Vec::new();
             for (i, block) in found.iter().enumerate() {
                 let inner = match nested.nesting {
-                    Nesting::List => format!("{prefix}{}[{i}]", nested.name),
+                    Nesting::List | Nesting::Labeled => format!("{prefix}{}[{i}]", nested.name),
                     Nesting::Single => format!("{prefix}{}", nested.name),
                 };
                 self.fields.push((
@@ -174,6 +181,51 @@ impl Reading<'_> {
     }
 }
 
+impl Reading<'_> {
+    /// Blocks with one label each, as an object by label; a label given twice is
+    /// reported, and the first block of it kept.
+    fn labeled(
+        &mut self,
+        d: &mut Decoder,
+        found: &[&Block],
+        nested: &NestedBlock,
+        prefix: &str,
+    ) -> Value {
+        let mut by_label = Map::new();
+        let example = format!("{} \"<label>\" {{ … }}", nested.name);
+        for block in found {
+            let Some((label, at)) = d.label(self.file, block, &example) else {
+                continue;
+            };
+            if by_label.contains_key(&label) {
+                d.report(
+                    crate::diagnostic::Diagnostic::error(
+                        crate::diagnostic::Code::SchemaDuplicate,
+                        format!("two `{} \"{label}\"` blocks", nested.name),
+                    )
+                    .detail("A label names one block; rename or merge one of them."),
+                    &at,
+                    Some(self.address),
+                );
+                continue;
+            }
+            let inner = format!("{prefix}{}.{label}", nested.name);
+            self.fields.push((inner.clone().into(), at));
+            let what = format!("a `{} \"{label}\"` block", nested.name);
+            let (value, _) = self.body(
+                d,
+                &block.body,
+                &nested.schema,
+                &what,
+                &format!("{inner}."),
+                false,
+            );
+            by_label.insert(label, value);
+        }
+        Value::Object(by_label)
+    }
+}
+
 fn default(ty: Type, default: Option<&'static str>) -> Value {
     match ty {
         Type::String => Value::String(default.unwrap_or_default().to_owned()),
@@ -182,5 +234,10 @@ fn default(ty: Type, default: Option<&'static str>) -> Value {
             .and_then(|d| d.parse::<u64>().ok())
             .map_or(Value::from(0), Value::from),
         Type::Bool => Value::Bool(default == Some("true")),
+        Type::Decimal => default
+            .and_then(|d| d.parse::<f64>().ok())
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::from(0), Value::Number),
+        Type::Map => Value::Object(Map::new()),
     }
 }

@@ -315,6 +315,66 @@ impl<'a> Decoder<'a> {
     }
 }
 
+impl Decoder<'_> {
+    /// A number, whole or not (`0.6`).
+    pub fn decimal(
+        &mut self,
+        scope: &Scope,
+        file: usize,
+        attr: &Attribute,
+        address: Option<&str>,
+    ) -> Option<(serde_json::Value, bool)> {
+        let (value, sensitive) = self.value(scope, file, attr, address)?;
+        let number = match &value {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse::<f64>().ok(),
+            _ => None,
+        };
+        match number
+            .filter(|n| n.is_finite())
+            .and_then(serde_json::Number::from_f64)
+        {
+            Some(n) => Some((serde_json::Value::Number(n), sensitive)),
+            None => {
+                self.type_error(file, attr, "a number", &value, address);
+                None
+            }
+        }
+    }
+
+    /// An object whose values are strings (a reference to an object's id among
+    /// them), as a map.
+    pub fn string_map(
+        &mut self,
+        scope: &Scope,
+        file: usize,
+        attr: &Attribute,
+        address: Option<&str>,
+    ) -> Option<(serde_json::Value, bool)> {
+        let (value, sensitive) = self.value(scope, file, attr, address)?;
+        let map = match &value {
+            Value::Object(map) => map
+                .iter()
+                .map(|(k, v)| as_string(v).map(|s| (k.clone(), serde_json::Value::String(s))))
+                .collect::<Option<serde_json::Map<String, serde_json::Value>>>(),
+            _ => None,
+        };
+        match map {
+            Some(map) => Some((serde_json::Value::Object(map), sensitive)),
+            None => {
+                self.type_error(
+                    file,
+                    attr,
+                    "an object of strings, such as `{ key = \"value\" }`",
+                    &value,
+                    address,
+                );
+                None
+            }
+        }
+    }
+}
+
 /// A value as a string, converting numbers and bools as Terraform does.
 fn as_string(value: &Value) -> Option<String> {
     match value {

@@ -72,7 +72,7 @@ pub fn check(values: &Value, cx: CheckContext) -> Vec<Finding> {
     out
 }
 
-fn is_language_tag(tag: &str) -> bool {
+pub(crate) fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or_default();
     (2..=3).contains(&primary.len())

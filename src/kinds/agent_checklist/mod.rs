@@ -3,7 +3,7 @@
 //! server cannot refuse a stale write, so apply reads it again before each write
 //! and refuses one whose object moved since the plan ([`Guard::Digest`]).
 
-mod checks;
+pub(crate) mod checks;
 
 use serde_json::{Map, Value, json};
 

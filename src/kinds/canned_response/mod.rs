@@ -170,6 +170,10 @@ impl Kind for CannedResponse {
         out
     }
 
+    fn lists_after(&self) -> &'static [&'static str] {
+        &[response_library::NAME]
+    }
+
     fn list<'a>(
         &'a self,
         client: &'a Client,

@@ -85,7 +85,7 @@ pub fn render(plan: &Plan) -> Value {
             r
         })
         .collect();
-    json!({
+    let mut out = json!({
         "format_version": "1.2",
         "terraform_version": TERRAFORM_VERSION,
         "assistform_version": env!("CARGO_PKG_VERSION"),
@@ -99,7 +99,11 @@ pub fn render(plan: &Plan) -> Value {
         "applyable": plan.has_changes(),
         "complete": true,
         "errored": false,
-    })
+    });
+    if !plan.warnings.is_empty() {
+        out["warnings"] = json!(plan.warnings);
+    }
+    out
 }
 
 /// `v` with PII masked and sensitive values left out (null), as Terraform leaves

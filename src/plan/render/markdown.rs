@@ -12,6 +12,7 @@ pub fn render(plan: &Plan) -> String {
     // The org is named once, above the fold.
     let unnamed = Plan {
         org: None,
+        warnings: Vec::new(),
         ..plan.clone()
     };
     let body = diff_lines(&text(&unnamed, Style::default()));
@@ -36,7 +37,12 @@ pub fn render(plan: &Plan) -> String {
     } else {
         String::new()
     };
-    let head = format!("#### assistform plan\n\n{org}**{summary}**\n\n{table}");
+    let warnings: String = plan
+        .warnings
+        .iter()
+        .map(|w| format!("> **Warning:** {w}\n\n"))
+        .collect();
+    let head = format!("#### assistform plan\n\n{org}**{summary}**\n\n{table}{warnings}");
     let open = "<details><summary>Show plan</summary>\n\n```diff\n";
     let close = "```\n\n</details>\n";
     let budget = MAX_COMMENT - head.len() - open.len() - close.len() - 200;
@@ -112,6 +118,7 @@ mod tests {
                 live_version: None,
                 live_id: None,
                 live_digest: None,
+                write_digest: None,
                 unknown: Vec::new(),
                 depends_on: Vec::new(),
                 sensitive: Vec::new(),
@@ -135,6 +142,7 @@ mod tests {
             org: None,
             emulator: false,
             config: None,
+            warnings: Vec::new(),
         }
     }
 

@@ -47,6 +47,7 @@ impl Values<'_> {
             LeafValue::Text(s) => self.quote(s),
             LeafValue::Number(n) => n.to_string(),
             LeafValue::Bool(b) => b.to_string(),
+            LeafValue::Decimal(n) => n.to_string(),
             LeafValue::List(items) => format!(
                 "[{}]",
                 items

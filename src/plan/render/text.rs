@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{Leaf, LeafValue, Values, leaves, schema_of};
 use crate::kind::Address;
-use crate::kind::schema::{NestedBlock, Nesting, Schema};
+use crate::kind::schema::{NestedBlock, Nesting, Schema, Type};
 use crate::plan::{Action, Change, Drift, Plan};
 
 /// Terminal colours, or none.
@@ -99,6 +99,9 @@ pub fn render(plan: &Plan, style: Style) -> String {
             change(&mut out, c, plan, style);
         }
     }
+    for warning in &plan.warnings {
+        let _ = writeln!(out, "{} {warning}\n", style.paint("1;33", "Warning:"));
+    }
     let _ = writeln!(out, "{}", style.paint("1", &plan.summary_line()));
     out
 }
@@ -113,7 +116,12 @@ fn change(out: &mut String, c: &Change, plan: &Plan, style: Style) {
         (Action::Create, ..) => ("will be created".to_owned(), "+"),
         (Action::Update, ..) => ("will be updated in-place".to_owned(), "~"),
         (Action::Replace, ..) => ("must be replaced".to_owned(), "-/+"),
-        (Action::Delete, ..) => ("will be destroyed".to_owned(), "-"),
+        (Action::Delete, ..) => {
+            match crate::kinds::find(c.address.kind()).and_then(|k| k.removal()) {
+                Some(instead) => (format!("will be {instead}"), "-"),
+                None => ("will be destroyed".to_owned(), "-"),
+            }
+        }
         (Action::NoOp, true, _) => ("will be imported".to_owned(), " "),
         (Action::NoOp, false, Some(_)) => (format!("has moved to {}", c.address), " "),
         (Action::NoOp, false, None) => return,
@@ -205,19 +213,30 @@ fn body(
     mk: &str,
     values: &Values,
 ) {
+    // A map's entries are leaves of their own (`attributes.responseId`), shown
+    // among the body's attributes.
+    let maps: Vec<&str> = schema
+        .attributes
+        .iter()
+        .filter(|a| a.ty == Type::Map)
+        .map(|a| a.name)
+        .collect();
     let own: Vec<&Leaf> = leaves
         .iter()
         .filter(|l| {
-            l.path
-                .strip_prefix(prefix)
-                .is_some_and(|rest| !rest.contains(['.', '[']))
+            l.path.strip_prefix(prefix).is_some_and(|rest| {
+                !rest.contains(['.', '['])
+                    || rest
+                        .split_once('.')
+                        .is_some_and(|(map, _)| maps.contains(&map))
+            })
         })
         .collect();
     attrs(out, &own, prefix, indent, mk, values);
     let pad = " ".repeat(indent);
     for nested in schema.blocks {
-        for inner in block_prefixes(nested, leaves, prefix) {
-            let _ = writeln!(out, "\n{pad}{mk} {} {{", nested.name);
+        for (label, inner) in block_prefixes(nested, leaves, prefix) {
+            let _ = writeln!(out, "\n{pad}{mk} {}{label} {{", nested.name);
             body(out, &nested.schema, leaves, &inner, indent + 4, mk, values);
             let _ = writeln!(out, "{pad}  }}");
         }
@@ -225,14 +244,29 @@ fn body(
 }
 
 /// The path prefixes of each `nested` block present among `leaves` under `prefix`:
-/// `display.` once; `trigger.condition[0].`, `[1].`, … for a list.
-fn block_prefixes(nested: &NestedBlock, leaves: &[Leaf], prefix: &str) -> Vec<String> {
+/// `display.` once; `trigger.condition[0].`, `[1].`, … for a list;
+/// `rule.greet.` for each label — each with the label as its header shows it.
+fn block_prefixes(nested: &NestedBlock, leaves: &[Leaf], prefix: &str) -> Vec<(String, String)> {
     match nested.nesting {
-        Nesting::Single => vec![format!("{prefix}{}.", nested.name)],
+        Nesting::Single => vec![(String::new(), format!("{prefix}{}.", nested.name))],
         Nesting::List => (0..)
             .map(|i| format!("{prefix}{}[{i}].", nested.name))
             .take_while(|p| leaves.iter().any(|l| l.path.starts_with(p)))
+            .map(|p| (String::new(), p))
             .collect(),
+        Nesting::Labeled => {
+            let start = format!("{prefix}{}.", nested.name);
+            let mut labels: Vec<&str> = leaves
+                .iter()
+                .filter_map(|l| l.path.strip_prefix(&start))
+                .filter_map(|rest| rest.split_once('.').map(|(label, _)| label))
+                .collect();
+            labels.dedup();
+            labels
+                .into_iter()
+                .map(|label| (format!(" \"{label}\""), format!("{start}{label}.")))
+                .collect()
+        }
     }
 }
 
