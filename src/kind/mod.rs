@@ -255,12 +255,24 @@ pub trait Kind: Send + Sync + std::fmt::Debug {
         false
     }
 
-    /// The objects that hold exactly `values`: where a create whose answer was lost
-    /// looks for what it may have made. By default, every object, filtered.
+    /// What of `values` the create request itself writes: all of them, but for
+    /// a kind whose create is followed by more requests (an assistant's queues),
+    /// which a create whose answer was lost may never have reached.
+    fn as_created(&self, values: &Value) -> Value {
+        values.clone()
+    }
+
+    /// The objects that hold what a create of `values` writes ([`Kind::as_created`]):
+    /// where a create whose answer was lost looks for what it may have made. By
+    /// default, every object, filtered.
     fn find<'a>(&'a self, client: &'a Client, values: &'a Value) -> Verb<'a, Vec<Live>> {
         Box::pin(async move {
             let all = self.list(client, &EMPTY, &|_, _| {}).await?;
-            Ok(all.into_iter().filter(|l| &l.values == values).collect())
+            let sent = self.as_created(values);
+            Ok(all
+                .into_iter()
+                .filter(|l| self.as_created(&l.values) == sent)
+                .collect())
         })
     }
 

@@ -250,10 +250,35 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
         return Ok(found);
     }
     // Every label first: a response refers to its library by the library's address.
-    let labels: Vec<std::collections::BTreeMap<String, String>> = adopt
+    let mut labels: Vec<std::collections::BTreeMap<String, String>> = adopt
         .iter()
         .map(|(kind, objects)| import::block_labels(*kind, objects))
         .collect();
+    // An object whose id is another's (a copilot's is its assistant's) takes
+    // that object's label: `copilot.support` beside `assistant.support`.
+    for i in 0..adopt.len() {
+        let (kind, objects) = &adopt[i];
+        let Some(owner) = kind
+            .id_attribute()
+            .and_then(|a| kind.schema().attributes.iter().find(|x| x.name == a))
+            .and_then(|a| a.refers_to)
+        else {
+            continue;
+        };
+        for object in objects {
+            let label = match edit.state.address_of(owner, &object.id) {
+                Some(address) => Some(address.label().to_owned()),
+                None => adopt
+                    .iter()
+                    .zip(&labels)
+                    .find(|((k, _), _)| k.name() == owner)
+                    .and_then(|(_, owned)| owned.get(&object.id).cloned()),
+            };
+            if let Some(label) = label {
+                labels[i].insert(object.id.clone(), label);
+            }
+        }
+    }
     let refer = |kind: &str, id: &str| -> Option<Address> {
         if let Some(address) = edit.state.address_of(kind, id) {
             return Some(address.clone());

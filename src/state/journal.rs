@@ -342,9 +342,14 @@ fn settle_server_create(
         return;
     }
     let Some(sent) = &f.attributes else { return };
+    let created = |v: &serde_json::Value| match crate::kinds::find(kind) {
+        Some(k) => k.as_created(v),
+        None => v.clone(),
+    };
+    let sent = created(sent);
     let candidates: Vec<Live> = live
         .of_kind(kind)
-        .filter(|l| &l.values == sent && state.address_of(kind, &l.id).is_none())
+        .filter(|l| created(&l.values) == sent && state.address_of(kind, &l.id).is_none())
         .cloned()
         .collect();
     let candidates = match &f.since {

@@ -5,61 +5,16 @@
 use assistform::emulator::EmulatorOptions;
 use serde_json::{Value, json};
 
+use crate::console::Console;
 use crate::hold::{Hold, Stage};
-use crate::org::{Case, ID, SECRET};
+use crate::org::Case;
 
 const EXAMPLE: &str = include_str!("../../examples/canned-responses/main.hcl");
 
 const RESPONSES: &str = "/api/v2/responsemanagement/responses";
 const LIBRARIES: &str = "/api/v2/responsemanagement/libraries";
 
-/// The org as someone in the Genesys console sees it.
-struct Console {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-}
-
 impl Console {
-    async fn of(case: &Case) -> Console {
-        Console::as_client(case, ID, SECRET).await
-    }
-
-    async fn as_client(case: &Case, id: &str, secret: &str) -> Console {
-        assistform::remote::install_crypto_provider();
-        let http = reqwest::Client::new();
-        let base = case.emulator.base_url();
-        let token: Value = http
-            .post(format!("{base}/oauth/token"))
-            .basic_auth(id, Some(secret))
-            .form(&[("grant_type", "client_credentials")])
-            .send()
-            .await
-            .expect("token")
-            .json()
-            .await
-            .expect("token json");
-        Console {
-            base,
-            token: token["access_token"].as_str().expect("token").to_owned(),
-            http,
-        }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(&self.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status().as_u16();
-        let body = response.json().await.unwrap_or(Value::Null);
-        (status, body)
-    }
-
     /// Every response in the org, by name.
     async fn responses(&self) -> Vec<Value> {
         let (_, libraries) = self

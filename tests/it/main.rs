@@ -7,6 +7,8 @@ mod canned;
 mod checklists;
 mod cli;
 mod config_files;
+mod console;
+mod copilot;
 mod destroy;
 mod docs;
 mod emulator;

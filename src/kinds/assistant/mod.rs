@@ -143,6 +143,16 @@ impl Kind for Assistant {
         Box::pin(api::list(client, progress))
     }
 
+    /// The assistant without its queues: they are bound by requests of their
+    /// own after the create, which a create whose answer was lost never reached.
+    fn as_created(&self, values: &Value) -> Value {
+        let mut created = values.clone();
+        if let Some(map) = created.as_object_mut() {
+            map.remove("queue");
+        }
+        created
+    }
+
     fn get<'a>(&'a self, client: &'a Client, id: &'a str) -> Verb<'a, Option<Live>> {
         Box::pin(api::get(client, id))
     }
