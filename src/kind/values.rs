@@ -311,6 +311,46 @@ mod tests {
         assert_eq!(get(&v, "rule.nothing"), None);
     }
 
+    static LABELED: Schema = Schema {
+        attributes: &[Attribute::string("name").directing()],
+        blocks: &[NestedBlock {
+            name: "rule",
+            nesting: Nesting::Labeled,
+            schema: Schema {
+                attributes: &[
+                    Attribute::decimal("weight"),
+                    Attribute::map("attributes", &[]),
+                ],
+                blocks: &[],
+            },
+        }],
+    };
+
+    #[test]
+    fn labeled_blocks_and_maps_flatten_by_label_and_key() {
+        let v = json!({"name": "n", "rule": {"greet": {"weight": 0.5, "attributes": {"responseId": "r-1"}}}});
+        let leaves = leaves(&LABELED, &v);
+        let paths: Vec<&str> = leaves.iter().map(|l| l.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["name", "rule.greet.weight", "rule.greet.attributes.responseId"]
+        );
+        assert_eq!(leaves[1].value, LeafValue::Decimal(0.5));
+        assert_eq!(
+            get(&v, "rule.greet.attributes.responseId"),
+            Some(&json!("r-1"))
+        );
+        let mut w = v.clone();
+        *get_mut(&mut w, "rule.greet.attributes.responseId").expect("a slot") = json!("r-2");
+        assert_eq!(w["rule"]["greet"]["attributes"]["responseId"], "r-2");
+    }
+
+    #[test]
+    fn directives_are_not_part_of_the_object() {
+        let v = json!({"name": "n", "rule": {}});
+        assert_eq!(without_directives(&LABELED, &v), json!({"rule": {}}));
+    }
+
     #[test]
     fn ignored_paths_keep_the_live_value() {
         let live = json!({"id": "a", "tags": [], "rule": [{"type": "u", "when": []}], "body": [{"text": "live"}]});
