@@ -108,7 +108,11 @@ async fn seed(http: &reqwest::Client, base: &str) {
         .send()
         .await
         .expect("seed assistants");
-    assert!(seeded.status().is_success(), "seeding assistants: {}", seeded.status());
+    assert!(
+        seeded.status().is_success(),
+        "seeding assistants: {}",
+        seeded.status()
+    );
 
     let token: Value = http
         .post(format!("{base}/oauth/token"))
@@ -135,7 +139,11 @@ async fn seed(http: &reqwest::Client, base: &str) {
         });
         for answer in futures_util::future::join_all(posts).await {
             let answer = answer.expect("checklist create");
-            assert!(answer.status().is_success(), "checklist create: {}", answer.status());
+            assert!(
+                answer.status().is_success(),
+                "checklist create: {}",
+                answer.status()
+            );
         }
     }
 }

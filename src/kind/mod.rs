@@ -234,6 +234,13 @@ pub trait Kind: Send + Sync + std::fmt::Debug {
         Vec::new()
     }
 
+    /// The kinds whose objects may point at this kind's ([`Kind::points_at`]):
+    /// a run that manages this kind reads them too, where it may, so that a
+    /// delete is warned of what would point at nothing.
+    fn pointed_at_by(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// `object` named for a message: `agent_checklist "Verify"`.
     fn describe(&self, object: &Live, _all: &LiveSet) -> String {
         match object.values.get("name").and_then(Value::as_str) {

@@ -333,7 +333,11 @@ mod tests {
         let paths: Vec<&str> = leaves.iter().map(|l| l.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["name", "rule.greet.weight", "rule.greet.attributes.responseId"]
+            [
+                "name",
+                "rule.greet.weight",
+                "rule.greet.attributes.responseId"
+            ]
         );
         assert_eq!(leaves[1].value, LeafValue::Decimal(0.5));
         assert_eq!(

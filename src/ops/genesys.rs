@@ -90,6 +90,20 @@ pub async fn read_all(
             .filter(|k| !ready.iter().any(|r| r.name() == k.name()))
             .collect();
     }
+    // What may point at the objects read, read where the client may: a 403 only
+    // means the warnings it would give cannot be given.
+    let watchers: std::collections::BTreeSet<&'static str> = wanted
+        .iter()
+        .flat_map(|k| k.pointed_at_by().iter().copied())
+        .filter(|w| !kinds.contains(w))
+        .collect();
+    for watcher in watchers.into_iter().filter_map(crate::kinds::find) {
+        match watcher.list(client, &live, progress).await {
+            Ok(objects) => live.extend(watcher.name(), objects),
+            Err(e) if e.status() == Some(403) => {}
+            Err(e) => return Err(e),
+        }
+    }
     for kind in &wanted {
         let missing: Vec<&str> = known
             .resources

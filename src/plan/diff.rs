@@ -90,10 +90,13 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         let mut desired = resource.values().clone();
         let unknown = reference::resolve(&mut desired, &|a: &Address| ids.get(a).cloned());
         let kind = resource.kind;
+        // The live object this block stands for: the state's, or the one its
+        // `import` block adopts.
         let managed_id = state
             .resources
             .get(&resource.address)
-            .map(|r| r.id.as_str());
+            .map(|r| r.id.as_str())
+            .or_else(|| imports.get(&resource.address).copied());
         let managed = |k: &str, id: &str| state.address_of(k, id).is_some();
         let mut refused = false;
         for finding in kind.check_live(&desired, managed_id, live, &managed) {
@@ -432,8 +435,11 @@ impl Planning<'_> {
                     format!("{kind} id `{id}` already exists in Genesys but is not managed by assistform"),
                 )
                 .detail(format!(
-                    "Creating it would overwrite a {kind} made outside this configuration ({name}version {}). Import it into the state first, or choose another `{}`.",
-                    found.version,
+                    "Creating it would overwrite a {kind} made outside this configuration ({name}{}). Import it into the state first, or choose another `{}`.",
+                    match resource.kind.guard() {
+                        crate::kind::Guard::Version => format!("version {}", found.version),
+                        crate::kind::Guard::Digest => "as it is now".to_owned(),
+                    },
                     resource.kind.id_attribute().unwrap_or("id")
                 ))
             }

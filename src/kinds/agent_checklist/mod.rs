@@ -141,6 +141,10 @@ impl Kind for AgentChecklist {
         &["name", "language", "item"]
     }
 
+    fn pointed_at_by(&self) -> &'static [&'static str] {
+        &[crate::kinds::copilot::NAME]
+    }
+
     fn id_attribute(&self) -> Option<&'static str> {
         None
     }

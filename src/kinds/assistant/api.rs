@@ -33,16 +33,38 @@ pub(super) async fn list(
         ),
         client.cursor_pages_with::<Value>(BINDINGS, &[], PAGE_SIZE, progress),
     );
-    let (assistants, bindings) = (assistants?, bindings?);
+    Ok(assemble(&assistants?, &bindings?))
+}
+
+/// Every copilot, without the queue bindings: the assistants' pages alone.
+pub(crate) async fn copilots(
+    client: &Client,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<Live>, RemoteError> {
+    let assistants: Vec<Value> = client
+        .cursor_pages_with(COLLECTION, &[("expand", "copilot")], PAGE_SIZE, progress)
+        .await?;
+    Ok(assemble(&assistants, &[])
+        .1
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect())
+}
+
+/// The assistants with the queues each serves, and their copilots along.
+fn assemble(assistants: &[Value], bindings: &[Value]) -> crate::kind::Listing {
     let mut queues: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for binding in bindings {
         if let Some(owner) = binding.pointer("/assistant/id").and_then(Value::as_str) {
-            queues.entry(owner.to_owned()).or_default().push(binding);
+            queues
+                .entry(owner.to_owned())
+                .or_default()
+                .push(binding.clone());
         }
     }
     let mut own = Vec::new();
     let mut along = Vec::new();
-    for assistant in &assistants {
+    for assistant in assistants {
         let Some(id) = assistant.get("id").and_then(Value::as_str) else {
             continue;
         };
@@ -54,7 +76,7 @@ pub(super) async fn list(
             along.push((copilot::NAME, copilot::live(id, found)));
         }
     }
-    Ok((wire::newest_once(own), along))
+    (wire::newest_once(own), along)
 }
 
 /// One assistant with its queues; `None` when there is none with that id.

@@ -5,7 +5,7 @@
 //! plan refuses for an assistant outside the configuration unless the block says
 //! `take_over = true`.
 
-mod api;
+pub(crate) mod api;
 mod checks;
 
 use serde_json::Value;

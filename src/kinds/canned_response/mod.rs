@@ -170,6 +170,10 @@ impl Kind for CannedResponse {
         out
     }
 
+    fn pointed_at_by(&self) -> &'static [&'static str] {
+        &[crate::kinds::copilot::NAME]
+    }
+
     fn lists_after(&self) -> &'static [&'static str] {
         &[response_library::NAME]
     }

@@ -185,19 +185,10 @@ impl Kind for Copilot {
     fn list<'a>(
         &'a self,
         client: &'a Client,
-        read: &'a LiveSet,
+        _read: &'a LiveSet,
         progress: &'a (dyn Fn(usize, usize) + Sync),
     ) -> Verb<'a, Vec<Live>> {
-        Box::pin(async move {
-            let (_, along) = assistant::Assistant
-                .list_along(client, read, progress)
-                .await?;
-            Ok(along
-                .into_iter()
-                .filter(|(kind, _)| *kind == NAME)
-                .map(|(_, l)| l)
-                .collect())
-        })
+        Box::pin(assistant::api::copilots(client, progress))
     }
 
     fn get<'a>(&'a self, client: &'a Client, id: &'a str) -> Verb<'a, Option<Live>> {
