@@ -2,9 +2,11 @@
 //! its own emulator on 127.0.0.1 port 0 and speaks to it with a plain reqwest client.
 
 mod admin;
+mod assistants;
 mod auth;
 mod checklists;
 mod cli;
+mod copilot;
 mod errors;
 mod faults;
 mod holds;
