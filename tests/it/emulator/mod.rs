@@ -16,6 +16,7 @@ mod permissions;
 mod persistence;
 mod prompts;
 mod responses;
+mod sdk;
 mod validation;
 
 use assistform::emulator::{Emulator, EmulatorOptions};
