@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use super::{Error, Output, exit};
 use crate::emulator::{Emulator, EmulatorOptions, read_clients};
 
-/// Serve a local Genesys Cloud API (OAuth, prompts, Response Management, agent
-/// checklists, permissions, rate limits, faults).
+/// Serve a local Genesys Cloud API (OAuth, prompts, Response Management, Agent
+/// Copilot assistants, copilots and checklists, permissions, rate limits, faults).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   assistform emulator --listen 127.0.0.1:8080 --client-id demo --client-secret demo
@@ -18,7 +18,7 @@ use crate::emulator::{Emulator, EmulatorOptions, read_clients};
 Point a configuration at it with `genesys { api_url = \"http://127.0.0.1:8080\" }`.
 A clients file gives further OAuth clients, each with only its permissions:
   {\"clients\": [{\"id\": \"reader\", \"secret\": \"s3cret\", \"permissions\": [\"responses:response:view\"]}]}
-Test controls live under /__emulator/ (stats, reset, prompts, responsemanagement, index, checklists, clients, org, faults): see docs/emulator.md.")]
+Test controls live under /__emulator/ (stats, reset, prompts, responsemanagement, index, checklists, assistants, queues, clients, org, faults): see docs/emulator.md.")]
 pub struct Args {
     /// The loopback address to listen on (port 0 picks a free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
@@ -74,6 +74,10 @@ pub struct Args {
     /// `{}` (the checklist is created either way). Unconfirmed on real Genesys.
     #[arg(long, value_name = "STATUS", default_value_t = 200, value_parser = create_status)]
     checklist_create_status: u16,
+    /// Queue ids the org knows besides its four default ones, so that assistants
+    /// can be bound to them (POST /__emulator/queues adds more at run time).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    queues: Vec<String>,
 }
 
 /// Where the emulator's client secret may come from, out of sight of `ps`.
@@ -143,6 +147,7 @@ pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
         org_id: args.org_id,
         org_name: args.org_name,
         checklist_create_status: args.checklist_create_status,
+        queues: args.queues,
     };
     let client_id = options.client_id.clone();
     crate::ops::runtime()?.block_on(async {

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::checklist_checks::{ChecklistDraft, FLAGS, ItemDraft};
-use super::response_store::{Catalog, Ids};
 
 pub(crate) const CHECKLISTS_PATH: &str = "/api/v2/assistants/agentchecklists";
 
@@ -105,16 +104,15 @@ impl Checklists {
                 .any(|c| c.checklist_items.iter().any(|i| i.id == id))
     }
 
-    /// Stores a new checklist, giving it and each of its items a fresh id.
+    /// Stores a new checklist with the id given and `item_ids` for its items (one
+    /// each, in order): fresh ids the org holds nowhere.
     pub fn create(
         &mut self,
-        ids: &mut Ids,
-        catalog: &Catalog,
+        id: String,
+        item_ids: Vec<String>,
         draft: ChecklistDraft,
         stamp: Stamp,
     ) -> Arc<Checklist> {
-        let mut fresh = self.fresh_ids(ids, catalog, 1 + draft.items.len());
-        let id = fresh.remove(0);
         let checklist = Checklist {
             id,
             date_created: stamp.at.clone(),
@@ -123,29 +121,28 @@ impl Checklists {
             modified_by: stamp.by,
             name: draft.name,
             language: draft.language,
-            checklist_items: items(fresh, draft.items),
+            checklist_items: items(item_ids, draft.items),
         };
         self.insert(checklist)
     }
 
     /// Replaces the writable fields of checklist `id`; `None` when there is none.
-    /// Every item gets a fresh id, those sent back with their old one too.
+    /// Every item gets one of `item_ids` (fresh ones), also one sent back with the
+    /// id it was read with.
     pub fn replace(
         &mut self,
-        ids: &mut Ids,
-        catalog: &Catalog,
         id: &str,
+        item_ids: Vec<String>,
         draft: ChecklistDraft,
         stamp: Stamp,
     ) -> Option<Arc<Checklist>> {
         let stored = self.by_id.get(id)?.clone();
-        let fresh = self.fresh_ids(ids, catalog, draft.items.len());
         let checklist = Checklist {
             date_modified: stamp.at,
             modified_by: stamp.by,
             name: draft.name,
             language: draft.language,
-            checklist_items: items(fresh, draft.items),
+            checklist_items: items(item_ids, draft.items),
             ..(*stored).clone()
         };
         Some(self.insert(checklist))
@@ -164,18 +161,6 @@ impl Checklists {
 
     pub fn clear(&mut self) {
         self.by_id.clear();
-    }
-
-    /// `n` ids that nothing in the org holds, nor each other.
-    fn fresh_ids(&self, ids: &mut Ids, catalog: &Catalog, n: usize) -> Vec<String> {
-        let mut fresh: Vec<String> = Vec::with_capacity(n);
-        for _ in 0..n {
-            let id = ids.next(catalog, |id| {
-                self.taken(id) || fresh.iter().any(|f| f == id)
-            });
-            fresh.push(id);
-        }
-        fresh
     }
 }
 
@@ -237,6 +222,10 @@ mod tests {
         }
     }
 
+    fn ids(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|id| (*id).to_owned()).collect()
+    }
+
     fn stamp(at: &str, by: &str) -> Stamp {
         Stamp {
             at: at.into(),
@@ -246,10 +235,13 @@ mod tests {
 
     #[test]
     fn a_replace_keeps_the_creation_and_gives_items_new_ids() {
-        let mut ids = Ids::seeded(Some(1));
-        let catalog = Catalog::default();
         let mut checklists = Checklists::default();
-        let created = checklists.create(&mut ids, &catalog, draft(&["a", "b"]), stamp("t1", "c1"));
+        let created = checklists.create(
+            "c".into(),
+            ids(&["i1", "i2"]),
+            draft(&["a", "b"]),
+            stamp("t1", "c1"),
+        );
         let item_ids: Vec<&str> = created
             .checklist_items
             .iter()
@@ -260,13 +252,7 @@ mod tests {
         assert!(checklists.taken(item_ids[1]));
 
         let replaced = checklists
-            .replace(
-                &mut ids,
-                &catalog,
-                &created.id,
-                draft(&["c"]),
-                stamp("t2", "c2"),
-            )
+            .replace(&created.id, ids(&["i3"]), draft(&["c"]), stamp("t2", "c2"))
             .unwrap();
         assert_eq!(
             (replaced.date_created.as_str(), replaced.created_by.as_str()),
@@ -283,21 +269,15 @@ mod tests {
         assert!(!item_ids.contains(&replaced.checklist_items[0].id.as_str()));
         assert!(
             checklists
-                .replace(&mut ids, &catalog, "nope", draft(&["c"]), stamp("t3", "c3"))
+                .replace("nope", ids(&["i4"]), draft(&["c"]), stamp("t3", "c3"))
                 .is_none()
         );
     }
 
     #[test]
     fn absent_flags_read_back_false_and_absent_descriptions_not_at_all() {
-        let mut ids = Ids::seeded(Some(2));
         let mut checklists = Checklists::default();
-        let created = checklists.create(
-            &mut ids,
-            &Catalog::default(),
-            draft(&["a"]),
-            stamp("t", "c"),
-        );
+        let created = checklists.create("c".into(), ids(&["i"]), draft(&["a"]), stamp("t", "c"));
         let item = &render(&created)["checklistItems"][0];
         assert_eq!(item["automatedCheckEnabled"], false);
         assert_eq!(item["exactPhraseMatch"], true);

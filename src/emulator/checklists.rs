@@ -220,9 +220,9 @@ pub(crate) async fn create(
         };
         shared
             .change(|org| {
-                let checklist = org
-                    .checklists
-                    .create(&mut org.ids, &org.catalog, draft, stamp);
+                let item_ids = org.fresh_ids(draft.items.len());
+                let id = org.fresh_id(|id| item_ids.iter().any(|i| i == id));
+                let checklist = org.checklists.create(id, item_ids, draft, stamp);
                 Ok(render(&checklist))
             })
             .await
@@ -269,8 +269,9 @@ pub(crate) async fn put(
                     return Err(not_found(NOUN, &id));
                 }
                 let draft = checklist_checks::checklist(&body)?;
+                let item_ids = org.fresh_ids(draft.items.len());
                 org.checklists
-                    .replace(&mut org.ids, &org.catalog, &id, draft, stamp)
+                    .replace(&id, item_ids, draft, stamp)
                     .map(|c| render(&c))
                     .ok_or_else(|| not_found(NOUN, &id))
             })

@@ -41,20 +41,7 @@ pub(crate) fn from_query(
     max: usize,
     fits: impl Fn(&[String]) -> bool,
 ) -> Result<Cursor, ApiError> {
-    let size = match parameter(parameters, "pageSize") {
-        None => DEFAULT_PAGE_SIZE,
-        Some(value) => value
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=max).contains(n))
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "`pageSize` must be a whole number from 1 to {max}, not `{value}`."
-                ))
-                .param("parameter", "pageSize")
-            })?,
-    };
+    let size = page_size(parameters, "pageSize", max)?.unwrap_or(DEFAULT_PAGE_SIZE);
     let given = |name: &str| parameter(parameters, name).filter(|v| !v.is_empty());
     let position = match (given("after"), given("before")) {
         (Some(_), Some(_)) => {
@@ -68,6 +55,30 @@ pub(crate) fn from_query(
         (None, None) => Position::First,
     };
     Ok(Cursor { size, position })
+}
+
+/// The page size in parameter `name` (`pageSize`, or an older name for it), 1 to
+/// `max`; `None` when not given.
+pub(crate) fn page_size(
+    parameters: &[(String, String)],
+    name: &str,
+    max: usize,
+) -> Result<Option<usize>, ApiError> {
+    let Some(value) = parameter(parameters, name) else {
+        return Ok(None);
+    };
+    value
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "`{name}` must be a whole number from 1 to {max}, not `{value}`."
+            ))
+            .param("parameter", name)
+        })
 }
 
 fn encode(key: &[String]) -> String {

@@ -4,10 +4,11 @@
 //! a kill or a lost answer between two requests without sleeping.
 //!
 //! `POST /__emulator/holds` arms a hold for the next request matching a method and
-//! a path (a trailing `*` matches any rest); `POST /__emulator/holds/{id}/wait`
-//! answers once the hold has caught its request, or once that request's client has
-//! given up on it; `POST /__emulator/holds/{id}/release` lets it go on, drops its
-//! connection unanswered, or answers it with an error.
+//! a path (a `*` matches any run of characters: a trailing one any rest, one
+//! between slashes any id); `POST /__emulator/holds/{id}/wait` answers once the
+//! hold has caught its request, or once that request's client has given up on it;
+//! `POST /__emulator/holds/{id}/release` lets it go on, drops its connection
+//! unanswered, or answers it with an error.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -120,11 +121,31 @@ impl Hold {
         self.view.stage == stage
             && self.view.caught.is_none()
             && self.method == method
-            && match pattern.strip_suffix('*') {
-                Some(prefix) => path.starts_with(prefix),
-                None => path == pattern,
-            }
+            && glob(pattern, path)
     }
+}
+
+/// Whether `path` fits `pattern`, in which each `*` stands for any run of
+/// characters: `/x/*` matches any rest, `/api/v2/assistants/*/copilot` any
+/// assistant's copilot. Every other character stands for itself.
+fn glob(pattern: &str, path: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = path.strip_prefix(first) else {
+        return false;
+    };
+    let mut parts: Vec<&str> = parts.collect();
+    let Some(last) = parts.pop() else {
+        // No `*`: the whole path.
+        return rest.is_empty();
+    };
+    for part in parts {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 #[derive(Debug, Default)]
@@ -293,4 +314,24 @@ fn not_reached(id: u64, until: Until, limit: Duration) -> ApiError {
         ),
     };
     ApiError::new(StatusCode::REQUEST_TIMEOUT, code, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn a_star_stands_for_any_run_of_characters() {
+        assert!(glob("/a/b", "/a/b"));
+        assert!(!glob("/a/b", "/a/bc"));
+        assert!(glob("/a/*", "/a/b/c"));
+        assert!(glob("/a/*", "/a/"));
+        assert!(!glob("/a/*", "/b/c"));
+        let copilot = "/api/v2/assistants/*/copilot";
+        assert!(glob(copilot, "/api/v2/assistants/7f0e/copilot"));
+        assert!(!glob(copilot, "/api/v2/assistants/7f0e/queues"));
+        assert!(!glob(copilot, "/api/v2/assistants/copilot"));
+        assert!(glob("/x/*/y/*", "/x/1/y/2"));
+        assert!(!glob("/x/*y*z", "/x/zy"));
+    }
 }

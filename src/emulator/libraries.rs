@@ -70,7 +70,7 @@ pub(crate) async fn create(
         let date_created = timestamp(&shared.clock);
         shared
             .change(|org| {
-                let id = org.ids.next(&org.catalog, |id| org.checklists.taken(id));
+                let id = org.fresh_id(|_| false);
                 let library = org.catalog.insert_library(Library {
                     id,
                     version: 1,

@@ -1,11 +1,17 @@
 //! The built-in Genesys Cloud emulator: the whole of API.md, GENESYS.md's
-//! Response Management and Agent Copilot's agent checklists served on loopback, in memory, optionally persisted to a
-//! JSON file, with each OAuth client held to the permissions it was given.
+//! Response Management and Agent Copilot (assistants, their queues and copilots,
+//! agent checklists) served on loopback, in memory, optionally persisted to a JSON
+//! file, with each OAuth client held to the permissions it was given.
 //!
 //! Tests and benchmarks start one in-process with [`Emulator::start`] on port 0; the
 //! `assistform emulator` command runs one until interrupted. Nothing here prints.
 
 mod admin;
+mod assistant_admin;
+mod assistant_checks;
+mod assistant_queues;
+mod assistant_store;
+mod assistants;
 mod auth;
 mod body;
 mod checklist_admin;
@@ -13,6 +19,8 @@ mod checklist_checks;
 mod checklist_store;
 mod checklists;
 mod clients;
+mod copilot_checks;
+mod copilots;
 mod cursor;
 mod error;
 mod faults;
@@ -24,6 +32,7 @@ mod options;
 mod organization;
 mod permissions;
 mod prompts;
+mod queue_store;
 mod response_admin;
 mod response_checks;
 mod response_store;
@@ -151,6 +160,12 @@ fn check_options(options: &EmulatorOptions) -> Result<(), EmulatorError> {
     if let Some(reason) = checklist_admin::create_status_problem(options.checklist_create_status) {
         return Err(EmulatorError::InvalidOption {
             name: "checklist_create_status",
+            reason,
+        });
+    }
+    if let Some(reason) = assistant_admin::queues_problem(options) {
+        return Err(EmulatorError::InvalidOption {
+            name: "queues",
             reason,
         });
     }

@@ -38,6 +38,9 @@ pub struct EmulatorOptions {
     /// What `POST /api/v2/assistants/agentchecklists` answers: 200 with the new
     /// checklist, or 202 with `{}` (GENESYS.md leaves it open). Created either way.
     pub checklist_create_status: u16,
+    /// Queue ids the org knows besides the default ones: assistants can be bound
+    /// to these (and to those `POST /__emulator/queues` adds).
+    pub queues: Vec<String>,
 }
 
 /// The org id an emulator has unless told otherwise: the same in every process, so
@@ -64,6 +67,7 @@ impl Default for EmulatorOptions {
             org_id: DEFAULT_ORG_ID.into(),
             org_name: DEFAULT_ORG_NAME.into(),
             checklist_create_status: 200,
+            queues: Vec::new(),
         }
     }
 }
@@ -88,6 +92,7 @@ impl std::fmt::Debug for EmulatorOptions {
             .field("org_id", &self.org_id)
             .field("org_name", &self.org_name)
             .field("checklist_create_status", &self.checklist_create_status)
+            .field("queues", &self.queues)
             .finish()
     }
 }

@@ -1,7 +1,9 @@
 //! Which permissions each operation needs, as the SDK's contract digest
 //! (`contract-v270.json`) gives them, and the 403 a client without them gets.
-//! Routes that are not in the table need none: `/api/v2/organizations/me` (any
-//! authenticated client), and the prompts of API.md, for which no document names one.
+//! Every Agent Copilot operation the emulator serves needs ALL of its list (the
+//! digest gives none of them ANY mode). Routes that are not in the table need
+//! none: `/api/v2/organizations/me` (any authenticated client), and the prompts of
+//! API.md, for which no document names one.
 
 use axum::http::{Method, StatusCode};
 
@@ -31,6 +33,12 @@ const RESPONSE: &str = "/api/v2/responsemanagement/responses/{responseId}";
 const QUERY: &str = "/api/v2/responsemanagement/responses/query";
 const CHECKLISTS: &str = "/api/v2/assistants/agentchecklists";
 const CHECKLIST: &str = "/api/v2/assistants/agentchecklists/{agentChecklistId}";
+const ASSISTANTS: &str = "/api/v2/assistants";
+const ASSISTANT: &str = "/api/v2/assistants/{assistantId}";
+const ALL_QUEUES: &str = "/api/v2/assistants/queues";
+const QUEUES: &str = "/api/v2/assistants/{assistantId}/queues";
+const QUEUE: &str = "/api/v2/assistants/{assistantId}/queues/{queueId}";
+const COPILOT: &str = "/api/v2/assistants/{assistantId}/copilot";
 
 const fn rule(
     method: &'static str,
@@ -94,6 +102,30 @@ pub(crate) static RULES: &[Rule] = &[
         Mode::All,
         &["assistants:agentchecklist:delete"],
     ),
+    rule("GET", ASSISTANTS, Mode::All, &["assistants:assistant:view"]),
+    rule("POST", ASSISTANTS, Mode::All, &["assistants:assistant:add"]),
+    rule("GET", ASSISTANT, Mode::All, &["assistants:assistant:view"]),
+    rule(
+        "PATCH",
+        ASSISTANT,
+        Mode::All,
+        &["assistants:assistant:edit"],
+    ),
+    rule(
+        "DELETE",
+        ASSISTANT,
+        Mode::All,
+        &["assistants:assistant:delete"],
+    ),
+    rule("GET", ALL_QUEUES, Mode::All, &["assistants:queue:view"]),
+    rule("GET", QUEUES, Mode::All, &["assistants:queue:view"]),
+    rule("PATCH", QUEUES, Mode::All, &["assistants:queue:edit"]),
+    rule("DELETE", QUEUES, Mode::All, &["assistants:queue:delete"]),
+    rule("GET", QUEUE, Mode::All, &["assistants:queue:view"]),
+    rule("PUT", QUEUE, Mode::All, &["assistants:queue:edit"]),
+    rule("DELETE", QUEUE, Mode::All, &["assistants:queue:delete"]),
+    rule("GET", COPILOT, Mode::All, &["assistants:copilot:view"]),
+    rule("PUT", COPILOT, Mode::All, &["assistants:copilot:edit"]),
 ];
 
 /// What `method` on `route` needs, if anything.

@@ -60,9 +60,7 @@ fn plant(org: &mut Org, seed: Seed, date_created: &str) -> Result<Value, ApiErro
         let body = object(library, "library").map_err(at)?;
         let (version, created_by) = stamp(&body).map_err(at)?;
         let fields = response_checks::library(body).map_err(at)?;
-        let id = org.ids.next(&org.catalog, |id| {
-            new_ids.contains(id) || org.checklists.taken(id)
-        });
+        let id = org.fresh_id(|id| new_ids.contains(id));
         new_ids.insert(id.clone());
         libraries.push(Library {
             id,
@@ -83,9 +81,7 @@ fn plant(org: &mut Org, seed: Seed, date_created: &str) -> Result<Value, ApiErro
             org.catalog.library(id).is_some() || libraries.iter().any(|l| l.id == id)
         })
         .map_err(at)?;
-        let id = org.ids.next(&org.catalog, |id| {
-            new_ids.contains(id) || org.checklists.taken(id)
-        });
+        let id = org.fresh_id(|id| new_ids.contains(id));
         new_ids.insert(id.clone());
         responses.push(CannedResponse {
             id,
@@ -187,7 +183,7 @@ fn stamp(body: &Map<String, Value>) -> Result<(u64, String), ApiError> {
 }
 
 /// Names the seed entry a problem is in.
-fn located(mut error: ApiError, list: &str, i: usize) -> ApiError {
+pub(crate) fn located(mut error: ApiError, list: &str, i: usize) -> ApiError {
     error.message = format!("`{list}[{i}]`: {}", error.message);
     error.param("entry", format!("{list}[{i}]"))
 }

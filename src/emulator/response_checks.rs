@@ -140,7 +140,13 @@ impl Problems {
     }
 
     /// An optional field that, when present, is one of `allowed`.
-    fn one_of(&mut self, body: &Map<String, Value>, key: &str, field: &str, allowed: &[&str]) {
+    pub(crate) fn one_of(
+        &mut self,
+        body: &Map<String, Value>,
+        key: &str,
+        field: &str,
+        allowed: &[&str],
+    ) {
         match body.get(key) {
             None | Some(Value::Null) => {}
             Some(Value::String(s)) if allowed.contains(&s.as_str()) => {}

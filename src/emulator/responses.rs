@@ -217,7 +217,7 @@ pub(crate) async fn create(
             .change(|org| {
                 let draft =
                     response_checks::response(body, |id| org.catalog.library(id).is_some())?;
-                let id = org.ids.next(&org.catalog, |id| org.checklists.taken(id));
+                let id = org.fresh_id(|_| false);
                 let response = org.catalog.insert_response(CannedResponse {
                     id,
                     version: 1,

@@ -17,8 +17,8 @@ use super::serve::DropConnection;
 use super::state::Shared;
 use super::store::PROMPTS_PATH;
 use super::{
-    admin, auth, body, checklist_admin, checklists, libraries, organization, permissions, prompts,
-    response_admin, responses,
+    admin, assistant_admin, assistant_queues, assistants, auth, body, checklist_admin, checklists,
+    copilots, libraries, organization, permissions, prompts, response_admin, responses,
 };
 
 const TOKEN_PATH: &str = "/oauth/token";
@@ -74,6 +74,39 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
                 .put(checklists::put)
                 .delete(checklists::delete),
         )
+        // `…/assistants/queues` and `…/assistants/agentchecklists` are matched
+        // before `…/assistants/{assistantId}`: a static segment wins over a
+        // parameter, so neither is ever read as an assistant id.
+        .route(
+            "/api/v2/assistants",
+            get(assistants::list).post(assistants::create),
+        )
+        .route(
+            "/api/v2/assistants/{assistantId}",
+            get(assistants::get_one)
+                .patch(assistants::patch)
+                .delete(assistants::delete),
+        )
+        .route(
+            assistant_queues::ALL_QUEUES_PATH,
+            get(assistant_queues::list_all),
+        )
+        .route(
+            "/api/v2/assistants/{assistantId}/queues",
+            get(assistant_queues::list_of)
+                .patch(assistant_queues::patch)
+                .delete(assistant_queues::delete_some),
+        )
+        .route(
+            "/api/v2/assistants/{assistantId}/queues/{queueId}",
+            get(assistant_queues::get_one)
+                .put(assistant_queues::put_one)
+                .delete(assistant_queues::delete_one),
+        )
+        .route(
+            "/api/v2/assistants/{assistantId}/copilot",
+            get(copilots::get_one).put(copilots::put),
+        )
         .route("/__emulator/stats", get(admin::stats))
         .route("/__emulator/reset", post(admin::reset))
         .route("/__emulator/clock", post(admin::clock))
@@ -83,6 +116,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/__emulator/responsemanagement", post(response_admin::seed))
         .route("/__emulator/index", post(response_admin::index))
         .route("/__emulator/checklists", post(checklist_admin::switch))
+        .route("/__emulator/assistants", post(assistant_admin::seed))
+        .route("/__emulator/queues", post(assistant_admin::queues))
         .route("/__emulator/faults", post(admin::faults))
         .route("/__emulator/holds", get(admin::holds).post(admin::arm_hold))
         .route("/__emulator/holds/{id}/wait", post(admin::wait_hold))

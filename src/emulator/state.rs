@@ -2,6 +2,7 @@
 
 use std::sync::{Arc, RwLock};
 
+use super::assistant_admin;
 use super::checklist_admin::CreateStatus;
 use super::clients::Clients;
 use super::error::{ApiError, EmulatorError};
@@ -48,6 +49,9 @@ impl Shared {
             None => Org::default(),
         };
         org.ids = Ids::seeded(options.seed);
+        org.assistants
+            .queues
+            .start_with(assistant_admin::start_queues(&options));
         Ok(Shared {
             org: RwLock::new(org),
             settings: RwLock::new(Arc::new(start_settings(&options))),
@@ -124,8 +128,9 @@ impl Shared {
         *self.settings.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(settings);
     }
 
-    /// `POST /__emulator/reset`: an empty org, zero counters, the start flags (the
-    /// checklist creation status too), no holds.
+    /// `POST /__emulator/reset`: an empty org (knowing only the queues it started
+    /// with), zero counters, the start flags (the checklist creation status too),
+    /// no holds.
     pub async fn reset(&self) -> Result<(), ApiError> {
         self.change(|org| {
             org.clear();

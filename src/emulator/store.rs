@@ -1,5 +1,5 @@
 //! The org — its prompts, the version rules that guard them, its Response
-//! Management catalog and its agent checklists — and its file.
+//! Management catalog, its agent checklists and its assistants — and its file.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -9,9 +9,11 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::assistant_store::{Assistant, Assistants};
 use super::body::Prompts;
 use super::checklist_store::{Checklist, Checklists};
 use super::error::EmulatorError;
+use super::queue_store::{Binding, Queues};
 use super::response_store::{CannedResponse, Catalog, Ids, Library};
 use crate::kinds::prompt::model::{ModifiedBy, PromptSpec, RemotePrompt};
 
@@ -26,7 +28,10 @@ pub(crate) struct Org {
     prompts: BTreeMap<String, Arc<RemotePrompt>>,
     pub catalog: Catalog,
     pub checklists: Checklists,
-    /// Not saved: a restart draws new ids, skipping those the catalog holds.
+    /// The assistants with their copilots, and which queue each serves.
+    pub assistants: Assistants,
+    /// Not saved: a restart draws new ids, skipping those the org holds. Draw
+    /// through [`Org::fresh_id`], which knows every object that has one.
     pub ids: Ids,
     /// Up by one per change, so that the file is never overwritten by an older org.
     pub generation: u64,
@@ -120,10 +125,37 @@ impl Org {
         prompt
     }
 
+    /// A server id that no library, response, checklist, checklist item or
+    /// assistant has, nor `also_taken` (ids drawn for objects not stored yet).
+    pub fn fresh_id(&mut self, also_taken: impl Fn(&str) -> bool) -> String {
+        let Org {
+            ids,
+            catalog,
+            checklists,
+            assistants,
+            ..
+        } = self;
+        ids.next(catalog, |id| {
+            checklists.taken(id) || assistants.taken(id) || also_taken(id)
+        })
+    }
+
+    /// `n` fresh ids, different from each other too.
+    pub fn fresh_ids(&mut self, n: usize) -> Vec<String> {
+        let mut fresh: Vec<String> = Vec::with_capacity(n);
+        for _ in 0..n {
+            let id = self.fresh_id(|id| fresh.iter().any(|f| f == id));
+            fresh.push(id);
+        }
+        fresh
+    }
+
+    /// No objects, and only the queues the org starts with.
     pub fn clear(&mut self) {
         self.prompts.clear();
         self.catalog.clear();
         self.checklists.clear();
+        self.assistants.clear();
     }
 
     pub fn snapshot(&self) -> Snapshot {
@@ -132,6 +164,9 @@ impl Org {
             libraries: self.catalog.libraries().cloned().collect(),
             responses: self.catalog.responses().cloned().collect(),
             checklists: self.checklists.iter().cloned().collect(),
+            assistants: self.assistants.iter().cloned().collect(),
+            queue_bindings: self.assistants.queues.bindings().cloned().collect(),
+            queues: self.assistants.queues.learned(),
         }
     }
 }
@@ -143,6 +178,10 @@ pub(crate) struct Snapshot {
     libraries: Vec<Arc<Library>>,
     responses: Vec<Arc<CannedResponse>>,
     checklists: Vec<Arc<Checklist>>,
+    assistants: Vec<Arc<Assistant>>,
+    queue_bindings: Vec<Arc<Binding>>,
+    /// The known queues beyond those every start gives.
+    queues: Vec<String>,
 }
 
 /// Adds the server-owned fields.
@@ -161,9 +200,10 @@ pub(crate) fn now_rfc3339() -> String {
     humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
 }
 
-/// Files written before Response Management or agent checklists were served have
-/// no `libraries`, `responses` or `checklists`; files without any are still
-/// written without them, so that an older build reads them.
+/// Files written before Response Management, agent checklists or assistants were
+/// served have no `libraries`, `responses`, `checklists`, `assistants`,
+/// `queue_bindings` or `queues`; files without any are still written without them,
+/// so that an older build reads them.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OrgFile {
@@ -176,6 +216,12 @@ struct OrgFile {
     responses: Vec<CannedResponse>,
     #[serde(default)]
     checklists: Vec<Checklist>,
+    #[serde(default)]
+    assistants: Vec<Assistant>,
+    #[serde(default)]
+    queue_bindings: Vec<Binding>,
+    #[serde(default)]
+    queues: Vec<String>,
 }
 
 fn first_format() -> u64 {
@@ -192,6 +238,16 @@ struct OrgFileOut<'a> {
     responses: Each<'a, CannedResponse>,
     #[serde(skip_serializing_if = "Each::is_empty")]
     checklists: Each<'a, Checklist>,
+    #[serde(skip_serializing_if = "Each::is_empty")]
+    assistants: Each<'a, Assistant>,
+    #[serde(skip_serializing_if = "Each::is_empty")]
+    queue_bindings: Each<'a, Binding>,
+    #[serde(skip_serializing_if = "none")]
+    queues: &'a [String],
+}
+
+fn none(ids: &&[String]) -> bool {
+    ids.is_empty()
 }
 
 /// Shared objects, serialised as a JSON array without copying them.
@@ -244,6 +300,10 @@ pub(crate) fn load(path: &Path) -> Result<Org, EmulatorError> {
         prompts,
         catalog: Catalog::from_parts(file.libraries, file.responses),
         checklists: Checklists::from_list(file.checklists),
+        assistants: Assistants::from_parts(
+            file.assistants,
+            Queues::from_parts(file.queues, file.queue_bindings),
+        ),
         ids: Ids::default(),
         generation: 0,
     })
@@ -283,6 +343,9 @@ impl Persister {
             libraries: Each(&snapshot.libraries),
             responses: Each(&snapshot.responses),
             checklists: Each(&snapshot.checklists),
+            assistants: Each(&snapshot.assistants),
+            queue_bindings: Each(&snapshot.queue_bindings),
+            queues: &snapshot.queues,
         };
         let bytes = serde_json::to_vec_pretty(&out).map_err(std::io::Error::other)?;
         write_atomic(&self.path, &bytes)?;

@@ -2,9 +2,11 @@
 //! its own emulator on 127.0.0.1 port 0 and speaks to it with a plain reqwest client.
 
 mod admin;
+mod assistants;
 mod auth;
 mod checklists;
 mod cli;
+mod copilot;
 mod errors;
 mod faults;
 mod holds;
@@ -14,6 +16,7 @@ mod permissions;
 mod persistence;
 mod prompts;
 mod responses;
+mod sdk;
 mod validation;
 
 use assistform::emulator::{Emulator, EmulatorOptions};
