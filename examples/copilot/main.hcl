@@ -12,12 +12,12 @@
 
 variable "support_queue_id" {
   description = "The Genesys queue of support calls and messages (here: one the emulator knows)."
-  default     = "SUPPORT_QUEUE"
+  default     = "5f1c9a3e-2b7d-4c61-9e0a-3d8b6f4a1c01"
 }
 
 variable "billing_queue_id" {
   description = "The Genesys queue of billing messages (here: one the emulator knows)."
-  default     = "BILLING_QUEUE"
+  default     = "5f1c9a3e-2b7d-4c61-9e0a-3d8b6f4a1c02"
 }
 
 response_library "retention" {

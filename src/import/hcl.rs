@@ -176,13 +176,21 @@ fn attributes(
     schema
         .attributes
         .iter()
+        .filter(|attr| !attr.directive)
         .map(|attr| {
             let v = values.get(attr.name);
             let text = || v.and_then(Value::as_str).unwrap_or("");
+            let target = attr
+                .refers_to
+                .zip(extras.refer)
+                .and_then(|(kind, refer)| refer(kind, text()));
             let rendered = match attr.ty {
                 Type::String if attr.lines => {
                     heredoc(text(), indent).unwrap_or_else(|| quote(text()))
                 }
+                Type::String if target.is_some() => target
+                    .map(|address| format!("{address}.{}", crate::kind::reference::ATTRIBUTE))
+                    .unwrap_or_default(),
                 Type::String => quote(text()),
                 Type::Number => v.and_then(Value::as_u64).unwrap_or(0).to_string(),
                 Type::Bool => v.and_then(Value::as_bool).unwrap_or(false).to_string(),
@@ -252,7 +260,7 @@ fn map(
             .and_then(|(kind, refer)| refer(kind, value));
         let shown = match (target, refers) {
             (Some(address), _) => format!("{address}.{}", crate::kind::reference::ATTRIBUTE),
-            (None, Some(kind)) => format!("{} # a {kind} outside this import", quote(value)),
+            (None, Some(kind)) => format!("{} # {kind} not in this import", quote(value)),
             (None, None) => quote(value),
         };
         let key = if crate::kind::is_label(key) {

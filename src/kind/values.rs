@@ -34,7 +34,7 @@ pub fn leaves(schema: &Schema, values: &Value) -> Vec<Leaf> {
 }
 
 fn walk(schema: &Schema, values: &Value, prefix: &str, out: &mut Vec<Leaf>) {
-    for attr in schema.attributes {
+    for attr in schema.attributes.iter().filter(|a| !a.directive) {
         let v = values.get(attr.name);
         if attr.ty == Type::Map {
             // Each entry is its own leaf, so that a changed key reads as one line.
@@ -90,15 +90,16 @@ fn walk(schema: &Schema, values: &Value, prefix: &str, out: &mut Vec<Leaf>) {
             .map(Vec::as_slice)
             .unwrap_or_default();
         match block.nesting {
+            // An optional block left out has nothing to show.
             Nesting::Single => {
-                let empty = Value::Object(Map::new());
-                let item = items.first().unwrap_or(&empty);
-                walk(
-                    &block.schema,
-                    item,
-                    &format!("{prefix}{}.", block.name),
-                    out,
-                );
+                if let Some(item) = items.first() {
+                    walk(
+                        &block.schema,
+                        item,
+                        &format!("{prefix}{}.", block.name),
+                        out,
+                    );
+                }
             }
             Nesting::List => {
                 for (i, item) in items.iter().enumerate() {
@@ -331,15 +332,12 @@ mod tests {
         let v = json!({"name": "n", "rule": {"greet": {"weight": 0.5, "attributes": {"responseId": "r-1"}}}});
         let leaves = leaves(&LABELED, &v);
         let paths: Vec<&str> = leaves.iter().map(|l| l.path.as_str()).collect();
+        // A directive is not part of the object, so it is not shown either.
         assert_eq!(
             paths,
-            [
-                "name",
-                "rule.greet.weight",
-                "rule.greet.attributes.responseId"
-            ]
+            ["rule.greet.weight", "rule.greet.attributes.responseId"]
         );
-        assert_eq!(leaves[1].value, LeafValue::Decimal(0.5));
+        assert_eq!(leaves[0].value, LeafValue::Decimal(0.5));
         assert_eq!(
             get(&v, "rule.greet.attributes.responseId"),
             Some(&json!("r-1"))

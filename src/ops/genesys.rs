@@ -77,13 +77,7 @@ pub async fn read_all(
         for (kind, result) in ready.iter().zip(results) {
             let (own, along) = result?;
             live.extend(kind.name(), own);
-            for guest in wanted
-                .iter()
-                .filter(|g| g.listed_with() == Some(kind.name()))
-            {
-                let theirs = along.iter().filter(|(k, _)| *k == guest.name());
-                live.extend(guest.name(), theirs.map(|(_, l)| l.clone()));
-            }
+            keep_along(&mut live, kind.name(), along);
         }
         pending = later
             .into_iter()
@@ -95,11 +89,31 @@ pub async fn read_all(
     let watchers: std::collections::BTreeSet<&'static str> = wanted
         .iter()
         .flat_map(|k| k.pointed_at_by().iter().copied())
-        .filter(|w| !kinds.contains(w))
+        .filter(|w| !live.has(w))
         .collect();
     for watcher in watchers.into_iter().filter_map(crate::kinds::find) {
-        match watcher.list(client, &live, progress).await {
-            Ok(objects) => live.extend(watcher.name(), objects),
+        if live.has(watcher.name()) {
+            continue;
+        }
+        // One that comes along with another kind is read that way, so that the
+        // objects it belongs to are known too, to be named in the warning.
+        let listing = match watcher.listed_with().and_then(crate::kinds::find) {
+            Some(host) => host
+                .list_along(client, &live, progress)
+                .await
+                .map(|l| (host, l)),
+            None => watcher
+                .list_along(client, &live, progress)
+                .await
+                .map(|l| (watcher, l)),
+        };
+        match listing {
+            Ok((lister, (own, along))) => {
+                if !live.has(lister.name()) {
+                    live.extend(lister.name(), own);
+                }
+                keep_along(&mut live, lister.name(), along);
+            }
             Err(e) if e.status() == Some(403) => {}
             Err(e) => return Err(e),
         }
@@ -118,6 +132,19 @@ pub async fn read_all(
         }
     }
     Ok(live)
+}
+
+/// The objects that came along with `host`'s listing, each under its kind; a
+/// kind that comes with `host` is read, though it may hold nothing.
+fn keep_along(live: &mut LiveSet, host: &str, along: Vec<(&'static str, Live)>) {
+    for guest in crate::kinds::all().filter(|g| g.listed_with() == Some(host)) {
+        if !live.has(guest.name()) {
+            live.extend(guest.name(), []);
+        }
+    }
+    for (guest, object) in along {
+        live.extend(guest, [object]);
+    }
 }
 
 fn kind(address: &Address) -> Result<&'static dyn Kind, WriteError> {

@@ -212,8 +212,21 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
         let mut live = LiveSet::default();
         let mut unreadable = Vec::new();
         for kind in crate::kinds::all() {
-            match kind.list(&remote.client, &live, &|_, _| {}).await {
-                Ok(listed) => live.extend(kind.name(), listed),
+            if live.has(kind.name()) {
+                continue; // it came along with another kind's listing
+            }
+            match kind.list_along(&remote.client, &live, &|_, _| {}).await {
+                Ok((listed, along)) => {
+                    live.extend(kind.name(), listed);
+                    for guest in
+                        crate::kinds::all().filter(|g| g.listed_with() == Some(kind.name()))
+                    {
+                        live.extend(guest.name(), []);
+                    }
+                    for (guest, object) in along {
+                        live.extend(guest, [object]);
+                    }
+                }
                 Err(e) if e.status() == Some(403) => {
                     unreadable.push(format!("{}: {e}", kind.plural_title()));
                 }

@@ -264,10 +264,6 @@ fn taken_along(changes: &mut [Change]) {
         if change.guarded_by_digest() {
             change.write_digest = Some(crate::kind::digest(&expected));
         }
-        if change.action == Action::Update && change.after.as_ref() == Some(&expected) {
-            // What is left to do, the other change does.
-            change.action = Action::NoOp;
-        }
     }
 }
 

@@ -240,8 +240,8 @@ async fn all_writes_formatted_valid_configuration_for_awkward_ids() {
 
     assert_eq!(
         case.requests("GET").await,
-        3,
-        "one page of each kind's list (prompts, response libraries, agent checklists), nothing per prompt"
+        5,
+        "one page of each kind's list (prompts, response libraries, agent checklists, assistants with their copilots, queue bindings), nothing per prompt"
     );
     assert_nothing_written(&case).await;
     assert_eq!(state_file(&case), state_before, "the state is untouched");
