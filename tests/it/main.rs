@@ -5,6 +5,7 @@ mod apply;
 mod audit;
 mod canned;
 mod checklists;
+mod ci_templates;
 mod cli;
 mod config_files;
 mod console;
