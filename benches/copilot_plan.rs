@@ -70,7 +70,7 @@ fn main() {
             );
         }
         println!(
-            "  target: the token + 1 assistant page + the binding pages (⌈400/200⌉ = 2) + ⌈2,000/100⌉ = 20 checklist pages (24 requests); wall < 2 s"
+            "  target: the token + 1 assistant page + the binding pages (⌈400/200⌉ = 2) + ⌈2,000/100⌉ = 20 checklist pages (24 requests; every plan also reads the org once); wall < 2 s"
         );
     });
 }

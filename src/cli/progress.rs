@@ -170,6 +170,7 @@ impl Progress {
                 Status::Done => {
                     let version = r
                         .version
+                        .filter(|v| *v > 0) // a kind without versions reports 0
                         .map(|v| format!(", version {v}"))
                         .unwrap_or_default();
                     format!(

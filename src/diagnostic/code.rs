@@ -29,10 +29,10 @@ macro_rules! codes {
 
 codes! {
     ConfigRead = "config.read",
+    ConfidenceRange = "confidence.range",
     ContentTooLong = "content.too_long",
     ContextEmpty = "context.empty",
     ContextUnknown = "context.unknown",
-    CopilotThreshold = "copilot.threshold",
     ExpressionInvalid = "expression.invalid",
     ExpressionTooLarge = "expression.too_large",
     GenesysApiUrl = "genesys.api_url",

@@ -99,9 +99,14 @@ pub fn generate_with(
         out.push('\n');
         let _ = writeln!(
             out,
-            "# {}, version {}",
+            "# {}{}",
             comment_text(&live.id),
-            live.version
+            // A kind without versions reads as version 0.
+            if live.version > 0 {
+                format!(", version {}", live.version)
+            } else {
+                String::new()
+            }
         );
         let problems = problems(kind, live);
         failing += usize::from(problems.iter().any(|f| f.severity == Severity::Error));

@@ -366,47 +366,52 @@ async fn console_edits_after_plan_out_make_the_saved_plan_stale_and_survive() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_edit_landing_during_apply_is_refused_and_survives() {
     let (case, console) = applied_example().await;
-    write(
-        &case,
-        &EXAMPLE
-            .replace("[\"cancel subscription\"]", "[\"cancel my subscription\"]")
-            .replace("name = \"Support assistant\"", "name = \"Support\""),
-    );
     let id = console.assistant_named("Support assistant").await["id"]
         .as_str()
         .expect("id")
         .to_owned();
-    // Apply reads each object right before it writes; the edits land while
-    // those reads are parked, so the reads see them.
     let base = case.emulator.base_url();
-    let copilot_read = Hold::arm(
-        &base,
-        "GET",
-        &format!("{ASSISTANTS}/{id}/copilot"),
-        Stage::Before,
-    )
-    .await;
-    let apply = {
-        let case = &case;
-        async move { case.apply(&["--parallelism", "1"]).await }
-    };
-    let edit = async {
-        copilot_read.caught().await;
-        let mut copilot = console.copilot(&id).await;
-        copilot["liveOnQueue"] = json!(false);
-        console.put_copilot(&id, copilot).await;
-        console.rename_assistant(&id, "Support (console)").await;
-        copilot_read.release().await;
-    };
-    let (apply, ()) = tokio::join!(apply, edit);
-    assert_eq!(apply.code, 1, "{}", apply.transcript());
-    assert!(
-        apply
-            .transcript()
-            .contains("no longer holds what the plan read; nothing was sent"),
-        "{}",
-        apply.transcript()
-    );
+    // Apply reads each object right before it writes; each edit lands while
+    // that read is parked, so the read sees it. First the copilot, then the
+    // assistant.
+    let cases = [
+        (
+            EXAMPLE.replace("[\"cancel subscription\"]", "[\"cancel my subscription\"]"),
+            format!("{ASSISTANTS}/{id}/copilot"),
+        ),
+        (
+            EXAMPLE.replace("name = \"Support assistant\"", "name = \"Support\""),
+            format!("{ASSISTANTS}/{id}"),
+        ),
+    ];
+    for (config, read) in cases {
+        write(&case, &config);
+        let hold = Hold::arm(&base, "GET", &read, Stage::Before).await;
+        let apply = {
+            let case = &case;
+            async move { case.apply(&["--parallelism", "1"]).await }
+        };
+        let edit = async {
+            hold.caught().await;
+            if read.ends_with("/copilot") {
+                let mut copilot = console.copilot(&id).await;
+                copilot["liveOnQueue"] = json!(false);
+                console.put_copilot(&id, copilot).await;
+            } else {
+                console.rename_assistant(&id, "Support (console)").await;
+            }
+            hold.release().await;
+        };
+        let (apply, ()) = tokio::join!(apply, edit);
+        assert_eq!(apply.code, 1, "{read}: {}", apply.transcript());
+        assert!(
+            apply
+                .transcript()
+                .contains("no longer holds what the plan read; nothing was sent"),
+            "{read}: {}",
+            apply.transcript()
+        );
+    }
     let copilot = console.copilot(&id).await;
     assert_eq!(copilot["liveOnQueue"], false, "the console's edit stays");
     let rules = copilot["ruleEngineConfig"]["rules"].to_string();

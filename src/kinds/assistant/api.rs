@@ -31,7 +31,12 @@ pub(super) async fn list(
             PAGE_SIZE,
             progress
         ),
-        client.cursor_pages_with::<Value>(BINDINGS, &[], PAGE_SIZE, progress),
+        client.cursor_pages_with::<Value>(
+            BINDINGS,
+            &[("expand", "assistant")],
+            PAGE_SIZE,
+            progress
+        ),
     );
     Ok(assemble(&assistants?, &bindings?))
 }

@@ -77,7 +77,7 @@ pub fn check(values: &Value, cx: CheckContext) -> Vec<Finding> {
             .unwrap_or(0.0);
         if !(threshold > 0.0 && threshold < 1.0) {
             out.push(error(
-                Code::CopilotThreshold,
+                Code::ConfidenceRange,
                 "language_understanding.intent_confidence_threshold",
                 format!("`intent_confidence_threshold` is {threshold}"),
                 "It must be greater than 0 and less than 1, such as 0.6.".into(),
