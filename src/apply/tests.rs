@@ -215,6 +215,8 @@ fn plan(changes: Vec<Change>) -> Plan {
         org: None,
         emulator: false,
         config: None,
+        backend: None,
+        workspace: None,
     }
 }
 

@@ -28,6 +28,7 @@ macro_rules! codes {
 }
 
 codes! {
+    BackendInvalid = "backend.invalid",
     ConfigRead = "config.read",
     ContentTooLong = "content.too_long",
     ContextEmpty = "context.empty",

@@ -186,6 +186,8 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         org: None,
         emulator: false,
         config: None,
+        backend: None,
+        workspace: None,
     })
 }
 

@@ -135,6 +135,8 @@ mod tests {
             org: None,
             emulator: false,
             config: None,
+            backend: None,
+            workspace: None,
         }
     }
 
