@@ -17,6 +17,7 @@ mod import;
 mod managed;
 mod org;
 mod outside_numbers;
+mod pg;
 mod plan;
 mod plan_file;
 mod recovery;
