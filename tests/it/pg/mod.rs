@@ -84,9 +84,23 @@ fn a_plan_file_applied_to_another_workspace_is_refused_naming_both() {
     let dir = team.machine(&config(&["a"]));
     let plan = team.run(
         dir.path(),
-        &["plan", "--out", "tfplan", "--workspace", "staging"],
+        &[
+            "plan",
+            "--out",
+            "tfplan",
+            "--workspace",
+            "staging",
+            "--format",
+            "markdown",
+        ],
     );
     assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert!(
+        plan.stdout
+            .contains("(`emulator-org`), workspace `staging`"),
+        "the comment names org and workspace: {}",
+        plan.transcript()
+    );
     let apply = team.run(
         dir.path(),
         &["apply", "tfplan", "--workspace", "production"],
