@@ -91,6 +91,11 @@ impl Pg {
         }
         let settings = settings::parse(backend_config, env)?;
         let place = describe(&settings.config, schema_name, workspace);
+        let hint = if settings.given {
+            ""
+        } else {
+            " (no connection string was given: set `PG_CONN_STR` or `--backend-config conn_str=…`)"
+        };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("assistform-pg")
@@ -111,7 +116,7 @@ impl Pg {
                 .and_then(|r| r)
                 .map_err(|message| PgError::Connect {
                     place,
-                    message: settings::scrub(&message, secret.as_deref()),
+                    message: settings::scrub(&message, secret.as_deref()) + hint,
                 })?
         };
         let pg = Pg {
@@ -123,6 +128,19 @@ impl Pg {
             secret: connected.1,
             lost,
         };
+        // The server's side of the session: a vanished machine's session, and with
+        // it the lock, ends within about a minute and a half (the client's own
+        // keepalives are set in `settings`). Ignored where the server has no TCP.
+        let client = pg.client.clone();
+        let _ = pg.call(async move {
+            client
+                .lock()
+                .await
+                .batch_execute(
+                    "SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 6",
+                )
+                .await
+        });
         pg.call(schema::ensure(
             pg.client.clone(),
             pg.schema.clone(),

@@ -36,6 +36,16 @@ pub async fn ensure(
     name: String,
 ) -> Result<Option<i32>, tokio_postgres::Error> {
     let mut client = client.lock().await;
+    // Every run but the first finds the tables at this version: one read, no DDL
+    // (which would take locks that every other run then waits on).
+    let version = format!("SELECT value FROM {schema}.meta WHERE key = 'schema_version'");
+    if let Ok(Some(row)) = client.query_opt(&version, &[]).await {
+        match row.get::<_, String>(0).parse::<i32>() {
+            Ok(SCHEMA_VERSION) => return Ok(None),
+            Ok(found) if found > SCHEMA_VERSION => return Ok(Some(found)),
+            _ => {}
+        }
+    }
     let tx = client.transaction().await?;
     tx.execute(
         "SELECT pg_advisory_xact_lock($1)",

@@ -27,6 +27,8 @@ pub struct Settings {
     pub tls: Tls,
     /// The password given, to scrub from any message that might echo it.
     pub secret: Option<String>,
+    /// Whether a connection string or `PGHOST` said where to connect.
+    pub given: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -75,6 +77,7 @@ pub fn parse(
     let conn_str = option(CONN_STR)
         .or_else(|| var(CONN_STR_VARIABLE))
         .unwrap_or_default();
+    let given = !conn_str.trim().is_empty() || var("PGHOST").is_some();
     let (rest, mut sslmode, mut root_cert) = split_tls(&conn_str)?;
     let mut config: tokio_postgres::Config = if rest.trim().is_empty() {
         tokio_postgres::Config::new()
@@ -169,6 +172,7 @@ pub fn parse(
         config,
         tls,
         secret,
+        given,
     })
 }
 

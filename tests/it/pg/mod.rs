@@ -444,3 +444,38 @@ fn migrate_to_pg_and_back_keeps_lineage_and_a_verifiable_record_and_push_refuses
     let pulled: serde_json::Value = serde_json::from_str(&pulled.stdout).expect("state json");
     assert_eq!(pulled["lineage"], before["lineage"]);
 }
+
+#[test]
+fn two_writers_that_read_the_same_serial_never_both_win() {
+    use assistform::backend::{Backend, Declared, Selection};
+    let Some(cluster) = cluster::shared() else {
+        return;
+    };
+    let db = cluster.database();
+    let selection = Selection {
+        workspace: "default".into(),
+        declared: Declared::Pg {
+            schema_name: "race".into(),
+        },
+        ..Selection::default()
+    };
+    let env = vec![("PG_CONN_STR".to_owned(), cluster.conn_str(&db))];
+    let (one, two) = (
+        Backend::open(&selection, &env).expect("one"),
+        Backend::open(&selection, &env).expect("two"),
+    );
+    let mut first = assistform::state::State::default();
+    let mut second = first.clone();
+    one.write_state(&mut first).expect("the first write wins");
+    let lost = two.write_state(&mut second).unwrap_err();
+    assert!(
+        lost.to_string()
+            .contains("was written by another run since this one read it"),
+        "{lost}"
+    );
+    let mut again = two.read_state().expect("read").expect("a state");
+    assert_eq!(again.serial, 1);
+    two.write_state(&mut again)
+        .expect("a write from what is there wins");
+    assert_eq!(one.read_state().expect("read").expect("state").serial, 2);
+}
