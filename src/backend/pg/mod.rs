@@ -6,10 +6,13 @@
 //! journal append fails, and the executor sends no further request. It never
 //! reconnects, so it never quietly takes the lock again.
 
+mod audit;
+mod journal;
 mod lock;
 mod schema;
 pub mod settings;
 mod tls;
+mod workspaces;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -17,8 +20,6 @@ use std::sync::{Arc, Mutex};
 use tokio_postgres::Client;
 
 use super::DEFAULT_WORKSPACE;
-use crate::audit::{AuditError, AuditStore};
-use crate::state::journal::{Entry, InFlight, Journal};
 use crate::state::{State, StateError};
 
 pub use lock::PgLock;
@@ -305,245 +306,6 @@ impl Pg {
         }
         *state = next;
         Ok(())
-    }
-
-    pub(super) fn read_journal(&self) -> Result<Vec<Entry>, StateError> {
-        let sql = format!(
-            "SELECT line FROM {} WHERE workspace = $1 ORDER BY id",
-            self.table("journal")
-        );
-        let (client, ws) = (self.client.clone(), self.workspace.clone());
-        let rows = self
-            .call(async move { client.lock().await.query(&sql, &[&ws]).await })
-            .map_err(|e| self.state_error("read the journal of", &e))?;
-        let text: String = rows.iter().map(|r| r.get::<_, String>(0)).collect();
-        Ok(crate::state::journal::parse(&text))
-    }
-
-    /// Appends `lines` in one committed statement.
-    fn append_journal(&self, lines: &[Vec<u8>]) -> Result<(), String> {
-        let sql = format!(
-            "INSERT INTO {} (workspace, line) SELECT $1, l FROM unnest($2::text[]) WITH ORDINALITY AS t(l, n) ORDER BY n",
-            self.table("journal")
-        );
-        let lines: Vec<String> = lines
-            .iter()
-            .map(|l| String::from_utf8_lossy(l).into_owned())
-            .collect();
-        let (client, ws) = (self.client.clone(), self.workspace.clone());
-        self.call(async move { client.lock().await.execute(&sql, &[&ws, &lines]).await })
-            .map(|_| ())
-            .map_err(|e| self.error_text(&e))
-    }
-
-    /// A journal whose appends are committed to the database before they return.
-    pub(super) fn open_journal(pg: &Arc<Pg>, run_id: &str) -> Result<Journal, StateError> {
-        let mut header = serde_json::to_vec(&Entry::Run {
-            run_id: run_id.to_owned(),
-        })
-        .expect("journal entries serialise");
-        header.push(b'\n');
-        pg.append_journal(&[header])
-            .map_err(|message| StateError::Database {
-                action: "append to the journal of",
-                place: pg.place(),
-                message,
-            })?;
-        let (writer, place) = (pg.clone(), pg.place());
-        Ok(Journal::with_writer(
-            Box::new(move |lines| writer.append_journal(lines)),
-            move |message| StateError::Database {
-                action: "append to the journal of",
-                place: place.clone(),
-                message,
-            },
-        ))
-    }
-
-    /// Leaves in the journal only `in_flight`, in one transaction.
-    pub(super) fn replace_journal(&self, in_flight: &[InFlight]) -> Result<(), StateError> {
-        let table = self.table("journal");
-        let lines: Vec<String> = crate::state::journal::lines(in_flight)
-            .iter()
-            .map(|l| String::from_utf8_lossy(l).into_owned())
-            .collect();
-        let (client, ws) = (self.client.clone(), self.workspace.clone());
-        self.call(async move {
-            let mut client = client.lock().await;
-            let tx = client.transaction().await?;
-            tx.execute(&format!("DELETE FROM {table} WHERE workspace = $1"), &[&ws])
-                .await?;
-            if !lines.is_empty() {
-                tx.execute(
-                    &format!(
-                        "INSERT INTO {table} (workspace, line) SELECT $1, l FROM unnest($2::text[]) WITH ORDINALITY AS t(l, n) ORDER BY n"
-                    ),
-                    &[&ws, &lines],
-                )
-                .await?;
-            }
-            tx.commit().await
-        })
-        .map_err(|e| self.state_error("rewrite the journal of", &e))
-    }
-
-    pub(super) fn workspaces(&self) -> Result<Vec<String>, StateError> {
-        let sql = format!(
-            "SELECT workspace FROM {} UNION SELECT workspace FROM {} UNION SELECT $1 ORDER BY 1",
-            self.table("states"),
-            self.table("audit")
-        );
-        let client = self.client.clone();
-        let rows = self
-            .call(async move { client.lock().await.query(&sql, &[&DEFAULT_WORKSPACE]).await })
-            .map_err(|e| self.state_error("list the workspaces of", &e))?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
-    }
-
-    /// Deletes the workspace's state and journal; its audit record is append-only
-    /// and stays.
-    pub(super) fn delete_workspace(&self) -> Result<(), StateError> {
-        let (states, journal) = (self.table("states"), self.table("journal"));
-        let (client, ws) = (self.client.clone(), self.workspace.clone());
-        self.call(async move {
-            let mut client = client.lock().await;
-            let tx = client.transaction().await?;
-            for table in [states, journal] {
-                tx.execute(&format!("DELETE FROM {table} WHERE workspace = $1"), &[&ws])
-                    .await?;
-            }
-            tx.commit().await
-        })
-        .map_err(|e| self.state_error("delete", &e))
-    }
-
-    /// Stores `state` as it is and the audit record `lines`, in one transaction,
-    /// where the workspace holds neither yet.
-    pub(super) fn receive(&self, state: &State, lines: &[Vec<u8>]) -> Result<(), StateError> {
-        let mut records = Vec::with_capacity(lines.len());
-        for line in lines {
-            let record: crate::audit::Record =
-                serde_json::from_slice(line).map_err(|e| StateError::Database {
-                    action: "copy the audit record into",
-                    place: self.place.clone(),
-                    message: format!("a line is not a whole record ({e}); run `assistform audit verify` on the source"),
-                })?;
-            let seq = i64::try_from(record.seq).unwrap_or(i64::MAX);
-            records.push((seq, String::from_utf8_lossy(line).into_owned()));
-        }
-        let body = serde_json::to_string_pretty(state).expect("state serialises");
-        let serial = i64::try_from(state.serial).unwrap_or(i64::MAX);
-        let (states, audit) = (self.table("states"), self.table("audit"));
-        let (client, ws, lineage) = (
-            self.client.clone(),
-            self.workspace.clone(),
-            state.lineage.clone(),
-        );
-        let inserted = self
-            .call(async move {
-                let mut client = client.lock().await;
-                let tx = client.transaction().await?;
-                let inserted = tx
-                    .execute(
-                        &format!(
-                            "INSERT INTO {states} (workspace, serial, lineage, body) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace) DO NOTHING"
-                        ),
-                        &[&ws, &serial, &lineage, &body],
-                    )
-                    .await?;
-                for (seq, line) in &records {
-                    tx.execute(
-                        &format!("INSERT INTO {audit} (workspace, seq, line) VALUES ($1, $2, $3)"),
-                        &[&ws, seq, line],
-                    )
-                    .await?;
-                }
-                if inserted == 1 {
-                    tx.commit().await?;
-                }
-                Ok::<_, tokio_postgres::Error>(inserted == 1)
-            })
-            .map_err(|e| self.state_error("write", &e))?;
-        if inserted {
-            Ok(())
-        } else {
-            Err(StateError::Database {
-                action: "migrate into",
-                place: self.place.clone(),
-                message: "it holds a state already".to_owned(),
-            })
-        }
-    }
-
-    pub(super) fn audit_store(self: &Arc<Pg>) -> Arc<dyn AuditStore> {
-        Arc::new(Audit(self.clone()))
-    }
-
-    fn audit_error(&self, action: &'static str, error: &tokio_postgres::Error) -> AuditError {
-        AuditError::Database {
-            action,
-            place: self.place.clone(),
-            message: self.error_text(error),
-        }
-    }
-
-    /// Every line of the workspace's audit record, in seq order.
-    pub(super) fn audit_lines(&self) -> Result<Vec<Vec<u8>>, AuditError> {
-        let sql = format!(
-            "SELECT line FROM {} WHERE workspace = $1 ORDER BY seq",
-            self.table("audit")
-        );
-        let (client, ws) = (self.client.clone(), self.workspace.clone());
-        let rows = self
-            .call(async move { client.lock().await.query(&sql, &[&ws]).await })
-            .map_err(|e| self.audit_error("read", &e))?;
-        if rows.is_empty() {
-            return Err(AuditError::Missing {
-                path: std::path::PathBuf::from(&self.place),
-            });
-        }
-        Ok(rows
-            .iter()
-            .map(|r| r.get::<_, String>(0).into_bytes())
-            .collect())
-    }
-}
-
-/// The audit record's table, as the audit log's store.
-struct Audit(Arc<Pg>);
-
-impl AuditStore for Audit {
-    fn last(&self) -> Result<Option<(u64, Vec<u8>)>, AuditError> {
-        let pg = &self.0;
-        let sql = format!(
-            "SELECT seq, line FROM {} WHERE workspace = $1 ORDER BY seq DESC LIMIT 1",
-            pg.table("audit")
-        );
-        let (client, ws) = (pg.client.clone(), pg.workspace.clone());
-        let row = pg
-            .call(async move { client.lock().await.query_opt(&sql, &[&ws]).await })
-            .map_err(|e| pg.audit_error("read", &e))?;
-        Ok(row.map(|r| {
-            let seq: i64 = r.get(0);
-            let line: String = r.get(1);
-            (u64::try_from(seq).unwrap_or(0), line.into_bytes())
-        }))
-    }
-
-    fn append(&self, seq: u64, line: &str) -> Result<(), AuditError> {
-        let pg = &self.0;
-        let sql = format!(
-            "INSERT INTO {} (workspace, seq, line) VALUES ($1, $2, $3)",
-            pg.table("audit")
-        );
-        let seq = i64::try_from(seq).map_err(|_| AuditError::SeqExhausted {
-            path: std::path::PathBuf::from(&pg.place),
-            seq,
-        })?;
-        let (client, ws, line) = (pg.client.clone(), pg.workspace.clone(), line.to_owned());
-        pg.call(async move { client.lock().await.execute(&sql, &[&ws, &seq, &line]).await })
-            .map(|_| ())
-            .map_err(|e| pg.audit_error("append to", &e))
     }
 }
 
