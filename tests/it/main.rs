@@ -27,3 +27,4 @@ mod state_cmd;
 mod support;
 mod validate;
 mod variables;
+mod workspaces;

@@ -76,6 +76,15 @@ fn a_plan_made_on_one_machine_applies_on_another_and_the_first_then_sees_no_chan
     );
     let verified = team.run(one.path(), &["audit", "verify"]);
     assert_eq!(verified.code, 0, "{}", verified.transcript());
+    let stored = team.cluster.psql(
+        &team.db,
+        "SELECT string_agg(line, '') FROM team.audit UNION ALL SELECT string_agg(body, '') FROM team.states",
+    );
+    assert!(stored.contains("prompt.a"), "{stored}");
+    assert!(
+        !stored.contains(PASSWORD),
+        "no password in the audit record or the state"
+    );
 }
 
 #[test]
