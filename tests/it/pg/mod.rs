@@ -488,3 +488,35 @@ fn two_writers_that_read_the_same_serial_never_both_win() {
         .expect("a write from what is there wins");
     assert_eq!(one.read_state().expect("read").expect("state").serial, 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_first_runs_create_the_schema_once_and_a_newer_schema_is_refused() {
+    let Some(team) = Team::new() else { return };
+    let config = config(&["a"]);
+    let (one, two) = (team.machine(&config), team.machine(&config));
+    let first = team.spawn(one.path(), &["state", "list"]);
+    let second = team.spawn(two.path(), &["state", "list"]);
+    for run in [first.await.expect("first"), second.await.expect("second")] {
+        assert_eq!(run.code, 0, "{}", run.transcript());
+    }
+    assert_eq!(
+        team.cluster.psql(
+            &team.db,
+            "SELECT value FROM team.meta WHERE key = 'schema_version'"
+        ),
+        "1"
+    );
+    team.cluster.psql(
+        &team.db,
+        "UPDATE team.meta SET value = '99' WHERE key = 'schema_version'",
+    );
+    let refused = team.run(one.path(), &["plan"]);
+    assert_eq!(refused.code, 1, "{}", refused.transcript());
+    assert!(
+        refused
+            .stderr
+            .contains("is at version 99, newer than this assistform knows (1)"),
+        "{}",
+        refused.transcript()
+    );
+}
