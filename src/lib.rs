@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod audit;
+pub mod backend;
 pub mod cli;
 pub mod clock;
 pub mod config;

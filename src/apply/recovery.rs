@@ -4,12 +4,11 @@
 //! — the run was cut off between the write and the line — is recorded now, marked
 //! with the run it belonged to.
 
-use std::path::Path;
-
 use crate::audit::{self, AuditError, Event, ShortRun, Totals};
+use crate::backend::Backend;
 use crate::kind::{Address, LiveSet};
 use crate::state::journal::{self, Entry};
-use crate::state::{self, State, StateError};
+use crate::state::{State, StateError};
 
 /// What a recovery found.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,7 +49,7 @@ pub enum RecoveryError {
     Audit(#[from] AuditError),
 }
 
-/// Recovers the journal `entries` of the state in `dir` (read by the caller, under
+/// Recovers the journal `entries` of `backend`'s state (read by the caller, under
 /// the lock) against `live`, what Genesys holds now; `client_id` is this run's
 /// OAuth client (see [`journal::settle`]) and `env` the process environment (who
 /// runs it, and the audit key). Writes the state, anchored to the audit record, and
@@ -61,7 +60,7 @@ pub enum RecoveryError {
 /// When the audit record or the state cannot be written; the journal is then kept,
 /// and the next run recovers it again.
 pub fn recover(
-    dir: &Path,
+    backend: &Backend,
     state: &mut State,
     entries: &[Entry],
     live: &LiveSet,
@@ -81,7 +80,9 @@ pub fn recover(
         .iter()
         .filter(|f| settlement.addresses.contains(&f.address))
         .collect();
-    let owed = owed_lines(dir, entries, &settled, &|address| existed.contains(address))?;
+    let owed = owed_lines(backend, entries, &settled, &|address| {
+        existed.contains(address)
+    })?;
     let audited = owed.len();
     if !owed.is_empty() {
         let run = ShortRun {
@@ -95,10 +96,10 @@ pub fn recover(
                 ..Totals::default()
             },
         };
-        state.audit = Some(run.record(dir, env)?);
+        state.audit = Some(run.record(backend, env)?);
     }
-    state::write(dir, state)?;
-    journal::clear(dir)?;
+    backend.write_state(state)?;
+    backend.clear_journal()?;
     Ok(Recovered {
         journaled: entries
             .iter()
@@ -110,7 +111,7 @@ pub fn recover(
     })
 }
 
-/// The `change` lines the audit record in `dir` lacks for the journal `entries`:
+/// The `change` lines `backend`'s audit record lacks for the journal `entries`:
 /// writes journaled as landed, and the writes in flight now `settled`, that no line
 /// of their run records (see [`audit::owed`]).
 ///
@@ -118,12 +119,12 @@ pub fn recover(
 ///
 /// When the audit record exists but cannot be read.
 pub fn owed_lines(
-    dir: &Path,
+    backend: &Backend,
     entries: &[Entry],
     settled: &[&journal::InFlight],
     existed: &dyn Fn(&Address) -> bool,
 ) -> Result<Vec<Event>, AuditError> {
-    let records = match audit::read(dir) {
+    let records = match backend.audit_records() {
         Ok(records) => records,
         Err(AuditError::Missing { .. }) => Vec::new(),
         Err(e) => return Err(e),

@@ -217,6 +217,8 @@ fn plan(changes: Vec<Change>) -> Plan {
         emulator: false,
         config: None,
         warnings: Vec::new(),
+        backend: None,
+        workspace: None,
     }
 }
 

@@ -9,11 +9,34 @@ use std::time::SystemTime;
 use super::{AUDIT_FILE, AuditError, AuditKey, Event, GENESIS, Record, link, redact, sha256_hex};
 use crate::state::AuditAnchor;
 
+/// Where a backend other than the local files keeps the record: whole lines, each
+/// stored with its seq, appended one at a time in order.
+pub trait AuditStore: Send + Sync {
+    /// The last line and its seq, if there is one.
+    ///
+    /// # Errors
+    ///
+    /// When the store cannot be read.
+    fn last(&self) -> Result<Option<(u64, Vec<u8>)>, AuditError>;
+    /// Appends `line` as the record `seq`; returns once it is durable. A `seq`
+    /// already there is refused: two writers cannot fork the chain.
+    ///
+    /// # Errors
+    ///
+    /// When it is not stored.
+    fn append(&self, seq: u64, line: &str) -> Result<(), AuditError>;
+}
+
+enum Sink {
+    /// Opened for appending: every write lands at the end, whatever was read before.
+    File(File),
+    Store(std::sync::Arc<dyn AuditStore>),
+}
+
 /// The open audit record of one run. `Send + Sync`: concurrent changes share one.
 pub struct AuditLog {
     path: PathBuf,
-    /// Opened for appending: every write lands at the end, whatever was read before.
-    pub(super) file: File,
+    sink: Sink,
     run_id: String,
     clock: Box<dyn Fn() -> SystemTime + Send + Sync>,
     key: Option<AuditKey>,
@@ -128,7 +151,7 @@ impl AuditLog {
         // land at the end.
         let log = AuditLog {
             path: path.clone(),
-            file,
+            sink: Sink::File(file),
             run_id: run_id.to_owned(),
             clock: Box::new(clock),
             key: None,
@@ -143,8 +166,9 @@ impl AuditLog {
         };
         if let Ok(record) = serde_json::from_slice::<Record>(&last) {
             if !tail.terminated {
-                (&log.file).write_all(b"\n").map_err(io("append to"))?;
-                log.file.sync_data().map_err(io("sync"))?;
+                let file = log.file().expect("opened on a file");
+                (&*file).write_all(b"\n").map_err(io("append to"))?;
+                file.sync_data().map_err(io("sync"))?;
             }
             log.set_chain(record.seq, &last);
             return Ok(log);
@@ -201,9 +225,52 @@ impl AuditLog {
         chain.prev = link(line, self.key.as_ref());
     }
 
-    /// The last whole line of the file, if it has one.
+    /// The record kept in `store` (named `place` in errors), opened for the run
+    /// `run_id`, chained with HMACs of `key` when there is one.
+    ///
+    /// # Errors
+    ///
+    /// When the store cannot be read.
+    pub fn open_store(
+        store: std::sync::Arc<dyn AuditStore>,
+        place: &str,
+        run_id: &str,
+        key: Option<AuditKey>,
+    ) -> Result<AuditLog, AuditError> {
+        let last = store.last()?;
+        let log = AuditLog {
+            path: PathBuf::from(place),
+            sink: Sink::Store(store),
+            run_id: run_id.to_owned(),
+            clock: Box::new(SystemTime::now),
+            key,
+            chain: Mutex::new(Chain {
+                seq: 0,
+                prev: GENESIS.to_owned(),
+                poisoned: false,
+            }),
+        };
+        if let Some((seq, line)) = last {
+            log.set_chain(seq, &line);
+        }
+        Ok(log)
+    }
+
+    /// The file the record is appended to, when it is one.
+    pub(super) fn file(&self) -> Option<&File> {
+        match &self.sink {
+            Sink::File(file) => Some(file),
+            Sink::Store(_) => None,
+        }
+    }
+
+    /// The last whole line of the record, if it has one.
     fn last_line(&self) -> Result<Option<Vec<u8>>, AuditError> {
-        let tail = Tail::read(&mut &self.file).map_err(|source| AuditError::Io {
+        let file = match &self.sink {
+            Sink::File(file) => file,
+            Sink::Store(store) => return Ok(store.last()?.map(|(_, line)| line)),
+        };
+        let tail = Tail::read(&mut &*file).map_err(|source| AuditError::Io {
             action: "read",
             path: self.path.clone(),
             source,
@@ -254,7 +321,19 @@ impl AuditLog {
         bytes.extend_from_slice(separator);
         bytes.extend_from_slice(line.as_bytes());
         bytes.push(b'\n');
-        if let Err(e) = (&self.file).write_all(&bytes) {
+        let file = match &self.sink {
+            Sink::File(file) => file,
+            Sink::Store(store) => {
+                // Under the chain's lock: the store takes lines in seq order. A line
+                // it did not take leaves the chain where it was, so a failure does
+                // not poison it.
+                store.append(record.seq, &line)?;
+                chain.seq = record.seq;
+                chain.prev = link(line.as_bytes(), self.key.as_ref());
+                return Ok(record);
+            }
+        };
+        if let Err(e) = (&*file).write_all(&bytes) {
             chain.poisoned = true;
             return Err(io("append to")(e));
         }
@@ -263,7 +342,7 @@ impl AuditLog {
         drop(chain);
         // Outside the lock, so that concurrent appenders queue their writes behind
         // one fsync instead of one fsync each: a sync covers every write before it.
-        if let Err(e) = self.file.sync_data() {
+        if let Err(e) = file.sync_data() {
             self.lock().poisoned = true;
             return Err(io("sync")(e));
         }
@@ -277,7 +356,9 @@ impl Drop for AuditLog {
         // another thread (a hook, a test's next process) shares until its exec
         // closes it: closing our descriptor would leave the record locked that
         // long, an explicit unlock does not.
-        let _ = self.file.unlock();
+        if let Some(file) = self.file() {
+            let _ = file.unlock();
+        }
     }
 }
 

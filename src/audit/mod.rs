@@ -31,10 +31,10 @@ use sha2::{Digest, Sha256};
 
 use crate::hmac_key::HmacKey;
 
-pub use log::AuditLog;
+pub use log::{AuditLog, AuditStore};
 pub use recovery::owed;
 pub use run::ShortRun;
-pub use verify::{Broken, Verification, read, verify};
+pub use verify::{Broken, Verification, read, read_lines, verify, verify_lines};
 
 pub const AUDIT_FILE: &str = "audit.jsonl";
 
@@ -161,6 +161,13 @@ pub enum AuditError {
         action: &'static str,
         path: PathBuf,
         source: std::io::Error,
+    },
+    /// A database backend could not do its part; `place` never holds a password.
+    #[error("cannot {action} the audit record in {place}: {message}")]
+    Database {
+        action: &'static str,
+        place: String,
+        message: String,
     },
     #[error("there is no audit record at `{}`", path.display())]
     Missing { path: PathBuf },

@@ -2,9 +2,8 @@
 //! recovery, a refresh-only apply — each a run of its own, with a start and a
 //! finish around its lines.
 
-use std::path::Path;
-
-use super::{AuditError, AuditKey, AuditLog, Event, Totals, actor};
+use super::{AuditError, AuditKey, Event, Totals, actor};
+use crate::backend::Backend;
 use crate::state::AuditAnchor;
 
 #[derive(Debug)]
@@ -21,7 +20,7 @@ pub struct ShortRun<'a> {
 }
 
 impl ShortRun<'_> {
-    /// Appends the run to the audit record in `state_dir`, under a new run id; `env`
+    /// Appends the run to `backend`'s audit record, under a new run id; `env`
     /// is the process environment (who runs it, and the audit key). Returns the
     /// record's head, for the state write to anchor.
     ///
@@ -30,14 +29,10 @@ impl ShortRun<'_> {
     /// As [`AuditLog::open`] and [`AuditLog::append`].
     pub fn record(
         self,
-        state_dir: &Path,
+        backend: &Backend,
         env: &[(String, String)],
     ) -> Result<AuditAnchor, AuditError> {
-        let log = AuditLog::open_keyed(
-            state_dir,
-            &uuid::Uuid::new_v4().to_string(),
-            AuditKey::from_env(env),
-        )?;
+        let log = backend.open_audit(&uuid::Uuid::new_v4().to_string(), AuditKey::from_env(env))?;
         log.append(Event::RunStarted {
             command: self.command.to_owned(),
             actor: actor(self.client_id, env),

@@ -299,7 +299,7 @@ fn a_dropped_log_is_free_while_a_forked_child_still_shares_its_file() {
     let log = open(dir.path());
     // What a child forked by another thread holds until its exec: a copy of the
     // descriptor, sharing the open file description and so the lock.
-    let childs_copy = log.file.try_clone().unwrap();
+    let childs_copy = log.file().unwrap().try_clone().unwrap();
     drop(log);
     AuditLog::open_with_clock(dir.path(), "run-2", fixed)
         .expect("free as soon as its writer dropped it");

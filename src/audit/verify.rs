@@ -66,7 +66,15 @@ pub fn verify(
     anchor: Option<&AuditAnchor>,
 ) -> Result<Verification, AuditError> {
     let bytes = load(state_dir)?;
-    let lines = split(&bytes);
+    Ok(verify_lines(&split(&bytes), key, anchor))
+}
+
+/// [`verify`] of a record's `lines`, without their newlines.
+pub fn verify_lines(
+    lines: &[&[u8]],
+    key: Option<&AuditKey>,
+    anchor: Option<&AuditAnchor>,
+) -> Verification {
     let mut found = Verification {
         lines: lines.len() as u64,
         ..Verification::default()
@@ -92,7 +100,7 @@ pub fn verify(
                 found.torn_tail = Some(number);
                 break;
             }
-            Err(_) if torn.is_none() && sealed_next(&lines, i) => {
+            Err(_) if torn.is_none() && sealed_next(lines, i) => {
                 torn = Some(line.len() as u64);
                 continue;
             }
@@ -153,7 +161,7 @@ pub fn verify(
         prev_line = Some((line, number));
     }
     if found.broken.is_some() {
-        return Ok(found);
+        return found;
     }
     if let Some(line) = prev_line
         .map(|(_, n)| n)
@@ -166,7 +174,7 @@ pub fn verify(
                 AuditKey::VARIABLE
             ),
         });
-        return Ok(found);
+        return found;
     }
     found.keyed = key.is_some() && last_keyed;
     if let Some(anchor) = anchor.filter(|a| a.seq > 0) {
@@ -175,7 +183,7 @@ pub fn verify(
             found.anchored = Some(anchor.seq);
         }
     }
-    Ok(found)
+    found
 }
 
 /// Whether the record reaches the state's anchor, and the anchored line is the one
@@ -240,15 +248,24 @@ fn seq_reason(expected: u64, found: u64) -> String {
 /// line that is neither a record nor a torn one; [`AuditError::Io`].
 pub fn read(state_dir: &Path) -> Result<Vec<Record>, AuditError> {
     let bytes = load(state_dir)?;
-    let lines = split(&bytes);
+    read_lines(&split(&bytes), &state_dir.join(AUDIT_FILE))
+}
+
+/// [`read`] of a record's `lines`, without their newlines; `path` names the record in
+/// errors.
+///
+/// # Errors
+///
+/// [`AuditError::Corrupt`] for a line that is neither a record nor a torn one.
+pub fn read_lines(lines: &[&[u8]], path: &Path) -> Result<Vec<Record>, AuditError> {
     let mut records = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         match parse(line) {
             Ok(record) => records.push(record),
-            Err(_) if i + 1 == lines.len() || sealed_next(&lines, i) => {}
+            Err(_) if i + 1 == lines.len() || sealed_next(lines, i) => {}
             Err(e) => {
                 return Err(AuditError::Corrupt {
-                    path: state_dir.join(AUDIT_FILE),
+                    path: path.to_path_buf(),
                     line: i as u64 + 1,
                     message: e.to_string(),
                 });

@@ -61,6 +61,8 @@ pub struct Args {
     config_moved: bool,
     #[command(flatten)]
     connect: ConnectArgs,
+    #[command(flatten)]
+    backend: super::backend::BackendFlags,
 }
 
 pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
@@ -83,6 +85,11 @@ pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
         parallelism: args.parallelism,
         atomic: args.atomic,
         state_dir: args.state_dir,
+        // A saved plan names its backend; an older one, made before plans did,
+        // uses the configuration's in the working directory.
+        backend: args
+            .backend
+            .args(from_file.then_some(std::path::Path::new("."))),
         lock_timeout: args.lock_timeout,
         metrics_file: args.metrics_file,
         connect: args.connect.connect(),

@@ -8,7 +8,7 @@ use tabled::settings::Style;
 use tabled::{Table, Tabled};
 
 use super::{Error, Output, exit};
-use crate::audit::{self, AUDIT_FILE, Event, Record, Verification};
+use crate::audit::{self, Event, Record, Verification};
 use crate::ops::{self, AuditShowOptions, AuditVerifyOptions};
 use crate::paint::plural;
 
@@ -41,6 +41,8 @@ struct VerifyArgs {
     /// The directory holding the state and its audit record.
     #[arg(long, value_name = "DIR", default_value = "state")]
     state_dir: PathBuf,
+    #[command(flatten)]
+    backend: super::backend::BackendFlags,
 }
 
 /// Print the audit record as a table.
@@ -54,6 +56,8 @@ struct ShowArgs {
     /// The directory holding the state and its audit record.
     #[arg(long, value_name = "DIR", default_value = "state")]
     state_dir: PathBuf,
+    #[command(flatten)]
+    backend: super::backend::BackendFlags,
     /// Only records from this time on: a date (2026-11-23, UTC), a timestamp
     /// (2026-11-23T09:00:00Z) or a duration back from now (2h, 3days).
     #[arg(long, value_name = "TIME_OR_DURATION", value_parser = since)]
@@ -68,24 +72,22 @@ struct ShowArgs {
 
 pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
     match args.command {
-        AuditCommand::Verify(args) => verify(args.state_dir, out),
+        AuditCommand::Verify(args) => verify(args, out),
         AuditCommand::Show(args) => show(args, out),
     }
 }
 
-fn verify(state_dir: PathBuf, out: &Output) -> Result<i32, Error> {
+fn verify(args: VerifyArgs, out: &Output) -> Result<i32, Error> {
     let options = AuditVerifyOptions {
-        state_dir,
+        backend: args.backend.args(Some(std::path::Path::new("."))),
+        state_dir: args.state_dir,
         env: std::env::vars().collect(),
     };
-    let found = ops::audit_verify(&options)?;
-    let path = options.state_dir.join(AUDIT_FILE);
+    let (found, place) = ops::audit_verify(&options)?;
     if let Some(broken) = &found.broken {
         out.error(&format!(
-            "audit log `{}` is broken at line {}: {}",
-            path.display(),
-            broken.line,
-            broken.reason
+            "audit log {place} is broken at line {}: {}",
+            broken.line, broken.reason
         ));
         return Ok(exit::ERROR);
     }
@@ -131,6 +133,8 @@ fn summary(found: &Verification) -> String {
 
 fn show(args: ShowArgs, out: &Output) -> Result<i32, Error> {
     let shown = ops::audit_show(&AuditShowOptions {
+        backend: args.backend.args(Some(std::path::Path::new("."))),
+        env: std::env::vars().collect(),
         state_dir: args.state_dir,
         since: args.since,
         address: args.address,

@@ -58,6 +58,8 @@ pub struct Args {
     lock_timeout: Duration,
     #[command(flatten)]
     connect: ConnectArgs,
+    #[command(flatten)]
+    backend: super::backend::BackendFlags,
 }
 
 pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
@@ -71,6 +73,7 @@ pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
                 dir: args.dir.unwrap_or_else(|| PathBuf::from(".")),
                 vars: args.vars.inputs(),
                 state_dir: args.state_dir,
+                backend: args.backend.args(None),
                 lock_timeout: args.lock_timeout,
                 connect,
                 env,
@@ -94,6 +97,7 @@ pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
                 filter,
                 force: args.force,
                 state_dir: args.state_dir,
+                backend: args.backend.args(Some(std::path::Path::new("."))),
                 connect,
                 env,
             };

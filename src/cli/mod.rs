@@ -4,6 +4,7 @@
 
 mod apply;
 mod audit;
+mod backend;
 mod completions;
 mod connect;
 mod duration;
@@ -17,8 +18,10 @@ mod progress;
 mod show;
 mod single_dash;
 mod state_cmd;
+mod state_move;
 mod validate;
 mod vars;
+mod workspace;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -65,6 +68,7 @@ enum Command {
     Audit(audit::Args),
     Import(import::Args),
     State(state_cmd::Args),
+    Workspace(workspace::Args),
     Completions(completions::Args),
     Man(man::Args),
 }
@@ -122,6 +126,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
         Command::Audit(args) => audit::run(args, &out),
         Command::Import(args) => import::run(args, &out),
         Command::State(args) => state_cmd::run(args, &out),
+        Command::Workspace(args) => workspace::run(args, &out),
         Command::Completions(args) => completions::run(args, &out),
         Command::Man(args) => man::run(args, &out),
     };

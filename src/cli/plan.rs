@@ -58,6 +58,8 @@ pub struct Args {
     config_moved: bool,
     #[command(flatten)]
     connect: ConnectArgs,
+    #[command(flatten)]
+    backend: super::backend::BackendFlags,
 }
 
 pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
@@ -72,6 +74,7 @@ pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
             config_moved: args.config_moved,
         },
         state_dir: args.state_dir,
+        backend: args.backend.args(None),
         out: args.out,
         connect: args.connect.connect(),
         env: std::env::vars().collect(),

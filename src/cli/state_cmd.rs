@@ -7,7 +7,9 @@ use std::time::Duration;
 use clap::Subcommand;
 
 use super::{Error, Output, exit};
-use crate::ops::{self, StateListOptions, StateMvOptions, StateRmOptions, StateShowOptions};
+use crate::ops::{
+    self, StateListOptions, StateMoveOptions, StateMvOptions, StateRmOptions, StateShowOptions,
+};
 
 /// Read or edit the state: which prompts assistform manages, under which addresses.
 #[derive(Debug, clap::Args)]
@@ -54,6 +56,38 @@ enum StateCommand {
         #[command(flatten)]
         lock: Lock,
     },
+    /// Print the state as JSON on standard output.
+    #[command(after_help = "Examples:\n  assistform state pull > backup.json")]
+    Pull {
+        #[command(flatten)]
+        dir: Dir,
+    },
+    /// Write a state file over the backend's: refused for another lineage or an
+    /// older serial.
+    #[command(after_help = "Examples:\n  assistform state push backup.json")]
+    Push {
+        file: PathBuf,
+        #[command(flatten)]
+        dir: Dir,
+        #[command(flatten)]
+        lock: Lock,
+    },
+    /// Move the state, its settled journal and its audit record to another backend.
+    #[command(
+        after_help = "Examples:\n  PG_CONN_STR=postgres://ci@db/assistform assistform state migrate --to pg\n  assistform state migrate --to local"
+    )]
+    Migrate {
+        /// The backend to move to.
+        #[arg(long, value_parser = ["pg", "local"])]
+        to: String,
+        /// With `--to pg`: the schema (default: the configuration's, else `assistform`).
+        #[arg(long)]
+        schema_name: Option<String>,
+        #[command(flatten)]
+        dir: Dir,
+        #[command(flatten)]
+        lock: Lock,
+    },
     /// Rename an address (after renaming the `prompt` block's label).
     #[command(after_help = "Examples:\n  assistform state mv prompt.hold prompt.account_hold")]
     Mv {
@@ -73,6 +107,8 @@ struct Dir {
     /// Where the state lives.
     #[arg(long, default_value = "state")]
     state_dir: PathBuf,
+    #[command(flatten)]
+    backend: super::backend::BackendFlags,
 }
 
 #[derive(Debug, clap::Args)]
@@ -82,10 +118,40 @@ struct Lock {
     lock_timeout: Duration,
 }
 
+fn moving(dir: Dir, lock_timeout: std::time::Duration) -> StateMoveOptions {
+    StateMoveOptions {
+        backend: dir.backend.args(Some(std::path::Path::new("."))),
+        state_dir: dir.state_dir,
+        lock_timeout,
+        env: std::env::vars().collect(),
+    }
+}
+
 pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
     match args.command {
+        StateCommand::Pull { dir } => {
+            return super::state_move::pull(&moving(dir, Duration::ZERO), out);
+        }
+        StateCommand::Push { file, dir, lock } => {
+            return super::state_move::push(&moving(dir, lock.lock_timeout), &file, out);
+        }
+        StateCommand::Migrate {
+            to,
+            schema_name,
+            dir,
+            lock,
+        } => {
+            return super::state_move::migrate(
+                &moving(dir, lock.lock_timeout),
+                &to,
+                schema_name,
+                out,
+            );
+        }
         StateCommand::List { id, dir } => {
             let options = StateListOptions {
+                backend: dir.backend.args(Some(std::path::Path::new("."))),
+                env: std::env::vars().collect(),
                 state_dir: dir.state_dir,
                 id,
             };
@@ -97,6 +163,8 @@ pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
         }
         StateCommand::Show { address, dir } => {
             let options = StateShowOptions {
+                backend: dir.backend.args(Some(std::path::Path::new("."))),
+                env: std::env::vars().collect(),
                 state_dir: dir.state_dir,
                 address,
             };
@@ -112,6 +180,7 @@ pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
             lock,
         } => {
             let options = StateRmOptions {
+                backend: dir.backend.args(Some(std::path::Path::new("."))),
                 state_dir: dir.state_dir,
                 addresses,
                 lock_timeout: lock.lock_timeout,
@@ -140,6 +209,7 @@ pub fn run(args: Args, out: &Output) -> Result<i32, Error> {
             lock,
         } => {
             let options = StateMvOptions {
+                backend: dir.backend.args(Some(std::path::Path::new("."))),
                 state_dir: dir.state_dir,
                 source,
                 destination,

@@ -2,6 +2,7 @@
 //! variables and locals, and decode the blocks into typed values that remember where
 //! in the source each one came from.
 
+mod backend_block;
 pub(crate) mod decode;
 pub(crate) mod eval;
 mod files;
@@ -9,6 +10,7 @@ mod size;
 
 pub use crate::input_file::display_name;
 pub use crate::region::GenesysSettings;
+pub use backend_block::declared_backend;
 pub use files::{MAX_CONFIG_FILE_BYTES, MAX_VARS_FILE_BYTES, is_configuration_name};
 mod variables;
 
@@ -37,6 +39,8 @@ pub struct Config {
     pub hooks: Vec<Hook>,
     pub imports: Vec<Import>,
     pub moves: Vec<Moved>,
+    /// The `backend` block: where the state lives. `None`: the local files.
+    pub backend: Option<crate::backend::Declared>,
     /// Where each address is in `resources`: a plan over thousands of blocks looks
     /// each up by address.
     index: BTreeMap<Address, usize>,
@@ -341,6 +345,7 @@ pub fn load(dir: &Path, inputs: &VarInputs, kinds: &[KindDecoder]) -> Result<Loa
             hooks: decoded.hooks,
             imports: decoded.imports,
             moves: decoded.moves,
+            backend: decoded.backend,
         },
         diagnostics,
     })

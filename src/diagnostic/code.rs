@@ -28,6 +28,7 @@ macro_rules! codes {
 }
 
 codes! {
+    BackendInvalid = "backend.invalid",
     ConfigRead = "config.read",
     ConfidenceRange = "confidence.range",
     ContentTooLong = "content.too_long",

@@ -5,36 +5,38 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 use super::OpsError;
-use crate::audit::{self, AuditKey, Event, Record, Verification};
-use crate::state;
+use crate::audit::{AuditKey, Event, Record, Verification};
+use crate::backend::BackendArgs;
 
 #[derive(Clone, Debug, Default)]
 pub struct AuditVerifyOptions {
     pub state_dir: PathBuf,
+    pub backend: BackendArgs,
     /// The process environment: the key of an HMAC chain.
     pub env: Vec<(String, String)>,
 }
 
 /// Checks the audit record's hash chain, and that it still reaches the line the
-/// state's last write anchored.
+/// state's last write anchored; with where the record is, for messages.
 ///
 /// # Errors
 ///
 /// When the record or the state cannot be read; a broken chain is a
 /// [`Verification`], not an error.
-pub fn audit_verify(options: &AuditVerifyOptions) -> Result<Verification, OpsError> {
+pub fn audit_verify(options: &AuditVerifyOptions) -> Result<(Verification, String), OpsError> {
     let key = AuditKey::from_env(&options.env);
-    let anchor = state::read(&options.state_dir)?.and_then(|s| s.audit);
-    Ok(audit::verify(
-        &options.state_dir,
-        key.as_ref(),
-        anchor.as_ref(),
-    )?)
+    let backend = super::open_backend(&options.state_dir, &options.backend, None, &options.env)?;
+    let anchor = backend.read_state()?.and_then(|s| s.audit);
+    let found = backend.verify_audit(key.as_ref(), anchor.as_ref())?;
+    Ok((found, backend.audit_place()))
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct AuditShowOptions {
     pub state_dir: PathBuf,
+    pub backend: BackendArgs,
+    /// The process environment: the backend's credentials.
+    pub env: Vec<(String, String)>,
     /// Only records from this time on.
     pub since: Option<SystemTime>,
     /// Only records about this address.
@@ -56,7 +58,8 @@ pub struct AuditShown {
 ///
 /// When the record is missing or cannot be read.
 pub fn audit_show(options: &AuditShowOptions) -> Result<AuditShown, OpsError> {
-    let all = audit::read(&options.state_dir)?;
+    let backend = super::open_backend(&options.state_dir, &options.backend, None, &options.env)?;
+    let all = backend.audit_records()?;
     let finished: BTreeSet<&str> = all
         .iter()
         .filter(|r| matches!(r.event, Event::RunFinished { .. }))

@@ -4,16 +4,18 @@
 
 use std::path::Path;
 
+use crate::backend::Backend;
+
 use super::OpsError;
 use crate::apply::recovery::owed_lines;
 use crate::audit::{Event, ShortRun, Totals};
 use crate::kind::{Address, LiveSet};
-use crate::state::{self, State, journal, managed};
+use crate::state::{State, journal, managed};
 
-/// The state in `dir`, or an empty one (with no lineage yet: its first write gives
-/// it one) when there is none.
-pub(super) fn stored(dir: &Path) -> Result<State, OpsError> {
-    Ok(state::read(dir)?.unwrap_or_else(|| State {
+/// The state in `backend`, or an empty one (with no lineage yet: its first write
+/// gives it one) when there is none.
+pub(super) fn stored(backend: &Backend) -> Result<State, OpsError> {
+    Ok(backend.read_state()?.unwrap_or_else(|| State {
         lineage: String::new(),
         ..State::default()
     }))
@@ -24,11 +26,11 @@ pub(super) fn stored(dir: &Path) -> Result<State, OpsError> {
 pub(super) fn claim(
     state: &State,
     config_dir: &Path,
-    state_dir: &Path,
+    backend: &Backend,
     config_moved: bool,
 ) -> Result<String, OpsError> {
-    let identity = managed::config_identity(config_dir, state_dir)?;
-    managed::check(state, state_dir, &identity, config_moved)?;
+    let identity = managed::config_identity(config_dir, backend.identity_base())?;
+    managed::check(state, &backend.place(), &identity, config_moved)?;
     Ok(identity)
 }
 
@@ -46,11 +48,11 @@ pub(super) struct Edit {
 }
 
 impl Edit {
-    /// Reads the state in `dir` and folds its journal in.
-    pub fn read(dir: &Path) -> Result<Edit, OpsError> {
-        let mut state = stored(dir)?;
+    /// Reads `backend`'s state and folds its journal in.
+    pub fn read(backend: &Backend) -> Result<Edit, OpsError> {
+        let mut state = stored(backend)?;
         let existed = state.resources.keys().cloned().collect();
-        let entries = journal::read(dir)?;
+        let entries = backend.journal()?;
         let in_flight = journal::fold(&mut state, &entries);
         Ok(Edit {
             state,
@@ -63,8 +65,8 @@ impl Edit {
 
     /// Reads the state to edit it by hand; refuses when an apply left writes whose
     /// outcome only Genesys knows.
-    pub fn settled(dir: &Path) -> Result<Edit, OpsError> {
-        let edit = Edit::read(dir)?;
+    pub fn settled(backend: &Backend) -> Result<Edit, OpsError> {
+        let edit = Edit::read(backend)?;
         if let Some(first) = edit.in_flight.first() {
             return Err(OpsError::InFlight {
                 address: first.address.to_string(),
@@ -118,7 +120,7 @@ impl Edit {
     /// environment: who runs it, and the audit key.
     pub fn commit(
         mut self,
-        dir: &Path,
+        backend: &Backend,
         command: &str,
         addresses: Vec<String>,
         client_id: Option<&str>,
@@ -129,7 +131,9 @@ impl Edit {
             .iter()
             .filter(|f| self.settled.contains(&f.address))
             .collect();
-        let mut events = owed_lines(dir, &self.entries, &settled, &|a| self.existed.contains(a))?;
+        let mut events = owed_lines(backend, &self.entries, &settled, &|a| {
+            self.existed.contains(a)
+        })?;
         events.push(Event::StateEdit {
             command: command.to_owned(),
             addresses,
@@ -142,10 +146,10 @@ impl Edit {
             outcome: "success",
             totals: Totals::default(),
         };
-        self.state.audit = Some(run.record(dir, env)?);
-        state::write(dir, &mut self.state)?;
+        self.state.audit = Some(run.record(backend, env)?);
+        backend.write_state(&mut self.state)?;
         if !self.entries.is_empty() {
-            journal::clear(dir)?;
+            backend.clear_journal()?;
         }
         Ok(())
     }

@@ -48,6 +48,8 @@ pub enum OpsError {
     #[error(transparent)]
     Rename(#[from] RenameError),
     #[error(transparent)]
+    Backend(#[from] crate::backend::BackendError),
+    #[error(transparent)]
     Lock(#[from] LockError),
     #[error(transparent)]
     PlanFile(#[from] PlanFileError),
@@ -78,6 +80,20 @@ pub enum OpsError {
         reached: Box<Organization>,
         place: String,
     },
+    #[error(
+        "the plan was made for the workspace `{planned}`, but this run uses the workspace `{given}`. Nothing was changed: apply it with `--workspace {planned}`, or make a plan for `{given}`"
+    )]
+    OtherWorkspace { planned: String, given: String },
+    #[error("there is a workspace `{name}` already")]
+    WorkspaceExists { name: String },
+    #[error("there is no workspace `{name}`; there are: {}", known.join(", "))]
+    NoWorkspace { name: String, known: Vec<String> },
+    #[error("the workspace `{name}` cannot be deleted: {why}")]
+    WorkspaceInUse { name: String, why: String },
+    #[error("there is no state in {place}")]
+    NoState { place: String },
+    #[error("refused: {why}. Nothing was written")]
+    PushRefused { why: String },
     #[error("Saved plan does not match the state: {}. Nothing was changed; run `assistform plan` again.", reasons.join("; "))]
     ForeignPlan { reasons: Vec<String> },
     #[error("Saved plan is stale: {}. Nothing was changed; run `assistform plan` again.", reasons.join("; "))]

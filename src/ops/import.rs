@@ -14,11 +14,12 @@ use super::edit::{Edit, claim};
 use super::genesys;
 use super::private_file::write_private;
 use super::{Observer, OpsError, runtime};
+use crate::backend::BackendArgs;
 use crate::config::{GenesysSettings, VarInputs};
 use crate::import;
 use crate::kind::{Address, Kind, Live, LiveSet};
 use crate::org::OrgSettings;
-use crate::state::{Resource, StateLock};
+use crate::state::Resource;
 use crate::suggest::did_you_mean;
 
 #[derive(Clone, Debug, Default)]
@@ -31,6 +32,7 @@ pub struct ImportOptions {
     pub dir: PathBuf,
     pub vars: VarInputs,
     pub state_dir: PathBuf,
+    pub backend: BackendArgs,
     /// How long to wait for another run's lock.
     pub lock_timeout: Duration,
     pub connect: Connect,
@@ -80,9 +82,15 @@ pub fn import(options: &ImportOptions, observer: &dyn Observer) -> Result<Import
             given: id.clone(),
         });
     }
-    let lock = StateLock::acquire(&options.state_dir, "import", options.lock_timeout)?;
-    let mut edit = Edit::read(&options.state_dir)?;
-    edit.state.config = Some(claim(&edit.state, dir, &options.state_dir, false)?);
+    let backend = super::open_backend(
+        &options.state_dir,
+        &options.backend,
+        config.backend.as_ref(),
+        &options.env,
+    )?;
+    let lock = backend.lock("import", options.lock_timeout)?;
+    let mut edit = Edit::read(&backend)?;
+    edit.state.config = Some(claim(&edit.state, dir, &backend, false)?);
     let imported = runtime().map_err(OpsError::Runtime)?.block_on(async {
         let remote = connect(
             &options.connect,
@@ -138,7 +146,7 @@ pub fn import(options: &ImportOptions, observer: &dyn Observer) -> Result<Import
         },
     );
     edit.commit(
-        &options.state_dir,
+        &backend,
         "import",
         vec![address.to_string()],
         Some(&client_id),
@@ -160,6 +168,7 @@ pub struct ImportAllOptions {
     /// Overwrite `out` when it exists.
     pub force: bool,
     pub state_dir: PathBuf,
+    pub backend: BackendArgs,
     pub connect: Connect,
     /// The process environment: credentials.
     pub env: Vec<(String, String)>,
@@ -196,7 +205,8 @@ pub fn import_all(options: &ImportAllOptions) -> Result<ImportedAll, OpsError> {
         return Err(OpsError::Exists { path: file.clone() });
     }
     // An apply that died may have created prompts its journal records: they are ours.
-    let mut edit = Edit::read(&options.state_dir)?;
+    let backend = super::open_backend(&options.state_dir, &options.backend, None, &options.env)?;
+    let mut edit = Edit::read(&backend)?;
     let live = runtime().map_err(OpsError::Runtime)?.block_on(async {
         let remote = connect(
             &options.connect,

@@ -7,6 +7,7 @@ use super::config::{check_for_org, load_checked};
 use super::connect::{Connect, connect};
 use super::edit::{Edit, claim};
 use super::{Notice, Observer, OpsError, runtime};
+use crate::backend::BackendArgs;
 use crate::config::{Config, VarInputs};
 use crate::kind::LiveSet;
 use crate::plan::{self, Inputs, Plan};
@@ -32,6 +33,7 @@ pub struct Planning {
 pub struct PlanOptions {
     pub planning: Planning,
     pub state_dir: PathBuf,
+    pub backend: BackendArgs,
     /// Save the plan here, for apply.
     pub out: Option<PathBuf>,
     pub connect: Connect,
@@ -50,13 +52,14 @@ pub struct PlanOptions {
 pub fn plan(options: &PlanOptions, observer: &dyn Observer) -> Result<Plan, OpsError> {
     let planning = &options.planning;
     let config = load_checked(&planning.dir, &planning.vars, observer)?;
-    let mut edit = Edit::read(&options.state_dir)?;
-    let identity = claim(
-        &edit.state,
-        &planning.dir,
+    let backend = super::open_backend(
         &options.state_dir,
-        planning.config_moved,
+        &options.backend,
+        config.backend.as_ref(),
+        &options.env,
     )?;
+    let mut edit = Edit::read(&backend)?;
+    let identity = claim(&edit.state, &planning.dir, &backend, planning.config_moved)?;
     let (live, org, client_id, place) = runtime().map_err(OpsError::Runtime)?.block_on(async {
         let remote = connect(
             &options.connect,
@@ -95,6 +98,8 @@ pub fn plan(options: &PlanOptions, observer: &dyn Observer) -> Result<Plan, OpsE
     plan.emulator = options.connect.emulator;
     plan.genesys = place;
     plan.config = Some(identity);
+    plan.backend = Some(backend.declared().clone());
+    plan.workspace = Some(backend.workspace().to_owned());
     if let Some(path) = &options.out {
         let key = plan::file::PlanKey::from_env(&options.env);
         plan::file::save(path, &plan, key.as_ref())?;

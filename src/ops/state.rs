@@ -8,15 +8,19 @@ use std::time::Duration;
 use super::OpsError;
 use super::address;
 use super::edit::Edit;
+use crate::backend::BackendArgs;
 use crate::import::hcl::{self, Extras};
 use crate::kind::{Address, values};
 use crate::pii::mask_text;
-use crate::state::{RenameError, State, StateLock};
+use crate::state::{RenameError, State};
 use crate::suggest::did_you_mean;
 
 #[derive(Clone, Debug, Default)]
 pub struct StateListOptions {
     pub state_dir: PathBuf,
+    pub backend: BackendArgs,
+    /// The process environment: the backend's credentials.
+    pub env: Vec<(String, String)>,
     /// Only the addresses that manage this id.
     pub id: Option<String>,
 }
@@ -27,7 +31,8 @@ pub struct StateListOptions {
 ///
 /// [`OpsError::NoAddressFor`] when `id` is given and no address manages it.
 pub fn state_list(options: &StateListOptions) -> Result<Vec<String>, OpsError> {
-    let state = Edit::read(&options.state_dir)?.state;
+    let backend = super::open_backend(&options.state_dir, &options.backend, None, &options.env)?;
+    let state = Edit::read(&backend)?.state;
     let all = state.resources.into_iter();
     match &options.id {
         Some(id) => {
@@ -47,6 +52,9 @@ pub fn state_list(options: &StateListOptions) -> Result<Vec<String>, OpsError> {
 #[derive(Clone, Debug, Default)]
 pub struct StateShowOptions {
     pub state_dir: PathBuf,
+    pub backend: BackendArgs,
+    /// The process environment: the backend's credentials.
+    pub env: Vec<(String, String)>,
     pub address: String,
 }
 
@@ -67,7 +75,8 @@ pub struct Shown {
 /// When the address is not a prompt address, or not in the state.
 pub fn state_show(options: &StateShowOptions) -> Result<Shown, OpsError> {
     let address = address::parse(&options.address)?;
-    let state = Edit::read(&options.state_dir)?.state;
+    let backend = super::open_backend(&options.state_dir, &options.backend, None, &options.env)?;
+    let state = Edit::read(&backend)?.state;
     let resource = state
         .resources
         .get(&address)
@@ -96,6 +105,7 @@ pub fn state_show(options: &StateShowOptions) -> Result<Shown, OpsError> {
 #[derive(Clone, Debug, Default)]
 pub struct StateRmOptions {
     pub state_dir: PathBuf,
+    pub backend: BackendArgs,
     /// The addresses to forget.
     pub addresses: Vec<String>,
     /// How long to wait for another run's lock.
@@ -124,9 +134,9 @@ pub fn state_rm(options: &StateRmOptions) -> Result<Vec<Removed>, OpsError> {
         .iter()
         .map(|a| address::parse(a))
         .collect::<Result<_, _>>()?;
-    let dir = &options.state_dir;
-    let lock = StateLock::acquire(dir, "state rm", options.lock_timeout)?;
-    let mut edit = Edit::settled(dir)?;
+    let backend = super::open_backend(&options.state_dir, &options.backend, None, &options.env)?;
+    let lock = backend.lock("state rm", options.lock_timeout)?;
+    let mut edit = Edit::settled(&backend)?;
     if let Some(address) = addresses
         .iter()
         .find(|a| !edit.state.resources.contains_key(*a))
@@ -144,7 +154,7 @@ pub fn state_rm(options: &StateRmOptions) -> Result<Vec<Removed>, OpsError> {
         })
         .collect();
     let named = addresses.iter().map(ToString::to_string).collect();
-    edit.commit(dir, "state rm", named, None, &options.env)?;
+    edit.commit(&backend, "state rm", named, None, &options.env)?;
     drop(lock);
     Ok(removed)
 }
@@ -152,6 +162,7 @@ pub fn state_rm(options: &StateRmOptions) -> Result<Vec<Removed>, OpsError> {
 #[derive(Clone, Debug, Default)]
 pub struct StateMvOptions {
     pub state_dir: PathBuf,
+    pub backend: BackendArgs,
     /// The address the prompt is recorded under now.
     pub source: String,
     /// The address to record it under instead; must not be in the state.
@@ -181,9 +192,9 @@ pub struct Moved {
 pub fn state_mv(options: &StateMvOptions) -> Result<Moved, OpsError> {
     let source = address::parse(&options.source)?;
     let destination = address::parse(&options.destination)?;
-    let dir = &options.state_dir;
-    let lock = StateLock::acquire(dir, "state mv", options.lock_timeout)?;
-    let mut edit = Edit::settled(dir)?;
+    let backend = super::open_backend(&options.state_dir, &options.backend, None, &options.env)?;
+    let lock = backend.lock("state mv", options.lock_timeout)?;
+    let mut edit = Edit::settled(&backend)?;
     let id = match edit.state.rename(&source, &destination) {
         Ok(resource) => resource.id.clone(),
         Err(RenameError::Occupied { id, .. }) => {
@@ -200,7 +211,7 @@ pub fn state_mv(options: &StateMvOptions) -> Result<Moved, OpsError> {
         Err(_) => return Err(missing(&source, &edit.state)),
     };
     edit.commit(
-        dir,
+        &backend,
         "state mv",
         vec![source.to_string(), destination.to_string()],
         None,

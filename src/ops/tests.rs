@@ -120,6 +120,7 @@ fn state_rm_forgets_each_address_once_and_list_shows_the_rest() {
         state_list(&StateListOptions {
             state_dir: dir.path().to_owned(),
             id: id.map(str::to_owned),
+            ..StateListOptions::default()
         })
     };
     assert_eq!(list(None).unwrap(), ["prompt.a"]);

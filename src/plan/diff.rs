@@ -223,6 +223,8 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         emulator: false,
         config: None,
         warnings,
+        backend: None,
+        workspace: None,
     })
 }
 

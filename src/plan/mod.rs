@@ -166,6 +166,13 @@ pub struct Plan {
     /// it: a queue taken from an assistant outside the configuration.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The backend the plan's state was read from (never its credentials): a saved
+    /// plan applies on another machine with only those.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend: Option<crate::backend::Declared>,
+    /// The workspace the plan was made for: applying it to another is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
 }
 
 /// Counts for the summary line.

@@ -8,7 +8,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 
 use serde::{Deserialize, Serialize};
@@ -178,10 +178,14 @@ pub fn read(dir: &Path) -> Result<Vec<Entry>, StateError> {
             });
         }
     };
-    Ok(text
-        .lines()
+    Ok(parse(&text))
+}
+
+/// The entries of a journal's text; a torn line (a crash mid-write) is left out.
+pub fn parse(text: &str) -> Vec<Entry> {
+    text.lines()
         .filter_map(|l| serde_json::from_str(l).ok())
-        .collect())
+        .collect()
 }
 
 /// Applies the journal's landed writes to `state`; returns the writes in flight.
@@ -396,15 +400,21 @@ pub fn keep_in_flight(dir: &Path, in_flight: &[InFlight]) -> Result<(), StateErr
     if in_flight.is_empty() {
         return clear(dir);
     }
-    let mut bytes = Vec::new();
+    super::write_atomically(dir, &dir.join(JOURNAL_FILE), &lines(in_flight).concat())
+}
+
+/// The journal lines that leave `in_flight` in flight: each intent under its run.
+pub fn lines(in_flight: &[InFlight]) -> Vec<Vec<u8>> {
+    let mut lines = Vec::new();
     let mut run = None;
     for f in in_flight {
         if run != Some(&f.run) {
             let header = Entry::Run {
                 run_id: f.run.clone(),
             };
-            bytes.extend(serde_json::to_vec(&header).expect("journal entries serialise"));
-            bytes.push(b'\n');
+            let mut line = serde_json::to_vec(&header).expect("journal entries serialise");
+            line.push(b'\n');
+            lines.push(line);
             run = Some(&f.run);
         }
         let intent = Entry::Intent {
@@ -417,10 +427,11 @@ pub fn keep_in_flight(dir: &Path, in_flight: &[InFlight]) -> Result<(), StateErr
             sensitive: f.sensitive.clone(),
             since: f.since.clone(),
         };
-        bytes.extend(serde_json::to_vec(&intent).expect("journal entries serialise"));
-        bytes.push(b'\n');
+        let mut line = serde_json::to_vec(&intent).expect("journal entries serialise");
+        line.push(b'\n');
+        lines.push(line);
     }
-    super::write_atomically(dir, &dir.join(JOURNAL_FILE), &bytes)
+    lines
 }
 
 /// Removes the journal once its contents are in the state file.
@@ -442,11 +453,18 @@ pub fn clear(dir: &Path) -> Result<(), StateError> {
 
 type Reply = tokio::sync::oneshot::Sender<Result<(), String>>;
 
+/// What makes a batch of journal lines durable, all or none: a file's append and
+/// fsync, or a database's one committed insert.
+pub type Writer = Box<dyn FnMut(&[Vec<u8>]) -> Result<(), String> + Send>;
+
+/// Turns a writer's failure into the error `append` returns.
+type Failed = std::sync::Arc<dyn Fn(String) -> StateError + Send + Sync>;
+
 /// An open journal. Appends from concurrent changes are written by one thread, which
-/// writes everything queued and then fsyncs once for all of it (group commit).
+/// takes everything queued and makes it durable at once (group commit).
 pub struct Journal {
     queue: mpsc::Sender<(Vec<u8>, Reply)>,
-    path: PathBuf,
+    failed: Failed,
 }
 
 impl Journal {
@@ -479,38 +497,53 @@ impl Journal {
                 path: path.clone(),
                 source,
             })?;
+        let writer: Writer = Box::new(move |lines: &[Vec<u8>]| {
+            file.write_all(&lines.concat())
+                .and_then(|()| file.sync_data())
+                .map_err(|e| e.to_string())
+        });
+        let failed = move |message| StateError::Io {
+            action: "append to",
+            path: path.clone(),
+            source: std::io::Error::other(message),
+        };
+        Ok(Journal::with_writer(writer, failed))
+    }
+
+    /// A journal whose batches `writer` makes durable; `failed` words its failures.
+    pub fn with_writer(
+        mut writer: Writer,
+        failed: impl Fn(String) -> StateError + Send + Sync + 'static,
+    ) -> Journal {
         let (queue, rx) = mpsc::channel::<(Vec<u8>, Reply)>();
         std::thread::spawn(move || {
             while let Ok(first) = rx.recv() {
                 let mut batch = vec![first];
                 batch.extend(rx.try_iter());
-                let bytes: Vec<u8> = batch.iter().flat_map(|(b, _)| b.iter().copied()).collect();
-                let result = file
-                    .write_all(&bytes)
-                    .and_then(|()| file.sync_data())
-                    .map_err(|e| e.to_string());
-                for (_, reply) in batch {
+                let (lines, replies): (Vec<Vec<u8>>, Vec<Reply>) = batch.into_iter().unzip();
+                let result = writer(&lines);
+                for reply in replies {
                     let _ = reply.send(result.clone());
                 }
             }
         });
-        Ok(Journal { queue, path })
+        Journal {
+            queue,
+            failed: std::sync::Arc::new(failed),
+        }
     }
 
-    /// Appends `entry`; returns once it is on disk.
+    /// Appends `entry`; returns once it is durable.
     ///
     /// # Errors
     ///
-    /// [`StateError::Io`] when it could not be written and synced.
+    /// [`StateError`] when it could not be made durable: the write it announces
+    /// must then not be sent.
     pub async fn append(&self, entry: &Entry) -> Result<(), StateError> {
         let mut line = serde_json::to_vec(entry).expect("journal entries serialise");
         line.push(b'\n');
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let failed = |message: String| StateError::Io {
-            action: "append to",
-            path: self.path.clone(),
-            source: std::io::Error::other(message),
-        };
+        let failed = |message: String| (self.failed)(message);
         self.queue
             .send((line, tx))
             .map_err(|_| failed("the journal writer stopped".into()))?;

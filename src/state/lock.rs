@@ -21,26 +21,69 @@ pub struct LockInfo {
     pub host: String,
     pub operation: String,
     pub time: String,
+    /// The CI job that runs it, when a CI system names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci_job: Option<String>,
+}
+
+impl LockInfo {
+    /// This process, running `operation`, now.
+    pub fn this_process(operation: &str) -> LockInfo {
+        LockInfo {
+            pid: std::process::id(),
+            host: hostname(),
+            operation: operation.to_owned(),
+            time: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            ci_job: ci_job(),
+        }
+    }
+}
+
+/// CI systems' variables that link to the running job, checked in order.
+fn ci_job() -> Option<String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    if let (Some(server), Some(repo), Some(run)) = (
+        var("GITHUB_SERVER_URL"),
+        var("GITHUB_REPOSITORY"),
+        var("GITHUB_RUN_ID"),
+    ) {
+        return Some(format!("{server}/{repo}/actions/runs/{run}"));
+    }
+    [
+        "CI_JOB_URL",
+        "BUILD_URL",
+        "BUILDKITE_BUILD_URL",
+        "CIRCLE_BUILD_URL",
+    ]
+    .iter()
+    .find_map(|name| var(name))
 }
 
 impl std::fmt::Display for LockInfo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "`{}` (pid {} on {}, since {})",
+            "`{}` (pid {} on {}, since {}",
             self.operation, self.pid, self.host, self.time
-        )
+        )?;
+        match &self.ci_job {
+            Some(job) => write!(f, ", CI job {job})"),
+            None => f.write_str(")"),
+        }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LockError {
-    #[error("the state in `{}` is locked by {}; try again when it finishes, or wait longer with `--lock-timeout`", dir.display(), holder.as_ref().map_or_else(|| "another process".to_owned(), ToString::to_string))]
+    /// `place` is the state's directory in backticks, or the database's name.
+    #[error("the state in {place} is locked by {}; try again when it finishes, or wait longer with `--lock-timeout`", holder.as_ref().map_or_else(|| "another process".to_owned(), ToString::to_string))]
     Held {
-        dir: PathBuf,
-        holder: Option<LockInfo>,
+        place: String,
+        holder: Option<Box<LockInfo>>,
     },
+    #[error("cannot lock the state in {place}: {message}")]
+    Database { place: String, message: String },
     #[error("cannot lock `{}`: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -89,20 +132,15 @@ impl StateLock {
                 }
                 Err(fs::TryLockError::WouldBlock) => {
                     return Err(LockError::Held {
-                        dir: dir.to_path_buf(),
-                        holder: read_info(&info),
+                        place: format!("`{}`", dir.display()),
+                        holder: read_info(&info).map(Box::new),
                     });
                 }
                 Err(fs::TryLockError::Error(source)) => return Err(LockError::Io { path, source }),
             }
         }
         let unfinished = read_info(&info);
-        let holder = LockInfo {
-            pid: std::process::id(),
-            host: hostname(),
-            operation: operation.to_owned(),
-            time: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
-        };
+        let holder = LockInfo::this_process(operation);
         let text = serde_json::to_vec_pretty(&holder).expect("lock info serialises");
         super::write_atomically(dir, &info, &text).map_err(|e| LockError::Io {
             path: info.clone(),
@@ -131,7 +169,7 @@ fn read_info(path: &Path) -> Option<LockInfo> {
     serde_json::from_slice(&fs::read(path).ok()?).ok()
 }
 
-fn hostname() -> String {
+pub(crate) fn hostname() -> String {
     fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| fs::read_to_string("/etc/hostname"))
         .map(|h| h.trim().to_owned())
@@ -188,6 +226,7 @@ mod tests {
             host: "ci-runner".into(),
             operation: "apply".into(),
             time: "2026-11-23T12:00:00Z".into(),
+            ci_job: None,
         };
         fs::write(
             dir.path().join(LOCK_INFO_FILE),

@@ -36,14 +36,14 @@ pub fn config_identity(config_dir: &Path, state_dir: &Path) -> Result<String, St
 /// [`StateError::OtherConfiguration`] naming both.
 pub fn check(
     state: &State,
-    state_dir: &Path,
+    place: &str,
     identity: &str,
     config_moved: bool,
 ) -> Result<(), StateError> {
     match &state.config {
         Some(recorded) if recorded != identity && !config_moved => {
             Err(StateError::OtherConfiguration {
-                state_dir: state_dir.to_path_buf(),
+                place: place.to_owned(),
                 recorded: recorded.clone(),
                 given: identity.to_owned(),
             })
@@ -137,7 +137,7 @@ mod tests {
             config: Some("examples/quickstart".into()),
             ..State::default()
         };
-        let dir = Path::new("state");
+        let dir = "`state`";
         assert!(check(&state, dir, "examples/quickstart", false).is_ok());
         let refused = check(&state, dir, "examples/lifecycle", false).unwrap_err();
         assert!(

@@ -164,11 +164,30 @@ pub enum StateError {
     },
     #[error("`{}` has format version {found}, newer than this assistform reads ({FORMAT_VERSION}); upgrade assistform. The file was left untouched", path.display())]
     NewerFormat { path: PathBuf, found: u32 },
-    #[error("the state in `{}` manages the configuration `{recorded}`, not `{given}`: planning this one against it would destroy the other's prompts. Give this configuration a state of its own (`--state-dir`), or, if the configuration was moved from `{recorded}` to `{given}`, pass `--config-moved`", state_dir.display())]
+    #[error(
+        "the state in {place} manages the configuration `{recorded}`, not `{given}`: planning this one against it would destroy the other's prompts. Give this configuration a state of its own (`--state-dir`, or a workspace), or, if the configuration was moved from `{recorded}` to `{given}`, pass `--config-moved`"
+    )]
     OtherConfiguration {
-        state_dir: PathBuf,
+        place: String,
         recorded: String,
         given: String,
+    },
+    /// A database backend could not do its part; `place` names the database and
+    /// workspace, never a password.
+    #[error("cannot {action} the state in {place}: {message}")]
+    Database {
+        action: &'static str,
+        place: String,
+        message: String,
+    },
+    /// Another run wrote the state after this one read it: two writers never both win.
+    #[error(
+        "the state in {place} was written by another run since this one read it (serial {read}, now {found}); nothing was written. Run again: the next run reads the newer state"
+    )]
+    SerialMoved {
+        place: String,
+        read: u64,
+        found: u64,
     },
     #[error("cannot write `{}`: its serial {serial} leaves no room for {writes} more writes, and a serial must never wrap to 0 (a stale plan could then apply). Nothing was written; to start a new history, move the state aside and adopt the prompts again with `assistform import`", path.display())]
     SerialExhausted {
@@ -196,6 +215,16 @@ pub fn read(dir: &Path) -> Result<Option<State>, StateError> {
             });
         }
     };
+    parse(&text, &path).map(Some)
+}
+
+/// The state in `text`, read from `path` (named in errors).
+///
+/// # Errors
+///
+/// [`StateError::Corrupt`] or [`StateError::NewerFormat`].
+pub fn parse(text: &str, path: &Path) -> Result<State, StateError> {
+    let path = path.to_path_buf();
     #[derive(Deserialize)]
     struct Version {
         format_version: u32,
@@ -206,14 +235,14 @@ pub fn read(dir: &Path) -> Result<Option<State>, StateError> {
         column: e.column(),
         message: e.to_string(),
     };
-    let version: Version = serde_json::from_str(&text).map_err(corrupt)?;
+    let version: Version = serde_json::from_str(text).map_err(corrupt)?;
     if version.format_version > FORMAT_VERSION {
         return Err(StateError::NewerFormat {
             path,
             found: version.format_version,
         });
     }
-    serde_json::from_str(&text).map(Some).map_err(corrupt)
+    serde_json::from_str(text).map_err(corrupt)
 }
 
 /// Refuses, before anything is changed, a run that is to write the state in `dir`

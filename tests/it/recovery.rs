@@ -55,13 +55,13 @@ async fn a_create_killed_in_flight_never_adopts_a_prompt_made_since() {
 
 /// `assistform emulator` as its own process, keeping its org in `data`: a test can
 /// kill it, which is how a server becomes unreachable.
-struct EmulatorProcess {
+pub struct EmulatorProcess {
     child: Child,
-    base: String,
+    pub base: String,
 }
 
 impl EmulatorProcess {
-    fn start(data: &Path) -> EmulatorProcess {
+    pub fn start(data: &Path) -> EmulatorProcess {
         let mut child = Command::new(binary())
             .args(["emulator", "--listen", "127.0.0.1:0", "--client-id", ID])
             .args(["--client-secret", SECRET, "--data"])
@@ -82,7 +82,7 @@ impl EmulatorProcess {
         EmulatorProcess { child, base }
     }
 
-    fn kill(mut self) {
+    pub fn kill(mut self) {
         self.child.kill().expect("SIGKILL");
         self.child.wait().expect("reaped");
     }

@@ -29,6 +29,7 @@ const SETTINGS: &[&str] = &[
     "on_apply",
     "import",
     "moved",
+    "backend",
 ];
 const IMPORT: Schema = Schema {
     what: "an `import` block",
@@ -55,6 +56,7 @@ pub(in crate::config) struct Decoded {
     pub hooks: Vec<Hook>,
     pub imports: Vec<Import>,
     pub moves: Vec<Moved>,
+    pub backend: Option<crate::backend::Declared>,
 }
 const GENESYS: Schema = Schema {
     what: "the `genesys` block",
@@ -77,6 +79,7 @@ impl Decoder<'_> {
         let mut genesys = GenesysSettings::default();
         let mut validation = OrgSettings::default();
         let mut phone_regions = None;
+        let mut backend = None;
         let mut seen: BTreeMap<&str, Located> = BTreeMap::new();
         let top_level: Vec<&str> = self
             .kinds
@@ -96,7 +99,7 @@ impl Decoder<'_> {
             for block in blocks {
                 let kind = block.ident.as_str();
                 let at = Self::located(p.file, block.ident.span());
-                if matches!(kind, "genesys" | "validation") {
+                if matches!(kind, "genesys" | "validation" | "backend") {
                     if let Some(first) = seen.get(kind) {
                         let first = first.range(self.sources);
                         self.report(
@@ -114,10 +117,10 @@ impl Decoder<'_> {
                         continue;
                     }
                     seen.insert(
-                        if kind == "genesys" {
-                            "genesys"
-                        } else {
-                            "validation"
+                        match kind {
+                            "genesys" => "genesys",
+                            "backend" => "backend",
+                            _ => "validation",
                         },
                         at,
                     );
@@ -172,6 +175,7 @@ impl Decoder<'_> {
                     "on_apply" => hooks.extend(self.hook(p.file, block, scope)),
                     "import" => imports.extend(self.import(p.file, block, scope)),
                     "moved" => moves.extend(self.moved(p.file, block)),
+                    "backend" => backend = self.backend(p.file, block, scope),
                     _ => {} // variables and locals were read into the scope
                 }
             }
@@ -184,6 +188,7 @@ impl Decoder<'_> {
             hooks,
             imports,
             moves,
+            backend,
         }
     }
 

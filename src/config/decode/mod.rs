@@ -1,5 +1,6 @@
 //! The decoder: syntax trees → typed configuration, reporting every problem.
 
+mod backend;
 mod blocks;
 mod generic;
 mod meta;

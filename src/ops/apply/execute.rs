@@ -6,22 +6,23 @@ use std::sync::{Arc, Mutex};
 use super::ApplyOptions;
 use crate::apply::{self, Report, Status};
 use crate::audit::{AuditError, AuditLog, Event as AuditEvent};
+use crate::backend::Backend;
 use crate::ops::{Notice, Observer, OpsError};
 use crate::plan::{Action, Plan};
 use crate::remote::Client;
-use crate::state::journal::Journal;
 
-/// Runs the executor over `plan`, journaling in the state directory under `run_id`
+/// Runs the executor over `plan`, journaling in `backend` under `run_id`
 /// and auditing every change in `audit`.
 pub(super) async fn run(
     plan: &Plan,
     client: &Client,
     options: &ApplyOptions,
+    backend: &Backend,
     audit: Arc<AuditLog>,
     run_id: &str,
     observer: &dyn Observer,
 ) -> Result<Report, OpsError> {
-    let journal = Arc::new(Journal::open(&options.state_dir, run_id)?);
+    let journal = Arc::new(backend.open_journal(run_id)?);
     let total = plan
         .changes
         .iter()

@@ -16,13 +16,14 @@ use super::plan::{Planning, diff, saved_plan};
 use super::{Notice, Observer, OpsError, runtime};
 use crate::apply::metrics::{Metrics, Verdict};
 use crate::apply::{Report, recovery};
-use crate::audit::{self, AuditKey, AuditLog, Event as AuditEvent, Totals};
+use crate::audit::{self, AuditKey, Event as AuditEvent, Totals};
+use crate::backend::{Backend, BackendArgs};
 use crate::config::Config;
 use crate::kind::LiveSet;
 use crate::org::OrgSettings;
 use crate::plan::{self, Action, Plan};
 use crate::remote::Client;
-use crate::state::{self, State, StateLock, journal};
+use crate::state::{self, State, journal};
 
 /// What to apply.
 #[derive(Clone, Debug)]
@@ -43,6 +44,7 @@ pub struct ApplyOptions {
     /// When a change fails, undo the changes this run made.
     pub atomic: bool,
     pub state_dir: PathBuf,
+    pub backend: BackendArgs,
     /// How long to wait for another run's lock.
     pub lock_timeout: Duration,
     /// Also write the run's metrics here, in the Prometheus text format.
@@ -82,10 +84,6 @@ pub enum ApplyOutcome {
 /// What stopped the run. Whatever landed before is in the state or its journal.
 pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOutcome, OpsError> {
     let started = Instant::now();
-    let lock = StateLock::acquire(&options.state_dir, "apply", options.lock_timeout)?;
-    if let Some(previous) = &lock.unfinished {
-        observer.notice(Notice::Unfinished(previous));
-    }
     let (dir, env) = (&options.state_dir, &options.env);
     let loaded = match &options.source {
         Source::PlanFile(path) => Loaded::Saved(saved_plan(path, env)?),
@@ -94,12 +92,28 @@ pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOut
             planning,
         },
     };
-    let mut state = stored(dir)?;
+    let declared = match &loaded {
+        Loaded::Saved(plan) => plan.backend.as_ref(),
+        Loaded::Config { config, .. } => config.backend.as_ref(),
+    };
+    let backend = super::open_backend(dir, &options.backend, declared, env)?;
+    if let Loaded::Saved(plan) = &loaded {
+        check_workspace(plan, &backend)?;
+    }
+    let lock = backend.lock("apply", options.lock_timeout)?;
+    if let Some(previous) = &lock.unfinished {
+        observer.notice(Notice::Unfinished(previous));
+    }
+    let backend = &backend;
+    let mut state = stored(backend)?;
     let identity = match &loaded {
         Loaded::Saved(plan) => plan.config.clone(),
-        Loaded::Config { planning, .. } => {
-            Some(claim(&state, &planning.dir, dir, planning.config_moved)?)
-        }
+        Loaded::Config { planning, .. } => Some(claim(
+            &state,
+            &planning.dir,
+            backend,
+            planning.config_moved,
+        )?),
     };
     // Recorded by the run's state write; a run with nothing to write still records
     // a configuration that moved.
@@ -132,7 +146,7 @@ pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOut
             }
         };
         // A write in flight is settled by reading its kind, block or no block.
-        for entry in journal::read(dir)? {
+        for entry in backend.journal()? {
             if let journal::Entry::Intent { address, .. } = entry
                 && let Some(kind) = crate::kinds::find(address.kind())
             {
@@ -158,7 +172,7 @@ pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOut
             Loaded::Config { config, .. } => check_for_org(config, &reached)?,
         }
         recover(
-            dir,
+            backend,
             &mut state,
             &live,
             client.connection().client_id(),
@@ -180,26 +194,49 @@ pub fn apply(options: &ApplyOptions, observer: &dyn Observer) -> Result<ApplyOut
             Loaded::Config { config, planning } => diff(&config, &state, &live, planning)?,
         };
         let ask = !options.auto_approve && matches!(options.source, Source::Config(_));
+        let run = Run {
+            options,
+            backend,
+            observer,
+        };
         if plan.refresh_only {
-            return refresh_only::record(&plan, &live, &mut state, options, ask, &client, observer);
+            return refresh_only::record(&plan, &live, &mut state, &run, ask, &client);
         }
         if !plan.has_changes() {
             if config_moved && !state.resources.is_empty() {
-                state::write(dir, &mut state)?;
+                backend.write_state(&mut state)?;
             }
             return Ok(ApplyOutcome::NoChanges);
         }
         // Before any change: the state is written once for moves and imports and
         // once at the end, and a change that landed must never go unrecorded.
-        state::ensure_serials(dir, &state, 2)?;
+        backend.ensure_serials(&state, 2)?;
         observer.notice(Notice::Planned(&plan));
         if ask && !observer.approve().map_err(OpsError::Observer)? {
             return Ok(ApplyOutcome::Cancelled);
         }
-        changes(&plan, &mut state, &client, options, observer, started).await
+        changes(&plan, &mut state, &client, &run, started).await
     })?;
     drop(lock);
     Ok(outcome)
+}
+
+/// One apply's settings, backend and observer, as its steps share them.
+struct Run<'a> {
+    options: &'a ApplyOptions,
+    backend: &'a Backend,
+    observer: &'a dyn Observer,
+}
+
+/// Refuses a saved plan made for another workspace than `backend`'s, naming both.
+fn check_workspace(plan: &Plan, backend: &Backend) -> Result<(), OpsError> {
+    match &plan.workspace {
+        Some(planned) if planned != backend.workspace() => Err(OpsError::OtherWorkspace {
+            planned: planned.clone(),
+            given: backend.workspace().to_owned(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// What to apply, read.
@@ -218,13 +255,13 @@ async fn changes(
     plan: &Plan,
     state: &mut State,
     client: &Client,
-    options: &ApplyOptions,
-    observer: &dyn Observer,
+    run: &Run<'_>,
     started: Instant,
 ) -> Result<ApplyOutcome, OpsError> {
-    let (dir, env) = (&options.state_dir, &options.env);
+    let (options, backend, observer) = (run.options, run.backend, run.observer);
+    let env = &options.env;
     let run_id = uuid::Uuid::new_v4().to_string();
-    let audit = Arc::new(AuditLog::open_keyed(dir, &run_id, AuditKey::from_env(env))?);
+    let audit = Arc::new(backend.open_audit(&run_id, AuditKey::from_env(env))?);
     audit.append(AuditEvent::RunStarted {
         command: "apply".into(),
         actor: audit::actor(Some(client.connection().client_id()), env),
@@ -239,9 +276,18 @@ async fn changes(
             addresses: edited,
         })?;
         state.audit = Some(audit.head());
-        state::write(dir, state)?;
+        backend.write_state(state)?;
     }
-    let report = execute::run(plan, client, options, audit.clone(), &run_id, observer).await?;
+    let report = execute::run(
+        plan,
+        client,
+        options,
+        backend,
+        audit.clone(),
+        &run_id,
+        observer,
+    )
+    .await?;
     let counts = client.metrics();
     let metrics = Metrics::new(
         plan,
@@ -261,7 +307,7 @@ async fn changes(
     })?;
     // The run's last line is in: the state written now anchors the whole run.
     state.audit = Some(audit.head());
-    finish(dir, state)?;
+    finish(backend, state)?;
     if let Some(path) = &options.metrics_file {
         std::fs::write(path, metrics.prometheus()).map_err(|source| OpsError::Io {
             action: "write",
@@ -324,28 +370,28 @@ fn state_edits(plan: &Plan, state: &mut State) -> Result<Vec<String>, OpsError> 
 /// flight by what Genesys holds, records every change of it that landed without an
 /// audit line, and writes the state.
 fn recover(
-    dir: &std::path::Path,
+    backend: &Backend,
     state: &mut State,
     live: &LiveSet,
     client_id: &str,
     env: &[(String, String)],
     observer: &dyn Observer,
 ) -> Result<(), OpsError> {
-    let entries = journal::read(dir)?;
+    let entries = backend.journal()?;
     if entries.is_empty() {
         return Ok(());
     }
-    let recovered = recovery::recover(dir, state, &entries, live, client_id, env)?;
+    let recovered = recovery::recover(backend, state, &entries, live, client_id, env)?;
     observer.notice(Notice::Recovered(recovered));
     Ok(())
 }
 
 /// Folds this run's journal into the state and writes it. The journal goes, but
 /// for writes whose outcome nobody could tell: those stay for the next run.
-fn finish(dir: &std::path::Path, state: &mut State) -> Result<(), OpsError> {
-    let entries = journal::read(dir)?;
+fn finish(backend: &Backend, state: &mut State) -> Result<(), OpsError> {
+    let entries = backend.journal()?;
     let in_flight = journal::fold(state, &entries);
-    state::write(dir, state)?;
-    journal::keep_in_flight(dir, &in_flight)?;
+    backend.write_state(state)?;
+    backend.keep_in_flight(&in_flight)?;
     Ok(())
 }

@@ -1,13 +1,13 @@
 //! A refresh-only apply: record in the state what Genesys holds for every drifted
 //! prompt (or forget one deleted outside), and write nothing to Genesys.
 
-use super::{ApplyOptions, ApplyOutcome};
+use super::{ApplyOutcome, Run};
 use crate::audit::{Event as AuditEvent, ShortRun, Totals};
 use crate::kind::LiveSet;
-use crate::ops::{Notice, Observer, OpsError};
+use crate::ops::{Notice, OpsError};
 use crate::plan::Plan;
 use crate::remote::Client;
-use crate::state::{self, State};
+use crate::state::State;
 
 /// Records the drift of `plan` in `state` from `live`, after asking `observer` when
 /// `ask`, and writes the state with its audit record.
@@ -15,11 +15,11 @@ pub(super) fn record(
     plan: &Plan,
     live: &LiveSet,
     state: &mut State,
-    options: &ApplyOptions,
+    run: &Run<'_>,
     ask: bool,
     client: &Client,
-    observer: &dyn Observer,
 ) -> Result<ApplyOutcome, OpsError> {
+    let (options, backend, observer) = (run.options, run.backend, run.observer);
     if plan.drift.is_empty() {
         return Ok(ApplyOutcome::NoDrift);
     }
@@ -43,7 +43,7 @@ pub(super) fn record(
         }
     }
     let command = "apply --refresh-only";
-    let run = ShortRun {
+    let short = ShortRun {
         command,
         client_id: Some(client.connection().client_id()),
         plan_digest: Some(plan.config_digest.clone()),
@@ -54,9 +54,8 @@ pub(super) fn record(
         outcome: "success",
         totals: Totals::default(),
     };
-    let dir = &options.state_dir;
-    state.audit = Some(run.record(dir, &options.env)?);
-    state::write(dir, state)?;
+    state.audit = Some(short.record(backend, &options.env)?);
+    backend.write_state(state)?;
     Ok(ApplyOutcome::Refreshed {
         drifted: plan.drift.len(),
         noun: crate::kinds::noun(

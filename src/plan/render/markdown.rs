@@ -16,10 +16,21 @@ pub fn render(plan: &Plan) -> String {
         ..plan.clone()
     };
     let body = diff_lines(&text(&unnamed, Style::default()));
+    // Reviewers see where it applies: the org, and the workspace of its state.
+    let workspace = plan
+        .workspace
+        .as_ref()
+        .map(|w| format!(", workspace `{w}`"))
+        .unwrap_or_default();
     let org = plan
         .org
         .as_ref()
-        .map(|o| format!("Genesys Cloud org **{}** (`{}`)\n\n", o.name, o.id))
+        .map(|o| {
+            format!(
+                "Genesys Cloud org **{}** (`{}`){workspace}\n\n",
+                o.name, o.id
+            )
+        })
         .unwrap_or_default();
     let by_kind = plan.summary_by_kind();
     let table = if by_kind.len() > 1 {
@@ -143,6 +154,8 @@ mod tests {
             emulator: false,
             config: None,
             warnings: Vec::new(),
+            backend: None,
+            workspace: None,
         }
     }
 
