@@ -262,8 +262,11 @@ async fn run<W: Writer>(
         },
     );
     let result = match unchanged_since_plan(change, writer, &mut report).await {
+        Ok(()) => match others_as_planned(change, writer, &mut report).await {
+            Ok(()) => write(change, known, writer, journal, &mut report).await,
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
-        Ok(()) => write(change, known, writer, journal, &mut report).await,
     };
     report.latency = started.elapsed();
     report.status = match result {
@@ -314,6 +317,39 @@ async fn unchanged_since_plan<W: Writer>(
             None => "Read again before the write, it is gone; nothing was sent.".into(),
         },
     }))
+}
+
+/// What the change expects of other objects, read again right before it is
+/// written (a queue an assistant takes is still served by the one the plan
+/// saw): refused as a stale version is when it no longer holds.
+async fn others_as_planned<W: Writer>(
+    change: &Change,
+    writer: &W,
+    report: &mut ChangeReport,
+) -> Result<(), Failure> {
+    let (Some(expects), Some(after)) = (&change.expects, &change.after) else {
+        return Ok(());
+    };
+    let id = change.after_id();
+    match writer
+        .still_expected(&change.address, id, after, expects)
+        .await
+    {
+        Ok(None) => Ok(()),
+        Ok(Some(moved)) => Err(Failure::Refused(Reason::Conflict {
+            address: change.address.clone(),
+            detail: format!("{moved}; nothing was sent."),
+        })),
+        Err(e) => {
+            note_error(report, &e);
+            Err(Failure::Refused(Reason::Refused {
+                detail: format!(
+                    "reading what it takes from others before the write failed, so nothing was sent: {}",
+                    e.message
+                ),
+            }))
+        }
+    }
 }
 
 async fn write<W: Writer>(

@@ -51,6 +51,18 @@ pub trait Writer: Clone + Send + Sync + 'static {
         address: &Address,
         values: &Value,
     ) -> impl Future<Output = Result<Vec<Live>, WriteError>> + Send;
+    /// Why the write of `values` may not go ahead because other objects no
+    /// longer are as the plan saw them (`expects`, [`crate::kind::Kind::expects`]);
+    /// `None` when it may.
+    fn still_expected(
+        &self,
+        _address: &Address,
+        _id: Option<&str>,
+        _values: &Value,
+        _expects: &Value,
+    ) -> impl Future<Output = Result<Option<String>, WriteError>> + Send {
+        async { Ok(None) }
+    }
 }
 
 /// A write that landed.

@@ -188,6 +188,7 @@ fn change(
         live_id: None,
         live_digest: None,
         write_digest: None,
+        expects: None,
         unknown: Vec::new(),
         depends_on: depends_on
             .iter()

@@ -227,6 +227,26 @@ pub trait Kind: Send + Sync + std::fmt::Debug {
         None
     }
 
+    /// What writing `values` (the object `id`, when it exists) takes from other
+    /// objects, as `live` shows them at plan time: the assistant each queue is
+    /// taken from. Apply checks it again right before the write
+    /// ([`Kind::still_expected`]).
+    fn expects(&self, _values: &Value, _id: Option<&str>, _live: &LiveSet) -> Option<Value> {
+        None
+    }
+
+    /// Why the write of `values` may not go ahead now, because what [`Kind::expects`]
+    /// recorded no longer holds; `None` when it may.
+    fn still_expected<'a>(
+        &'a self,
+        _client: &'a Client,
+        _id: Option<&'a str>,
+        _values: &'a Value,
+        _expects: &'a Value,
+    ) -> Verb<'a, Option<String>> {
+        Box::pin(async { Ok(None) })
+    }
+
     /// The objects `object` points at, by kind and id: a copilot rule's canned
     /// response. Deleting one that an object outside the state points at is a
     /// plan warning.

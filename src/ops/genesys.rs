@@ -209,6 +209,32 @@ impl Writer for Client {
     ) -> Result<Vec<Live>, WriteError> {
         kind(address)?.find(self, values).await.map_err(write_error)
     }
+
+    async fn still_expected(
+        &self,
+        address: &Address,
+        id: Option<&str>,
+        values: &serde_json::Value,
+        expects: &serde_json::Value,
+    ) -> Result<Option<String>, WriteError> {
+        self.still_expected_of(address, id, values, expects).await
+    }
+}
+
+impl Client {
+    /// [`Writer::still_expected`], by the kind of `address`.
+    async fn still_expected_of(
+        &self,
+        address: &Address,
+        id: Option<&str>,
+        values: &serde_json::Value,
+        expects: &serde_json::Value,
+    ) -> Result<Option<String>, WriteError> {
+        kind(address)?
+            .still_expected(self, id, values, expects)
+            .await
+            .map_err(write_error)
+    }
 }
 
 fn write_error(e: RemoteError) -> WriteError {

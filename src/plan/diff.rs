@@ -181,6 +181,7 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             live_id: now.map(|l| l.id.clone()),
             live_digest: now.map(|l| crate::kind::digest(&l.values)),
             write_digest: None,
+            expects: None,
             unknown: Vec::new(),
             depends_on,
             sensitive: resource.sensitive.clone(),
@@ -195,13 +196,27 @@ pub fn diff(inputs: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
         });
     }
 
-    taken_along(&mut changes);
-    warnings.extend(pointed_at(&changes, state, live));
     if !inputs.targets.is_empty() {
         let keep = targeted(config, inputs.targets, &mut errors);
         changes.retain(|c| keep.contains(&c.address));
         drift.retain(|d| keep.contains(&d.address));
     }
+    // After targeting: a change that waits for another must find it planned.
+    taken_along(&mut changes);
+    for change in &mut changes {
+        let writes = matches!(
+            change.action,
+            Action::Create | Action::Update | Action::Replace
+        );
+        if let (true, Some(kind), Some(after)) = (
+            writes,
+            crate::kinds::find(change.address.kind()),
+            &change.after,
+        ) {
+            change.expects = kind.expects(after, change.live_id.as_deref(), live);
+        }
+    }
+    warnings.extend(pointed_at(&changes, state, live));
     if inputs.refresh_only {
         changes.clear();
     }
@@ -242,19 +257,26 @@ fn taken_along(changes: &mut [Change]) {
             continue;
         };
         let mut expected = before.clone();
+        let mut after = changes[i].after.clone();
         let mut waits = Vec::new();
         for (j, other) in changes.iter().enumerate() {
+            // A taker that already waits for this change, however indirectly
+            // (queues moved round a ring), is not waited for: that would never
+            // end. This change then gives the queue up itself, first.
             let takes = j != i
                 && other.address.kind() == changes[i].address.kind()
-                && !other.depends_on.contains(&changes[i].address)
+                && !waits_for(changes, &other.address, &changes[i].address)
                 && matches!(
                     other.action,
                     Action::Create | Action::Update | Action::Replace
                 );
-            if let (true, Some(after)) = (takes, &other.after)
-                && let Some(left) = kind.taken_by(&expected, after)
+            if let (true, Some(taken)) = (takes, &other.after)
+                && let Some(left) = kind.taken_by(&expected, taken)
             {
                 expected = left;
+                // What `ignore_changes` kept of the live object must not
+                // take it back either.
+                after = after.map(|a| kind.taken_by(&a, taken).unwrap_or(a));
                 waits.push(other.address.clone());
             }
         }
@@ -263,10 +285,30 @@ fn taken_along(changes: &mut [Change]) {
         }
         let change = &mut changes[i];
         change.depends_on.extend(waits);
+        change.after = after;
         if change.guarded_by_digest() {
             change.write_digest = Some(crate::kind::digest(&expected));
         }
     }
+}
+
+/// Whether the change of `from` waits, directly or through others, for the
+/// change of `to`.
+fn waits_for(changes: &[Change], from: &Address, to: &Address) -> bool {
+    let mut todo = vec![from];
+    let mut seen = BTreeSet::new();
+    while let Some(address) = todo.pop() {
+        if address == to {
+            return true;
+        }
+        if !seen.insert(address) {
+            continue;
+        }
+        if let Some(change) = changes.iter().find(|c| &c.address == address) {
+            todo.extend(change.depends_on.iter());
+        }
+    }
+    false
 }
 
 /// A warning for each object a change deletes that an object nobody manages
@@ -336,6 +378,7 @@ impl Planning<'_> {
             live_id: None,
             live_digest: None,
             write_digest: None,
+            expects: None,
             unknown: Vec::new(),
             depends_on: resource
                 .depends_on
@@ -383,14 +426,32 @@ impl Planning<'_> {
                 Some("it was deleted outside assistform and will be created again".into());
             return Ok(change);
         };
-        if let Some(id) = id.filter(|id| *id != managed.id) {
+        // An id taken from an object this apply creates first cannot be the
+        // one managed now: the object moves to it.
+        let to_new = resource.id().is_none()
+            && resource
+                .kind
+                .id_attribute()
+                .and_then(|a| self.desired.get(a))
+                .and_then(Value::as_str)
+                .is_some_and(reference::is_unknown);
+        let moved_to = id.filter(|id| *id != managed.id);
+        if to_new || moved_to.is_some() {
             if resource.lifecycle.prevent_destroy {
                 return Err(Box::new(prevent_destroy_error(
                     address,
                     "its `id` changed, which replaces it",
                 )));
             }
-            if let Some(error) = self.unmanaged(id) {
+            let adoptable = |id: &str| {
+                self.live
+                    .get(address.kind(), id)
+                    .is_some_and(|found| resource.kind.adoptable(found))
+            };
+            if let Some(error) = moved_to
+                .filter(|id| !adoptable(id))
+                .and_then(|id| self.unmanaged(id))
+            {
                 return Err(error);
             }
             change.action = Action::Replace;
@@ -399,7 +460,14 @@ impl Planning<'_> {
             change.live_version = Some(now.version);
             change.live_id = Some(now.id.clone());
             change.live_digest = Some(crate::kind::digest(&now.values));
-            change.reason = Some(format!("its id changes from `{}` to `{id}`", managed.id));
+            change.reason = Some(match moved_to {
+                Some(id) => format!("its id changes from `{}` to `{id}`", managed.id),
+                None => format!(
+                    "its `{}` changes from `{}` to an object this apply creates",
+                    resource.kind.id_attribute().unwrap_or("id"),
+                    managed.id
+                ),
+            });
             return Ok(change);
         }
         against_live(&mut change, resource, self.desired, now);

@@ -54,6 +54,10 @@ pub struct Change {
     /// assistant takes); `live_digest` otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_digest: Option<String>,
+    /// What the write expects of other objects, as the plan saw them
+    /// ([`crate::kind::Kind::expects`]): checked again right before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expects: Option<Value>,
     /// Attribute paths of `after` whose values are ids of objects this apply
     /// creates first: `(known after apply)` in the plan, filled in by apply.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

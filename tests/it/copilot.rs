@@ -11,7 +11,7 @@ use crate::hold::{Hold, Stage};
 use crate::org::Case;
 
 const EXAMPLE: &str = include_str!("../../examples/copilot/main.hcl");
-const ASSISTANTS: &str = "/api/v2/assistants";
+pub(crate) const ASSISTANTS: &str = "/api/v2/assistants";
 const CHECKLISTS: &str = "/api/v2/assistants/agentchecklists";
 const COPILOT_PUT: &str = "PUT /api/v2/assistants/{assistantId}/copilot";
 
@@ -28,7 +28,7 @@ fn example_queue(name: &str) -> String {
 }
 
 impl Console {
-    async fn assistants(&self) -> Vec<Value> {
+    pub(crate) async fn assistants(&self) -> Vec<Value> {
         let (status, page) = self
             .call(
                 reqwest::Method::GET,
@@ -40,7 +40,7 @@ impl Console {
         page["entities"].as_array().expect("entities").clone()
     }
 
-    async fn assistant_named(&self, name: &str) -> Value {
+    pub(crate) async fn assistant_named(&self, name: &str) -> Value {
         let found: Vec<Value> = self
             .assistants()
             .await
@@ -52,7 +52,7 @@ impl Console {
     }
 
     /// Which assistant serves each queue, by queue id.
-    async fn bindings(&self) -> Vec<(String, String)> {
+    pub(crate) async fn bindings(&self) -> Vec<(String, String)> {
         let (status, page) = self
             .call(
                 reqwest::Method::GET,
@@ -76,7 +76,7 @@ impl Console {
         out
     }
 
-    async fn copilot(&self, assistant: &str) -> Value {
+    pub(crate) async fn copilot(&self, assistant: &str) -> Value {
         let (status, copilot) = self
             .call(
                 reqwest::Method::GET,
@@ -88,7 +88,7 @@ impl Console {
         copilot
     }
 
-    async fn put_copilot(&self, assistant: &str, copilot: Value) {
+    pub(crate) async fn put_copilot(&self, assistant: &str, copilot: Value) {
         let (status, body) = self
             .call(
                 reqwest::Method::PUT,
@@ -99,7 +99,7 @@ impl Console {
         assert_eq!(status, 200, "{body}");
     }
 
-    async fn checklists(&self) -> Vec<Value> {
+    pub(crate) async fn checklists(&self) -> Vec<Value> {
         let (status, page) = self
             .call(
                 reqwest::Method::GET,
@@ -111,7 +111,7 @@ impl Console {
         page["entities"].as_array().expect("entities").clone()
     }
 
-    async fn rename_assistant(&self, id: &str, name: &str) {
+    pub(crate) async fn rename_assistant(&self, id: &str, name: &str) {
         let (status, body) = self
             .call(
                 reqwest::Method::PATCH,
@@ -123,7 +123,7 @@ impl Console {
     }
 
     /// An assistant made in the console, serving `queues`.
-    async fn outside_assistant(&self, name: &str, queues: &[&str]) -> String {
+    pub(crate) async fn outside_assistant(&self, name: &str, queues: &[&str]) -> String {
         let (status, made) = self
             .call(
                 reqwest::Method::POST,
@@ -149,7 +149,7 @@ impl Console {
     }
 }
 
-async fn stats(case: &Case) -> Value {
+pub(crate) async fn stats(case: &Case) -> Value {
     assistform::remote::install_crypto_provider();
     reqwest::get(format!("{}/__emulator/stats", case.emulator.base_url()))
         .await
@@ -160,7 +160,7 @@ async fn stats(case: &Case) -> Value {
 }
 
 /// The write requests served since `before` was read, by endpoint.
-fn writes_since(before: &Value, after: &Value) -> Vec<(String, u64)> {
+pub(crate) fn writes_since(before: &Value, after: &Value) -> Vec<(String, u64)> {
     let mut out = Vec::new();
     for (endpoint, n) in after["endpoints"].as_object().expect("endpoints") {
         if endpoint.starts_with("GET ")
@@ -178,11 +178,11 @@ fn writes_since(before: &Value, after: &Value) -> Vec<(String, u64)> {
     out
 }
 
-fn write(case: &Case, config: &str) {
+pub(crate) fn write(case: &Case, config: &str) {
     std::fs::write(case.project.path().join("main.hcl"), config).expect("config");
 }
 
-async fn no_changes(case: &Case) {
+pub(crate) async fn no_changes(case: &Case) {
     let plan = case.plan(&["--detailed-exitcode"]).await;
     assert_eq!(
         (plan.code, plan.stdout.as_str()),

@@ -2,6 +2,7 @@
 
 mod adopt_blocks;
 mod apply;
+mod assistants;
 mod audit;
 mod canned;
 mod checklists;

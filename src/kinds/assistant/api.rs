@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
-use crate::kind::Live;
+use crate::kind::{Live, LiveSet};
 use crate::kinds::copilot;
 use crate::kinds::wire::{self, text};
 use crate::remote::{Client, Outcome, RemoteError};
@@ -100,81 +100,187 @@ async fn served(client: &Client, id: &str) -> Result<Vec<Value>, RemoteError> {
         .await
 }
 
-/// A create is a POST, sent once, then the queues; an update is a PATCH of the
-/// assistant, then the queues: one PATCH for what is added or changed, one
-/// DELETE for what it serves now and should not. What it serves is read at the
-/// write, not taken from the plan: a queue another assistant took meanwhile is
-/// not taken back by a delete.
+/// A create is a POST, sent once, then one PATCH of its queues; an update is a
+/// PATCH of the assistant when its own fields change, then the queues: one
+/// PATCH for what is added or changed, one DELETE for what it serves now and
+/// should not. What it serves is read at the write, not taken from the plan: a
+/// queue another assistant took meanwhile is not taken back by a delete.
 pub(super) async fn put(
     client: &Client,
     id: Option<&str>,
     values: &Value,
 ) -> Result<Outcome<Live>, RemoteError> {
-    let body = to_body(values);
-    let creating = id.is_none();
-    let (outcome, now): (Outcome<Value>, Vec<Value>) = match id {
-        None => {
-            let made: Outcome<Value> = client
-                .create_object(wire::url(client, COLLECTION, None), &body)
-                .await?;
-            (made, Vec::new())
-        }
-        Some(id) => {
-            let now = served(client, id).await?;
-            let patched = client
-                .write_object(
-                    Method::PATCH,
-                    wire::url(client, COLLECTION, Some(id)),
-                    &body,
-                )
-                .await?;
-            (patched, now)
-        }
-    };
-    let Some(id) = outcome
-        .value
-        .get("id")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-    else {
-        return Err(RemoteError::Decode {
-            request: "POST /api/v2/assistants".into(),
-            message: "the answer holds no assistant id".into(),
+    match id {
+        None => create(client, values).await,
+        Some(id) => update(client, id, values).await,
+    }
+}
+
+async fn create(client: &Client, values: &Value) -> Result<Outcome<Live>, RemoteError> {
+    let url = wire::url(client, COLLECTION, None);
+    let made: Outcome<Value> = client
+        .create_object(url, &body_over(&Value::Null, values))
+        .await?;
+    let id = id_of(&made.value, "POST /api/v2/assistants")?;
+    let add: Vec<Value> = queues_of(values).iter().map(bound).collect();
+    if let Err(e) = bind(client, &id, &add, &[]).await {
+        // The assistant exists without the queues it was made for. It is
+        // removed again, so that the change fails whole and nothing is left
+        // behind; if that fails too, what landed is settled by reading.
+        let made_url = wire::url(client, COLLECTION, Some(&id));
+        return Err(match client.delete_object(made_url).await {
+            Ok(_) => e,
+            Err(_) => RemoteError::Transport {
+                request: format!("PATCH /api/v2/assistants/{id}/queues"),
+                message: format!(
+                    "assistant `{id}` was created, binding its queues failed ({e}), and removing it again failed too"
+                ),
+                sent: true,
+            },
         });
+    }
+    let values = to_values(&made.value, &add);
+    let object = wire::live(&made.value, values);
+    Ok(made.map(|_| object.unwrap_or_else(|| fallback(&id))))
+}
+
+async fn update(client: &Client, id: &str, values: &Value) -> Result<Outcome<Live>, RemoteError> {
+    let url = wire::url(client, COLLECTION, Some(id));
+    let (current, now) = tokio::join!(client.get_object::<Value>(url.clone()), served(client, id));
+    let (current, now) = (current?.unwrap_or(Value::Null), now?);
+    let own = |v: &Value| {
+        let mut v = v.clone();
+        if let Some(map) = v.as_object_mut() {
+            map.remove("queue");
+        }
+        v
+    };
+    // A change of queues alone writes nothing to the assistant itself.
+    let outcome = if !current.is_null() && own(&to_values(&current, &[])) == own(values) {
+        Outcome {
+            value: current,
+            status: 200,
+            attempts: 1,
+            context_id: None,
+        }
+    } else {
+        client
+            .write_object(Method::PATCH, url, &body_over(&current, values))
+            .await?
     };
     let wanted = queues_of(values);
     let serving: Vec<(String, Vec<String>)> = now.iter().map(binding).collect();
     let add: Vec<Value> = wanted
         .iter()
         .filter(|q| !serving.contains(q))
-        .map(|(queue, media)| json!({"id": queue, "mediaTypes": media}))
+        .map(bound)
         .collect();
     let remove: Vec<&str> = serving
         .iter()
         .filter(|(queue, _)| !wanted.iter().any(|(w, _)| w == queue))
         .map(|(queue, _)| queue.as_str())
         .collect();
-    let bound: Vec<Value> = match bind(client, &id, &add, &remove).await {
-        Ok(()) => wanted
-            .iter()
-            .map(|(queue, media)| json!({"id": queue, "mediaTypes": media}))
-            .collect(),
-        // The assistant exists now: it is answered, so that the state records
-        // it and nothing creates it twice; the next plan shows the queues still
-        // to bind.
-        Err(_) if creating => Vec::new(),
-        Err(e) => return Err(e),
-    };
-    let object = wire::live(&outcome.value, to_values(&outcome.value, &bound));
-    Ok(outcome.map(|_| {
-        object.unwrap_or_else(|| Live {
-            id,
-            values: values.clone(),
-            version: 0,
-            modified_by: None,
-            created: None,
+    bind(client, id, &add, &remove).await?;
+    let all: Vec<Value> = wanted.iter().map(bound).collect();
+    let object = wire::live(&outcome.value, to_values(&outcome.value, &all));
+    Ok(outcome.map(|_| object.unwrap_or_else(|| fallback(id))))
+}
+
+/// The assistant's id in an answer.
+fn id_of(answer: &Value, request: &str) -> Result<String, RemoteError> {
+    answer
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| RemoteError::Decode {
+            request: request.to_owned(),
+            message: "the answer holds no assistant id".into(),
         })
-    }))
+}
+
+fn fallback(id: &str) -> Live {
+    Live {
+        id: id.to_owned(),
+        values: Value::Null,
+        version: 0,
+        modified_by: None,
+        created: None,
+    }
+}
+
+/// A binding as the API takes it.
+fn bound((queue, media): &(String, Vec<String>)) -> Value {
+    json!({"id": queue, "mediaTypes": media})
+}
+
+/// Who serves each queue `values` bind that assistant `id` does not serve yet,
+/// as `live` shows it: `{queue id: assistant id, or "" for none}`.
+pub(super) fn owners(values: &Value, id: Option<&str>, live: &LiveSet) -> Option<Value> {
+    let mut owners = Map::new();
+    for (queue, _) in queues_of(values) {
+        let owner = live.of_kind(super::NAME).find(|a| {
+            a.values
+                .get("queue")
+                .and_then(Value::as_array)
+                .is_some_and(|qs| qs.iter().any(|q| text(q, "id") == queue))
+        });
+        match owner {
+            Some(owner) if Some(owner.id.as_str()) == id => {}
+            Some(owner) => {
+                owners.insert(queue, owner.id.clone().into());
+            }
+            None => {
+                owners.insert(queue, "".into());
+            }
+        }
+    }
+    (!owners.is_empty()).then_some(Value::Object(owners))
+}
+
+/// The first queue of `expects` that an assistant other than the one the plan
+/// saw (and other than `id` itself) serves now, said as a reason; `None` when
+/// every one is as planned or free. Taking it would switch off a copilot nobody
+/// reviewed losing it.
+pub(super) async fn owners_moved(
+    client: &Client,
+    id: Option<&str>,
+    expects: &Value,
+) -> Result<Option<String>, RemoteError> {
+    let Some(expected) = expects.as_object().filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    let ids: Vec<&str> = expected.keys().map(String::as_str).collect();
+    let query = ids.join(",");
+    let now: Vec<Value> = client
+        .cursor_pages_with(
+            BINDINGS,
+            &[("queueIds", query.as_str()), ("expand", "assistant")],
+            PAGE_SIZE,
+            &|_, _| {},
+        )
+        .await?;
+    for binding in &now {
+        let queue = text(binding, "id");
+        let owner = binding
+            .pointer("/assistant/id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let planned = expected
+            .get(&queue)
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if owner.is_empty() || owner == planned || Some(owner) == id {
+            continue;
+        }
+        let name = binding
+            .pointer("/assistant/name")
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        return Ok(Some(format!(
+            "queue `{queue}` is served by assistant \"{name}\" (`{owner}`) since the plan, which did not see it take the queue"
+        )));
+    }
+    Ok(None)
 }
 
 /// Binds `add` to assistant `id` and unbinds `remove` from it.
@@ -265,27 +371,55 @@ fn to_values(assistant: &Value, queues: &[Value]) -> Value {
     values
 }
 
-fn to_body(values: &Value) -> Value {
+/// The fields of the assistant assistform manages, written over what
+/// `current` holds of them (`Value::Null` for a create): what they hold beside
+/// (`knowledgeBases`, fields newer than this build) goes back as it is. A
+/// knowledge block taken out of the configuration is removed (`null`).
+fn body_over(current: &Value, values: &Value) -> Value {
+    let object = |name: &str| {
+        current
+            .get(name)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
     let mut body = Map::new();
     body.insert("name".into(), text(values, "name").into());
-    body.insert(
-        "transcriptionConfig".into(),
-        json!({"vendorName": text(values, "transcription_vendor")}),
+    let mut transcription = object("transcriptionConfig");
+    transcription.insert(
+        "vendorName".into(),
+        text(values, "transcription_vendor").into(),
     );
-    if let Some(k) = values.get("knowledge").and_then(|k| k.get(0)) {
-        let mut config = Map::new();
-        config.insert("vendorName".into(), text(k, "vendor").into());
-        let base = text(k, "knowledge_base_id");
-        if !base.is_empty() {
-            let mut reference = Map::new();
-            reference.insert("id".into(), base.into());
-            let language = text(k, "language");
-            if !language.is_empty() {
-                reference.insert("languageCode".into(), language.into());
+    body.insert("transcriptionConfig".into(), Value::Object(transcription));
+    match values.get("knowledge").and_then(|k| k.get(0)) {
+        Some(k) => {
+            let mut config = object("knowledgeSuggestionConfig");
+            config.insert("vendorName".into(), text(k, "vendor").into());
+            let base = text(k, "knowledge_base_id");
+            if base.is_empty() {
+                config.remove("knowledgeBase");
+            } else {
+                let mut reference = config
+                    .get("knowledgeBase")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                reference.insert("id".into(), base.into());
+                match text(k, "language") {
+                    language if language.is_empty() => reference.remove("languageCode"),
+                    language => reference.insert("languageCode".into(), language.into()),
+                };
+                config.insert("knowledgeBase".into(), Value::Object(reference));
             }
-            config.insert("knowledgeBase".into(), Value::Object(reference));
+            body.insert("knowledgeSuggestionConfig".into(), Value::Object(config));
         }
-        body.insert("knowledgeSuggestionConfig".into(), Value::Object(config));
+        None if current
+            .get("knowledgeSuggestionConfig")
+            .is_some_and(|k| !k.is_null()) =>
+        {
+            body.insert("knowledgeSuggestionConfig".into(), Value::Null);
+        }
+        None => {}
     }
     Value::Object(body)
 }
@@ -337,7 +471,7 @@ mod tests {
             .into_iter()
             .map(|(id, media)| json!({"id": id, "mediaTypes": media}))
             .collect();
-        assert_eq!(to_values(&to_body(&values), &bound), values);
+        assert_eq!(to_values(&body_over(&Value::Null, &values), &bound), values);
     }
 
     #[test]

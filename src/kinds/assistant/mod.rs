@@ -117,6 +117,22 @@ impl Kind for Assistant {
         checks::queues_served_elsewhere(values, id, live, managed)
     }
 
+    /// The assistant each queue it takes is served by now (`""`: none).
+    fn expects(&self, values: &Value, id: Option<&str>, live: &LiveSet) -> Option<Value> {
+        api::owners(values, id, live)
+    }
+
+    /// A queue it takes that another assistant than the plan saw serves now.
+    fn still_expected<'a>(
+        &'a self,
+        client: &'a Client,
+        id: Option<&'a str>,
+        _values: &'a Value,
+        expects: &'a Value,
+    ) -> Verb<'a, Option<String>> {
+        Box::pin(api::owners_moved(client, id, expects))
+    }
+
     fn normalize(&self, values: &mut Value) {
         api::normalize(values);
     }

@@ -69,9 +69,13 @@ pub(super) async fn reset(client: &Client, assistant: &str) -> Result<Outcome<()
 }
 
 /// `current` with what `values` manage put in, and without read-only fields.
+/// Every object assistform writes into — the language understanding, a rule,
+/// its conditions and actions (by position), the fallback — starts from what
+/// the copilot holds there now, so that fields this build does not manage go
+/// back unchanged.
 fn merged(current: &Value, values: &Value) -> Value {
-    let mut body = current.as_object().cloned().unwrap_or_default();
-    for read_only in ["enabled", "selfUri", "id"] {
+    let mut body = object(Some(current));
+    for read_only in ["enabled", "id"] {
         body.remove(read_only);
     }
     body.insert(
@@ -87,12 +91,8 @@ fn merged(current: &Value, values: &Value) -> Value {
     );
     match values.get("language_understanding").and_then(|l| l.get(0)) {
         Some(nlu) => {
-            let mut config = body
-                .get("nluConfig")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            let mut domain = Map::new();
+            let mut config = object(body.get("nluConfig"));
+            let mut domain = object(config.get("domain"));
             domain.insert("id".into(), text(nlu, "domain_id").into());
             domain.insert(
                 "useLatestVersion".into(),
@@ -100,10 +100,14 @@ fn merged(current: &Value, values: &Value) -> Value {
                     .cloned()
                     .unwrap_or(Value::Bool(true)),
             );
-            let version = text(nlu, "domain_version_id");
-            if !version.is_empty() {
-                domain.insert("version".into(), json!({"id": version}));
-            }
+            match text(nlu, "domain_version_id") {
+                version if version.is_empty() => domain.remove("version"),
+                version => {
+                    let mut pinned = object(domain.get("version"));
+                    pinned.insert("id".into(), version.into());
+                    domain.insert("version".into(), Value::Object(pinned))
+                }
+            };
             config.insert("domain".into(), Value::Object(domain));
             config.insert(
                 "intentConfidenceThreshold".into(),
@@ -117,11 +121,7 @@ fn merged(current: &Value, values: &Value) -> Value {
             body.remove("nluConfig");
         }
     }
-    let mut engine = body
-        .get("ruleEngineConfig")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    let mut engine = object(body.get("ruleEngineConfig"));
     let before: Vec<Value> = engine
         .get("rules")
         .and_then(Value::as_array)
@@ -133,20 +133,12 @@ fn merged(current: &Value, values: &Value) -> Value {
         .into_iter()
         .flatten()
         .map(|(label, rule)| {
-            // A rule's own fields that assistform does not manage go back too.
-            let mut out = before
-                .iter()
-                .find(|r| text(r, "id") == *label)
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            let mut inner = out
-                .get("rule")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            inner.insert("conditions".into(), conditions_to_wire(rule));
-            inner.insert("actions".into(), actions_to_wire(rule));
+            let mut out = object(before.iter().find(|r| text(r, "id") == *label));
+            let mut inner = object(out.get("rule"));
+            let conditions = over_list(inner.get("conditions"), conditions_to_wire(rule));
+            let actions = over_list(inner.get("actions"), actions_to_wire(rule));
+            inner.insert("conditions".into(), conditions);
+            inner.insert("actions".into(), actions);
             out.insert("id".into(), label.clone().into());
             out.insert(
                 "enabled".into(),
@@ -157,34 +149,89 @@ fn merged(current: &Value, values: &Value) -> Value {
         })
         .collect();
     engine.insert("rules".into(), Value::Array(rules));
-    let fallback = match values.get("fallback").and_then(|f| f.get(0)) {
-        Some(f) => json!({
-            "enabled": f.get("enabled").cloned().unwrap_or(Value::Bool(true)),
-            "actions": actions_to_wire(f),
-        }),
-        None => json!({"enabled": false, "actions": []}),
+    let mut fallback = object(engine.get("fallback"));
+    let (enabled, actions) = match values.get("fallback").and_then(|f| f.get(0)) {
+        Some(f) => (
+            f.get("enabled").cloned().unwrap_or(Value::Bool(true)),
+            actions_to_wire(f),
+        ),
+        None => (Value::Bool(false), Vec::new()),
     };
-    engine.insert("fallback".into(), fallback);
+    let actions = over_list(fallback.get("actions"), actions);
+    fallback.insert("enabled".into(), enabled);
+    fallback.insert("actions".into(), actions);
+    engine.insert("fallback".into(), Value::Object(fallback));
     body.insert("ruleEngineConfig".into(), Value::Object(engine));
-    Value::Object(body)
+    let mut body = Value::Object(body);
+    // `selfUri` is read-only wherever it is.
+    drop_self_uris(&mut body);
+    body
 }
 
-fn conditions_to_wire(rule: &Value) -> Value {
+/// `value`'s fields, or none.
+fn object(value: Option<&Value>) -> Map<String, Value> {
+    value
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Each of `new` written over the object at its position in `before`.
+fn over_list(before: Option<&Value>, new: Vec<Map<String, Value>>) -> Value {
+    let before = before.and_then(Value::as_array);
+    new.into_iter()
+        .enumerate()
+        .map(|(i, fields)| {
+            let mut out = object(before.and_then(|b| b.get(i)));
+            out.extend(fields);
+            Value::Object(out)
+        })
+        .collect()
+}
+
+fn drop_self_uris(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("selfUri");
+            map.values_mut().for_each(drop_self_uris);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_self_uris),
+        _ => {}
+    }
+}
+
+fn conditions_to_wire(rule: &Value) -> Vec<Map<String, Value>> {
     rule.get("condition")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .map(|c| json!({"conditionType": text(c, "type"), "conditionValues": c.get("values").cloned().unwrap_or(json!([]))}))
+        .map(|c| {
+            let mut out = Map::new();
+            out.insert("conditionType".into(), text(c, "type").into());
+            out.insert(
+                "conditionValues".into(),
+                c.get("values").cloned().unwrap_or(json!([])),
+            );
+            out
+        })
         .collect()
 }
 
-fn actions_to_wire(holder: &Value) -> Value {
+fn actions_to_wire(holder: &Value) -> Vec<Map<String, Value>> {
     holder
         .get("action")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .map(|a| json!({"actionType": text(a, "type"), "attributes": a.get("attributes").cloned().unwrap_or(json!({}))}))
+        .map(|a| {
+            let mut out = Map::new();
+            out.insert("actionType".into(), text(a, "type").into());
+            out.insert(
+                "attributes".into(),
+                a.get("attributes").cloned().unwrap_or(json!({})),
+            );
+            out
+        })
         .collect()
 }
 

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::NAME;
 use crate::diagnostic::Code;
-use crate::kind::{CheckContext, Finding, LiveSet, is_label, reference};
+use crate::kind::{CheckContext, Finding, LiveSet, Native, reference};
 use crate::kinds::agent_checklist::checks::is_language_tag;
 use crate::kinds::canned_response::checks::pii;
 use crate::kinds::findings::{error, not_one_of, required};
@@ -91,12 +91,13 @@ pub fn check(values: &Value, cx: CheckContext) -> Vec<Finding> {
         .flatten()
     {
         let at = format!("rule.{label}");
-        if !is_label(label) {
+        if label.is_empty() || label.contains(['.', '[', ']']) {
             out.push(error(
                 Code::SchemaLabel,
                 &at,
-                format!("`{label}` is not a rule label"),
-                "A rule's label is its id in Genesys: a letter or `_`, then letters, digits, `_` and `-`.".into(),
+                format!("`{label}` cannot be a rule label"),
+                "A rule's label is its id in Genesys: any text but empty, without `.`, `[` or `]`."
+                    .into(),
             ));
         }
         let conditions = list(rule, "condition");
@@ -209,4 +210,30 @@ pub fn language_kept(values: &Value, live: &LiveSet) -> Vec<Finding> {
             "Genesys fixes a copilot's language once it is set. Keep \"{was}\", or make a new assistant for \"{wanted}\"."
         ),
     )]
+}
+
+/// Two blocks for one assistant's copilot would overwrite each other at every
+/// apply: the second is an error.
+pub fn one_per_assistant(objects: &[&dyn Native]) -> Vec<(usize, Finding)> {
+    let ids: Vec<String> = objects
+        .iter()
+        .map(|o| text(&o.values(), "assistant_id"))
+        .collect();
+    ids.iter()
+        .enumerate()
+        .filter(|(i, id)| !id.is_empty() && ids[..*i].contains(id))
+        .map(|(i, id)| {
+            let named =
+                reference::target(id).map_or_else(|| format!("`{id}`"), |a| format!("`{a}`"));
+            (
+                i,
+                error(
+                    Code::SchemaDuplicateId,
+                    "assistant_id",
+                    format!("another `copilot` block is the copilot of {named}"),
+                    "An assistant has one copilot; merge the two blocks.".into(),
+                ),
+            )
+        })
+        .collect()
 }

@@ -143,6 +143,10 @@ impl Kind for Copilot {
         checks::check(&object.values(), cx)
     }
 
+    fn check_together(&self, objects: &[&dyn Native]) -> Vec<(usize, Finding)> {
+        checks::one_per_assistant(objects)
+    }
+
     fn check_live(
         &self,
         values: &Value,

@@ -130,6 +130,7 @@ mod tests {
                 live_id: None,
                 live_digest: None,
                 write_digest: None,
+                expects: None,
                 unknown: Vec::new(),
                 depends_on: Vec::new(),
                 sensitive: Vec::new(),

@@ -248,7 +248,15 @@ fn body(
 /// `rule.greet.` for each label — each with the label as its header shows it.
 fn block_prefixes(nested: &NestedBlock, leaves: &[Leaf], prefix: &str) -> Vec<(String, String)> {
     match nested.nesting {
-        Nesting::Single => vec![(String::new(), format!("{prefix}{}.", nested.name))],
+        // A block left out has no attribute to show, and is not shown.
+        Nesting::Single => {
+            let inner = format!("{prefix}{}.", nested.name);
+            if leaves.iter().any(|l| l.path.starts_with(&inner)) {
+                vec![(String::new(), inner)]
+            } else {
+                Vec::new()
+            }
+        }
         Nesting::List => (0..)
             .map(|i| format!("{prefix}{}[{i}].", nested.name))
             .take_while(|p| leaves.iter().any(|l| l.path.starts_with(p)))
