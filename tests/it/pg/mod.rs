@@ -235,16 +235,38 @@ async fn two_workspaces_apply_at_once() {
     let Some(team) = Team::new() else { return };
     let config = config(&["a"]);
     let (one, two) = (team.machine(&config), team.machine(&config));
+    // Each workspace its own org, as staging and production are.
+    let production_org = tempfile::tempdir().expect("org dir");
+    let production_emulator =
+        crate::recovery::EmulatorProcess::start(&production_org.path().join("org.json"));
     let hold = Hold::arm(&team.emulator.base, "PUT", PROMPT_A, Stage::Before).await;
     let staging = team.spawn(
         one.path(),
         &["apply", ".", "--auto-approve", "--workspace", "staging"],
     );
     hold.caught().await;
-    // The org is shared here, so production's create of the same prompt meets
-    // staging's: what matters is that it was not kept out by staging's lock.
-    let production = team.run(two.path(), &["plan", "--workspace", "production"]);
+    // Staging's apply holds its workspace's lock, mid-write: production's
+    // apply goes ahead all the same, to the end.
+    let conn_str = team.cluster.conn_str(&team.db);
+    let production = crate::support::run_in(
+        two.path(),
+        &[
+            "apply",
+            ".",
+            "--auto-approve",
+            "--workspace",
+            "production",
+            "--api-url",
+            &production_emulator.base,
+        ],
+        &[
+            ("GENESYSCLOUD_OAUTHCLIENT_ID", crate::org::ID),
+            ("GENESYSCLOUD_OAUTHCLIENT_SECRET", crate::org::SECRET),
+            ("PG_CONN_STR", &conn_str),
+        ],
+    );
     assert_eq!(production.code, 0, "{}", production.transcript());
+    // While staging's own lock is still held.
     let lock = team.run(
         two.path(),
         &["state", "rm", "prompt.a", "--workspace", "staging"],
@@ -257,6 +279,19 @@ async fn two_workspaces_apply_at_once() {
     hold.release().await;
     let staging = staging.await.expect("staging");
     assert_eq!(staging.code, 0, "{}", staging.transcript());
+    for (workspace, base) in [
+        ("staging", &team.emulator.base),
+        ("production", &production_emulator.base),
+    ] {
+        let listed = team.run(one.path(), &["state", "list", "--workspace", workspace]);
+        assert_eq!(
+            listed.stdout,
+            "prompt.a\n",
+            "{workspace}: {}",
+            listed.transcript()
+        );
+        assert_eq!(stats(base, "PUT").await, 1, "{workspace}: one write");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
