@@ -225,7 +225,7 @@ fn plan(changes: Vec<Change>) -> Plan {
 
 async fn run(plan: &Plan, org: &FakeOrg, options: Options) -> (Report, State) {
     let dir = tempfile::tempdir().unwrap();
-    let journal = Arc::new(journal::Journal::open(dir.path(), "run-1").unwrap());
+    let journal = Arc::new(journal::Journal::open(dir.path(), "run-1", "our-client").unwrap());
     let report = apply(plan, org.clone(), journal, options, &|_| {}).await;
     let mut state = State::default();
     let in_flight = journal::fold(&mut state, &journal::read(dir.path()).unwrap());

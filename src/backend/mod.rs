@@ -213,15 +213,16 @@ impl Backend {
         }
     }
 
-    /// Opens the journal for the run `run_id`'s appends.
+    /// Opens the journal for the appends of the run `run_id`, which sends its
+    /// writes with the OAuth client `client_id`.
     ///
     /// # Errors
     ///
     /// When it cannot be opened.
-    pub fn open_journal(&self, run_id: &str) -> Result<Journal, StateError> {
+    pub fn open_journal(&self, run_id: &str, client_id: &str) -> Result<Journal, StateError> {
         match &self.inner {
-            Inner::Local(l) => Journal::open(l.dir(), run_id),
-            Inner::Pg(p) => pg::Pg::open_journal(p, run_id),
+            Inner::Local(l) => Journal::open(l.dir(), run_id, client_id),
+            Inner::Pg(p) => pg::Pg::open_journal(p, run_id, client_id),
         }
     }
 

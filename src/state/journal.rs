@@ -29,8 +29,16 @@ pub enum WriteKind {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Entry {
     /// The entries after it are the run `run_id`'s: recovery audits a change under
-    /// the run it belonged to.
-    Run { run_id: String },
+    /// the run it belonged to. `client_id` is the OAuth client that run sent its
+    /// writes with (its id only, never its secret): a create is known for that
+    /// run's by who last modified the object, and the run that settles it may use
+    /// another client (plan with a read-only one). Journals written before it was
+    /// recorded have none.
+    Run {
+        run_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id: Option<String>,
+    },
     /// About to send this write. A create whose server assigns the id has an
     /// empty `id`, and `since`: when it was sent.
     Intent {
@@ -69,6 +77,17 @@ pub enum Entry {
 }
 
 impl Entry {
+    /// The line that opens a run's entries in the journal.
+    pub fn header(run_id: &str, client_id: &str) -> Vec<u8> {
+        let mut line = serde_json::to_vec(&Entry::Run {
+            run_id: run_id.to_owned(),
+            client_id: Some(client_id.to_owned()),
+        })
+        .expect("journal entries serialise");
+        line.push(b'\n');
+        line
+    }
+
     fn address(&self) -> Option<&Address> {
         match self {
             Entry::Intent { address, .. }
@@ -95,7 +114,7 @@ pub fn landed(entries: &[Entry]) -> Vec<Landed> {
     let mut out = Vec::new();
     for entry in entries {
         match entry {
-            Entry::Run { run_id } => run.clone_from(run_id),
+            Entry::Run { run_id, .. } => run.clone_from(run_id),
             Entry::Done {
                 address,
                 id,
@@ -118,6 +137,8 @@ pub fn landed(entries: &[Entry]) -> Vec<Landed> {
 pub struct InFlight {
     /// The run that sent it.
     pub run: String,
+    /// The OAuth client that run sent it with, when the journal says.
+    pub client: Option<String>,
     pub address: Address,
     pub id: String,
     pub write: WriteKind,
@@ -192,12 +213,16 @@ pub fn parse(text: &str) -> Vec<Entry> {
 pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
     let mut in_flight: Vec<InFlight> = Vec::new();
     let mut run = String::new();
+    let mut client: Option<String> = None;
     for entry in entries {
         if let Some(address) = entry.address() {
             in_flight.retain(|f| f.address != *address);
         }
         match entry {
-            Entry::Run { run_id } => run.clone_from(run_id),
+            Entry::Run { run_id, client_id } => {
+                run.clone_from(run_id);
+                client.clone_from(client_id);
+            }
             Entry::Intent {
                 address,
                 id,
@@ -209,6 +234,7 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
                 since,
             } => in_flight.push(InFlight {
                 run: run.clone(),
+                client: client.clone(),
                 address: address.clone(),
                 id: id.clone(),
                 write: *write,
@@ -251,9 +277,11 @@ pub fn fold(state: &mut State, entries: &[Entry]) -> Vec<InFlight> {
 /// Settles writes that were in flight by what Genesys holds now. An update is
 /// adopted when the object holds what was sent. A create is adopted only when the
 /// object is exactly what that create wrote — the attributes sent, at version 1,
-/// last modified by `client_id` (this run's own OAuth client): anything else is
-/// someone else's object, made after the create failed to land, and stays
-/// unmanaged. A create whose server assigns the id is adopted when exactly one
+/// last modified by the OAuth client that sent it: anything else is someone
+/// else's object, made after the create failed to land, and stays unmanaged.
+/// `client_id` is this run's client, which may not be the sender's (a plan with a
+/// read-only client settling an apply's write); it stands in for the sender's only
+/// for a journal that does not record it. A create whose server assigns the id is adopted when exactly one
 /// object nobody manages holds what it sent and was made since it was sent; it
 /// gets that id. A delete whose object is gone is dropped.
 pub fn settle(
@@ -276,9 +304,10 @@ pub fn settle(
                 let ours = match state.resources.get(&f.address) {
                     Some(_) => holds_what_was_sent,
                     None => {
+                        let sender = f.client.as_deref().unwrap_or(client_id);
                         holds_what_was_sent
                             && now.version == 1
-                            && now.modified_by.as_deref() == Some(client_id)
+                            && now.modified_by.as_deref() == Some(sender)
                     }
                 };
                 if ours {
@@ -403,19 +432,21 @@ pub fn keep_in_flight(dir: &Path, in_flight: &[InFlight]) -> Result<(), StateErr
     super::write_atomically(dir, &dir.join(JOURNAL_FILE), &lines(in_flight).concat())
 }
 
-/// The journal lines that leave `in_flight` in flight: each intent under its run.
+/// The journal lines that leave `in_flight` in flight: each intent under its run,
+/// and that run's client, which the next settling still needs.
 pub fn lines(in_flight: &[InFlight]) -> Vec<Vec<u8>> {
     let mut lines = Vec::new();
     let mut run = None;
     for f in in_flight {
-        if run != Some(&f.run) {
+        if run != Some((&f.run, &f.client)) {
             let header = Entry::Run {
                 run_id: f.run.clone(),
+                client_id: f.client.clone(),
             };
             let mut line = serde_json::to_vec(&header).expect("journal entries serialise");
             line.push(b'\n');
             lines.push(line);
-            run = Some(&f.run);
+            run = Some((&f.run, &f.client));
         }
         let intent = Entry::Intent {
             address: f.address.clone(),
@@ -469,12 +500,12 @@ pub struct Journal {
 
 impl Journal {
     /// Opens the journal in `dir` for appending, creating it (mode 0600), and marks
-    /// what follows as the run `run_id`'s.
+    /// what follows as the run `run_id`'s, sent with the OAuth client `client_id`.
     ///
     /// # Errors
     ///
     /// [`StateError::Io`] when it cannot be opened.
-    pub fn open(dir: &Path, run_id: &str) -> Result<Journal, StateError> {
+    pub fn open(dir: &Path, run_id: &str, client_id: &str) -> Result<Journal, StateError> {
         let path = dir.join(JOURNAL_FILE);
         let mut options = OpenOptions::new();
         options.append(true).create(true);
@@ -485,11 +516,7 @@ impl Journal {
             path: path.clone(),
             source,
         })?;
-        let mut header = serde_json::to_vec(&Entry::Run {
-            run_id: run_id.to_owned(),
-        })
-        .expect("journal entries serialise");
-        header.push(b'\n');
+        let header = Entry::header(run_id, client_id);
         file.write_all(&header)
             .and_then(|()| file.sync_data())
             .map_err(|source| StateError::Io {

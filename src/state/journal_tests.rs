@@ -131,6 +131,7 @@ fn writes_in_flight_stay_in_the_journal_and_the_rest_goes() {
     let entries = [
         Entry::Run {
             run_id: "run-1".into(),
+            client_id: Some(US.into()),
         },
         intent("prompt.a", "a", WriteKind::Put, Some(&a)),
         intent("prompt.b", "b", WriteKind::Put, Some(&b)),
@@ -225,7 +226,7 @@ fn a_delete_in_flight_is_dropped_when_the_prompt_is_gone() {
 #[tokio::test]
 async fn concurrent_appends_all_reach_the_file_and_a_torn_line_is_ignored() {
     let dir = tempfile::tempdir().unwrap();
-    let journal = std::sync::Arc::new(Journal::open(dir.path(), "run-1").unwrap());
+    let journal = std::sync::Arc::new(Journal::open(dir.path(), "run-1", US).unwrap());
     let mut tasks = Vec::new();
     for i in 0..50 {
         let journal = journal.clone();
@@ -250,10 +251,47 @@ async fn concurrent_appends_all_reach_the_file_and_a_torn_line_is_ignored() {
     assert_eq!(
         entries[0],
         Entry::Run {
-            run_id: "run-1".into()
-        }
+            run_id: "run-1".into(),
+            client_id: Some(US.into()),
+        },
+        "the run's client is recorded"
     );
     assert_eq!(entries.len(), 51, "the header and every append");
     clear(dir.path()).unwrap();
     assert!(read(dir.path()).unwrap().is_empty());
+}
+
+#[test]
+fn a_reader_settles_a_create_the_writer_sent() {
+    // Teams plan with a read-only OAuth client and apply with a write client: the
+    // create a killed apply left in flight was made by the apply's client, and a
+    // plan run with another client must still know it for that create's.
+    let a = spec("a", "A");
+    let text = format!(
+        "{}\n{}\n",
+        serde_json::json!({"kind": "run", "run_id": "run-a", "client_id": "writer"}),
+        serde_json::to_string(&intent("prompt.a", "a", WriteKind::Put, Some(&a))).unwrap()
+    );
+    let mut state = State::default();
+    let mut in_flight = fold(&mut state, &parse(&text));
+    let by_writer = Live {
+        modified_by: Some("writer".into()),
+        ..live(a.clone(), 1)
+    };
+    assert_eq!(
+        settle(&mut state, &mut in_flight, &org(vec![by_writer]), "reader").addresses,
+        vec![addr("prompt.a")]
+    );
+    assert_eq!(state.resources[&addr("prompt.a")].attributes, a);
+    // Someone else's object stays someone else's, whoever settles.
+    let mut state = State::default();
+    let by_someone = Live {
+        modified_by: Some("reader".into()),
+        ..live(a.clone(), 1)
+    };
+    assert!(
+        settle(&mut state, &mut in_flight, &org(vec![by_someone]), "reader")
+            .addresses
+            .is_empty()
+    );
 }

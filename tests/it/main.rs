@@ -24,6 +24,7 @@ mod outside_numbers;
 mod pg;
 mod plan;
 mod plan_file;
+mod reader_settles;
 mod recovery;
 mod remote;
 mod resource_limits;

@@ -41,12 +41,10 @@ impl Pg {
     pub(in crate::backend) fn open_journal(
         pg: &Arc<Pg>,
         run_id: &str,
+        client_id: &str,
     ) -> Result<Journal, StateError> {
-        let mut header = serde_json::to_vec(&Entry::Run {
-            run_id: run_id.to_owned(),
-        })
-        .expect("journal entries serialise");
-        header.push(b'\n');
+        // A line of JSON like the local file's: the run's client needs no column.
+        let header = Entry::header(run_id, client_id);
         pg.append_journal(&[header])
             .map_err(|message| StateError::Database {
                 action: "append to the journal of",

@@ -131,7 +131,8 @@ async fn a_kind_the_core_does_not_name_is_planned_applied_and_recorded() {
         "assistform_widget"
     );
 
-    let journal = Arc::new(journal::Journal::open(dir.path(), "run-1").expect("journal"));
+    let journal =
+        Arc::new(journal::Journal::open(dir.path(), "run-1", "our-client").expect("journal"));
     let options = Options {
         parallelism: 4,
         atomic: false,
@@ -179,7 +180,8 @@ async fn a_kind_the_core_does_not_name_is_planned_applied_and_recorded() {
                 .contains("`widget.front`: widget `w-front` changed in Genesys since the plan")),
         "{reasons:?}"
     );
-    let journal = Arc::new(journal::Journal::open(dir.path(), "run-2").expect("journal"));
+    let journal =
+        Arc::new(journal::Journal::open(dir.path(), "run-2", "our-client").expect("journal"));
     let report = apply::apply(&stale, client(), journal, options, &|_| {}).await;
     assert!(
         matches!(&report.changes[0].status, Status::Failed(why @ Reason::Conflict { .. }) if why.to_string().contains("changed in Genesys since the plan")),

@@ -22,7 +22,7 @@ pub(super) async fn run(
     run_id: &str,
     observer: &dyn Observer,
 ) -> Result<Report, OpsError> {
-    let journal = Arc::new(backend.open_journal(run_id)?);
+    let journal = Arc::new(backend.open_journal(run_id, client.connection().client_id())?);
     let total = plan
         .changes
         .iter()

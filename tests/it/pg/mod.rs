@@ -339,6 +339,49 @@ async fn an_apply_killed_mid_write_frees_the_lock_and_the_next_apply_elsewhere_r
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_plan_with_a_read_only_client_adopts_the_create_a_killed_apply_journaled_in_the_database()
+{
+    let Some(team) = Team::new() else { return };
+    assistform::remote::install_crypto_provider();
+    let added = reqwest::Client::new()
+        .post(format!("{}/__emulator/clients", team.emulator.base))
+        .json(&serde_json::json!({"id": "reader", "secret": "reader-secret", "permissions": ["responses:*:view"]}))
+        .send()
+        .await
+        .expect("add the reader");
+    assert!(added.status().is_success(), "{}", added.status());
+    let dir = team.machine(&config(&["a"]));
+    let hold = Hold::arm(&team.emulator.base, "PUT", PROMPT_A, Stage::After).await;
+    let mut child = team.spawn_child(dir.path(), &["apply", ".", "--auto-approve"]);
+    hold.caught().await;
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    hold.drop_connection().await;
+    // The journal's run header, a JSON line in its table, names the apply's client.
+    let plan = crate::support::run_in(
+        dir.path(),
+        &[
+            "plan",
+            ".",
+            "--detailed-exitcode",
+            "--api-url",
+            &team.emulator.base,
+        ],
+        &[
+            ("GENESYSCLOUD_OAUTHCLIENT_ID", "reader"),
+            ("GENESYSCLOUD_OAUTHCLIENT_SECRET", "reader-secret"),
+            ("PG_CONN_STR", &team.cluster.conn_str(&team.db)),
+        ],
+    );
+    assert_eq!(
+        (plan.code, plan.stdout.as_str()),
+        (0, "No changes.\n"),
+        "{}",
+        plan.transcript()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_database_stopped_mid_apply_stops_the_writes_and_the_next_apply_finishes_with_nothing_doubled()
  {
     if cluster::shared().is_none() {
