@@ -42,13 +42,6 @@ async fn applied(config: &str) -> (Case, Console) {
     (case, console)
 }
 
-async fn id_of(console: &Console, name: &str) -> String {
-    console.assistant_named(name).await["id"]
-        .as_str()
-        .expect("id")
-        .to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn queues_moved_round_a_ring_of_three_assistants_all_land() {
     let ring = |a: &str, b: &str, c: &str| {
@@ -114,7 +107,7 @@ async fn writes_keep_what_assistform_does_not_manage_inside_what_it_does() {
         .concat()
     };
     let (case, console) = applied(&config("A", true)).await;
-    let id = id_of(&console, "A").await;
+    let id = console.assistant_id("A").await;
     let (status, body) = console
         .call(
             reqwest::Method::PATCH,
@@ -233,10 +226,10 @@ async fn a_copilot_moved_to_a_new_assistant_resets_the_old_one() {
     );
     let apply = case.apply(&[]).await;
     assert_eq!(apply.code, 0, "{}", apply.transcript());
-    let old = console.copilot(&id_of(&console, "A").await).await;
+    let old = console.copilot(&console.assistant_id("A").await).await;
     assert_eq!(old["liveOnQueue"], false, "{old}");
     assert_eq!(old["ruleEngineConfig"]["rules"], json!([]));
-    let new = console.copilot(&id_of(&console, "B").await).await;
+    let new = console.copilot(&console.assistant_id("B").await).await;
     assert_eq!(new["liveOnQueue"], true, "{new}");
     no_changes(&case).await;
 }
@@ -279,7 +272,7 @@ async fn a_giver_whose_queues_are_ignored_does_not_take_them_back() {
 #[tokio::test(flavor = "multi_thread")]
 async fn import_takes_rule_ids_that_are_not_labels() {
     let (case, console) = applied(&assistant("a", "A", &[], "")).await;
-    let id = id_of(&console, "A").await;
+    let id = console.assistant_id("A").await;
     let mut copilot = console.copilot(&id).await;
     copilot["defaultLanguage"] = json!("en-US");
     copilot["ruleEngineConfig"]["rules"] = json!([{"id": "0b6f3a52-1c1e-4c55-8a57-1f0c3c8a9d11", "enabled": true, "rule": {

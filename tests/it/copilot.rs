@@ -40,6 +40,13 @@ impl Console {
         page["entities"].as_array().expect("entities").clone()
     }
 
+    pub(crate) async fn assistant_id(&self, name: &str) -> String {
+        self.assistant_named(name).await["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
     pub(crate) async fn assistant_named(&self, name: &str) -> Value {
         let found: Vec<Value> = self
             .assistants()
@@ -262,10 +269,7 @@ async fn the_example_applies_with_its_references_filled_and_then_has_no_changes(
 #[tokio::test(flavor = "multi_thread")]
 async fn changing_one_rule_is_one_put_that_keeps_what_assistform_does_not_manage() {
     let (case, console) = applied_example().await;
-    let id = console.assistant_named("Support assistant").await["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let id = console.assistant_id("Support assistant").await;
     // A field the copilot holds that assistform does not manage, set in the console.
     let mut copilot = console.copilot(&id).await;
     copilot["summaryGenerationConfig"] = json!({"enabled": true, "mode": "auto"});
@@ -366,10 +370,7 @@ async fn console_edits_after_plan_out_make_the_saved_plan_stale_and_survive() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_edit_landing_during_apply_is_refused_and_survives() {
     let (case, console) = applied_example().await;
-    let id = console.assistant_named("Support assistant").await["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let id = console.assistant_id("Support assistant").await;
     let base = case.emulator.base_url();
     // Apply reads each object right before it writes; each edit lands while
     // that read is parked, so the read sees it. First the copilot, then the
@@ -422,10 +423,7 @@ async fn an_edit_landing_during_apply_is_refused_and_survives() {
 #[tokio::test(flavor = "multi_thread")]
 async fn removing_blocks_resets_the_copilot_first_and_deletes_what_it_pointed_at_after() {
     let (case, console) = applied_example().await;
-    let id = console.assistant_named("Support assistant").await["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let id = console.assistant_id("Support assistant").await;
     let head = EXAMPLE
         .split("canned_response \"cancel_offer\"")
         .next()
@@ -695,10 +693,7 @@ async fn creates_whose_answers_are_lost_in_killed_runs_exist_once_after_the_next
 #[tokio::test(flavor = "multi_thread")]
 async fn import_all_writes_references_between_the_new_kinds_and_round_trips() {
     let (case, console) = applied_example().await;
-    let id = console.assistant_named("Support assistant").await["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let id = console.assistant_id("Support assistant").await;
     // A rule set in the console that points at a checklist no import holds.
     let mut copilot = console.copilot(&id).await;
     copilot["ruleEngineConfig"]["rules"]
