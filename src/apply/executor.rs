@@ -81,7 +81,7 @@ pub async fn apply<W: Writer>(
     // object is never gone while what replaces it is still to come.
     let mut deferred: Vec<usize> = Vec::new();
     let parallelism = options.parallelism.max(1);
-    let known: Arc<Known> = Arc::new(
+    let known: Arc<Known> = Arc::new(std::sync::Mutex::new(
         plan.changes
             .iter()
             .filter_map(|c| {
@@ -89,7 +89,7 @@ pub async fn apply<W: Writer>(
                     .map(|id| (c.address.kind().to_owned(), id.to_owned()))
             })
             .collect(),
-    );
+    ));
     // The ids of what this run created, for the changes that refer to them.
     let mut made: BTreeMap<Address, String> = BTreeMap::new();
     loop {
@@ -245,7 +245,17 @@ fn id_of(change: &Change) -> String {
 }
 
 /// The objects the plan read, by kind and id: never what a create made.
-type Known = std::collections::BTreeSet<(String, String)>;
+/// The objects, by kind and id, that a create whose answer was lost must not take
+/// for its own: those the plan read, and those this run made — a create of the
+/// same values may have been answered while this one's answer was lost.
+type Known = std::sync::Mutex<std::collections::BTreeSet<(String, String)>>;
+
+fn is_known(known: &Known, kind: &str, id: &str) -> bool {
+    known
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .contains(&(kind.to_owned(), id.to_owned()))
+}
 
 /// One change: its writes, journaled, with an unknown outcome settled by reading back.
 async fn run<W: Writer>(
@@ -477,10 +487,11 @@ async fn create<W: Writer>(
             note_error(report, &e);
             let found = match writer.find(address, after).await {
                 Ok(found) => {
-                    // Never one the plan read: those are someone's already.
+                    // Never one the plan read, nor one this run made: those are
+                    // someone else's already.
                     let found = found
                         .into_iter()
-                        .filter(|l| !known.contains(&(address.kind().to_owned(), l.id.clone())))
+                        .filter(|l| !is_known(known, address.kind(), &l.id))
                         .collect();
                     crate::state::journal::made_since(found, &since)
                 }
@@ -517,6 +528,10 @@ async fn create<W: Writer>(
             missing: "the created object in the answer",
         }));
     };
+    known
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert((address.kind().to_owned(), made.id.clone()));
     report.id.clone_from(&made.id);
     report.version = Some(made.version);
     journal
