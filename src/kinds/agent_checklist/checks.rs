@@ -2,9 +2,10 @@
 
 use serde_json::Value;
 
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::Code;
 use crate::kind::{CheckContext, Finding};
 use crate::kinds::canned_response::checks::pii;
+use crate::kinds::findings::{error, required};
 use crate::kinds::wire::text;
 
 /// The longest name or description accepted (the SDK states none; assistform's).
@@ -90,27 +91,6 @@ fn long(path: &str, value: &str) -> Option<Finding> {
             format!("It may be at most {MAX_TEXT} characters."),
         )
     })
-}
-
-fn required(path: &str, detail: &str) -> Finding {
-    let name = path.rsplit('.').next().unwrap_or(path);
-    error(
-        Code::SchemaRequired,
-        path,
-        format!("missing required attribute `{name}`"),
-        detail.to_owned(),
-    )
-}
-
-fn error(code: Code, path: &str, summary: String, detail: String) -> Finding {
-    Finding {
-        severity: Severity::Error,
-        code,
-        summary,
-        detail,
-        path: path.to_owned(),
-        span: None,
-    }
 }
 
 #[cfg(test)]

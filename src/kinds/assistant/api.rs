@@ -148,15 +148,10 @@ async fn update(client: &Client, id: &str, values: &Value) -> Result<Outcome<Liv
     let url = wire::url(client, COLLECTION, Some(id));
     let (current, now) = tokio::join!(client.get_object::<Value>(url.clone()), served(client, id));
     let (current, now) = (current?.unwrap_or(Value::Null), now?);
-    let own = |v: &Value| {
-        let mut v = v.clone();
-        if let Some(map) = v.as_object_mut() {
-            map.remove("queue");
-        }
-        v
-    };
     // A change of queues alone writes nothing to the assistant itself.
-    let outcome = if !current.is_null() && own(&to_values(&current, &[])) == own(values) {
+    let outcome = if !current.is_null()
+        && without_queues(&to_values(&current, &[])) == without_queues(values)
+    {
         Outcome {
             value: current,
             status: 200,
@@ -281,6 +276,16 @@ pub(super) async fn owners_moved(
         )));
     }
     Ok(None)
+}
+
+/// The assistant's own fields: its values without the queues, which are
+/// written by requests of their own.
+pub(super) fn without_queues(values: &Value) -> Value {
+    let mut own = values.clone();
+    if let Some(map) = own.as_object_mut() {
+        map.remove("queue");
+    }
+    own
 }
 
 /// Binds `add` to assistant `id` and unbinds `remove` from it.

@@ -162,11 +162,7 @@ impl Kind for Assistant {
     /// The assistant without its queues: they are bound by requests of their
     /// own after the create, which a create whose answer was lost never reached.
     fn as_created(&self, values: &Value) -> Value {
-        let mut created = values.clone();
-        if let Some(map) = created.as_object_mut() {
-            map.remove("queue");
-        }
-        created
+        api::without_queues(values)
     }
 
     fn get<'a>(&'a self, client: &'a Client, id: &'a str) -> Verb<'a, Option<Live>> {

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::placeholders;
 use crate::diagnostic::{Code, Severity};
 use crate::kind::{CheckContext, Finding, reference};
+use crate::kinds::findings::{error, required};
 use crate::kinds::wire::text;
 use crate::pii::{self, PiiKind};
 use crate::suggest::did_you_mean;
@@ -218,16 +219,6 @@ fn quoted(items: &[&str]) -> String {
         .join(", ")
 }
 
-fn required(path: &str, detail: &str) -> Finding {
-    let name = path.rsplit('.').next().unwrap_or(path);
-    error(
-        Code::SchemaRequired,
-        path,
-        format!("missing required attribute `{name}`"),
-        detail.to_owned(),
-    )
-}
-
 fn too_long(path: &str, value: &str, max: usize) -> Finding {
     error(
         Code::ContentTooLong,
@@ -235,17 +226,6 @@ fn too_long(path: &str, value: &str, max: usize) -> Finding {
         format!("`{path}` is {} characters long", value.chars().count()),
         format!("It may be at most {max} characters."),
     )
-}
-
-fn error(code: Code, path: &str, summary: String, detail: String) -> Finding {
-    Finding {
-        severity: Severity::Error,
-        code,
-        summary,
-        detail,
-        path: path.to_owned(),
-        span: None,
-    }
 }
 
 #[cfg(test)]
